@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "csc.core"
+    label = "core"
+    verbose_name = "Réseau, comptes et journal"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (login journal, personal-data journal)

@@ -1,0 +1,22 @@
+from .tenancy import current_centre, visible_centre_ids
+
+
+def shell(request):
+    """What the base template needs: the current centre and whether to show the switcher."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def centres():
+        from .models import Centre
+
+        return Centre.objects.filter(pk__in=visible_centre_ids(user)).only("id", "name")
+
+    centre = current_centre(request)
+
+    def nav_modules():
+        from .modules import modules_for
+
+        return modules_for(user, centre)
+
+    return {"current_centre": centre, "switchable_centres": centres, "nav_modules": nav_modules}

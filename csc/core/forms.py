@@ -1,0 +1,141 @@
+import copy
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from .models import Centre
+from .roles import CENTRE_ROLES, Role
+
+
+class AccessibleFormMixin:
+    """Marks invalid fields for assistive technologies and links each error to its field."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                # Copy the widget: the field's widget is shared by every instance of this form class.
+                field.widget = copy.deepcopy(field.widget)
+                field.widget.attrs["aria-invalid"] = "true"
+                ids = [f"{self[name].auto_id}_helptext"] if field.help_text else []
+                ids.append(f"{self.add_prefix(name)}-erreurs")
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class LoginForm(AccessibleFormMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez les majuscules.",
+        "inactive": "Ce compte est désactivé. Adressez-vous à la direction de votre centre.",
+    }
+
+
+class ResetForm(AccessibleFormMixin, PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class ChoosePasswordForm(AccessibleFormMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Nouveau mot de passe"
+        self.fields[
+            "new_password1"
+        ].help_text = "Au moins 10 caractères ; évitez un mot de passe trop courant."
+        self.fields["new_password2"].label = "Confirmez le mot de passe"
+
+    def clean_new_password2(self):
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data.get("new_password2")
+        if first and second and first != second:
+            raise forms.ValidationError("Les deux mots de passe ne sont pas identiques.")
+        password_validation.validate_password(second, self.user)
+        return second
+
+
+class OtpTokenForm(AccessibleFormMixin, forms.Form):
+    token = forms.CharField(
+        label="Code à 6 chiffres",
+        max_length=6,
+        min_length=6,
+        help_text="Le code affiché par votre application d'authentification.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+        error_messages={
+            "min_length": "Le code compte 6 chiffres.",
+            "max_length": "Le code compte 6 chiffres.",
+            "required": "Saisissez le code à 6 chiffres.",
+        },
+    )
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError("Le code ne contient que des chiffres.")
+        return token
+
+
+CENTRE_ROLE_CHOICES = [(role.value, role.label) for role in CENTRE_ROLES]
+
+
+class InviteForm(AccessibleFormMixin, forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        help_text="L'invitation est envoyée à cette adresse.",
+        error_messages={"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},
+    )
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    role = forms.ChoiceField(label="Rôle", choices=CENTRE_ROLE_CHOICES)
+
+
+class RoleForm(AccessibleFormMixin, forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=CENTRE_ROLE_CHOICES)
+
+
+class TokenForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Pour vous rappeler à quoi il sert, par exemple « Tableur de l'accueil ».",
+    )
+
+
+class CentreSettingsForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Centre
+        fields = ["retention_months"]
+
+    def clean_retention_months(self):
+        value = self.cleaned_data["retention_months"]
+        if not 1 <= value <= 120:
+            raise forms.ValidationError("Choisissez une durée entre 1 et 120 mois.")
+        return value
+
+
+class JournalFilterForm(forms.Form):
+    person = forms.IntegerField(label="Numéro de la personne", required=False, min_value=1)
+    actor = forms.ModelChoiceField(
+        label="Membre de l'équipe", queryset=None, required=False, empty_label="Tous"
+    )
+    action = forms.ChoiceField(label="Action", required=False)
+
+    def __init__(self, *args, staff_queryset, action_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = staff_queryset
+        self.fields["action"].choices = [("", "Toutes")] + list(action_choices)
+
+
+def role_label(role: str) -> str:
+    return Role(role).label

@@ -1,0 +1,49 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from . import audit
+from .tenancy import requires_second_factor
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: behind a proxy, the deployment sets it right (see docs/installation.md).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class CurrentActorMiddleware:
+    """Makes the logged-in staff member the actor of whatever the request journals."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.acting_as(request.user if request.user.is_authenticated else None, client_ip(request)):
+            return self.get_response(request)
+
+
+class TwoFactorEnforcementMiddleware:
+    """Staff who enabled TOTP, or whose role requires it, must pass it before any staff page.
+
+    Public pages, the API (token authentication), static files and the pages of the second factor
+    itself stay reachable.
+    """
+
+    OPEN_PREFIXES = ("/static/", "/api/", "/healthz", "/compte/", "/media/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        guarded = not request.path.startswith(self.OPEN_PREFIXES) and request.path != "/"
+        if guarded and user.is_authenticated and not user.is_verified():
+            if user_has_device(user, confirmed=True):
+                return redirect(
+                    f"{reverse('core:otp_verify')}?{urlencode({'next': request.get_full_path()})}"
+                )
+            if requires_second_factor(user):
+                return redirect("core:otp_setup")
+        return self.get_response(request)

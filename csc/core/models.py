@@ -1,0 +1,399 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import CENTRE_ROLES, Role
+
+
+class Federation(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("fédération")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Territory(models.Model):
+    federation = models.ForeignKey(Federation, on_delete=models.PROTECT, related_name="territories")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    coordinating_centre = models.ForeignKey(
+        "Centre", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("territoire")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CentreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Centres the user works in, directly or through a territory or federation role."""
+        from .tenancy import visible_centre_ids
+
+        return self.filter(pk__in=visible_centre_ids(user))
+
+
+class Centre(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="centres")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    in_qpv = models.BooleanField(_("en quartier prioritaire"), default=False)
+    retention_months = models.PositiveSmallIntegerField(
+        _("durée de conservation des données (mois)"),
+        default=36,
+        help_text=_(
+            "Sans activité pendant cette durée, les données d'une personne sont anonymisées automatiquement."
+        ),
+    )
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("centre social")
+        verbose_name_plural = _("centres sociaux")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    """A place where a centre works: its main building, an annex, a tiers-lieu, a fablab."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Siège")
+        ANNEX = "annexe", _("Annexe")
+        NEIGHBOURHOOD_HOUSE = "maison-de-quartier", _("Maison de quartier")
+        THIRD_PLACE = "tiers-lieu", _("Tiers-lieu")
+        FABLAB = "fablab", _("FabLab")
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.MAIN)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("site")
+        ordering = ["centre", "name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="site_unique_name_per_centre")]
+
+    def __str__(self):
+        return f"{self.name} ({self.centre})"
+
+
+class Partner(models.Model):
+    """An organisation the centres work with: CAF, town, CCAS, France Travail, schools…"""
+
+    class Kind(models.TextChoices):
+        CAF = "caf", _("CAF")
+        TOWN = "ville", _("Ville")
+        CCAS = "ccas", _("CCAS")
+        EMPLOYMENT = "emploi", _("Emploi")
+        ASSOCIATION = "association", _("Association")
+        SCHOOL = "ecole", _("Établissement scolaire")
+        OTHER = "autre", _("Autre")
+
+    federation = models.ForeignKey(Federation, on_delete=models.CASCADE, related_name="partners")
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="partners"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("site internet"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("Un compte a besoin d'une adresse e-mail.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A staff member. Residents have no account in the foundation (signed links come later)."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("accès à l'administration technique"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("compte")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class StaffRoleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    def visible_to(self, user):
+        from .roles import Capability
+        from .tenancy import centres_with
+
+        return self.filter(centre_id__in=centres_with(user, Capability.STAFF_MANAGE))
+
+
+class StaffRole(models.Model):
+    """One role held by one staff member on one centre, one territory or the whole federation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_roles"
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_roles"
+    )
+    federation = models.ForeignKey(
+        Federation, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_roles"
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rôle")
+        constraints = [
+            # Exactly one scope, and the one that fits the role.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        centre__isnull=False,
+                        territory__isnull=True,
+                        federation__isnull=True,
+                        role__in=CENTRE_ROLES,
+                    )
+                    | Q(
+                        centre__isnull=True,
+                        territory__isnull=False,
+                        federation__isnull=True,
+                        role=Role.TERRITORY_COORDINATOR,
+                    )
+                    | Q(
+                        centre__isnull=True,
+                        territory__isnull=True,
+                        federation__isnull=False,
+                        role=Role.FEDERATION,
+                    )
+                ),
+                name="staffrole_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "centre"],
+                condition=Q(centre__isnull=False),
+                name="staffrole_one_role_per_centre",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "territory"],
+                condition=Q(territory__isnull=False),
+                name="staffrole_one_role_per_territory",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "federation"],
+                condition=Q(federation__isnull=False),
+                name="staffrole_one_role_per_federation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.scope}"
+
+    @property
+    def scope(self):
+        return self.centre or self.territory or self.federation
+
+    def clean(self):
+        scopes = [s for s in (self.centre_id, self.territory_id, self.federation_id) if s]
+        if len(scopes) != 1:
+            raise ValidationError(_("Un rôle porte sur un centre, un territoire ou la fédération, un seul."))
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Le journal ne se modifie pas.")
+
+    def delete(self):
+        raise PermissionError("Le journal ne s'efface pas.")
+
+    def visible_to(self, user):
+        from .roles import Capability
+        from .tenancy import centres_with
+
+        return self.filter(centre_id__in=centres_with(user, Capability.AUDIT_VIEW))
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only journal.
+
+    It never holds personal data itself (no names, no values): ids and field names only, so that
+    erasing a person leaves a journal that says what was done without saying about whom.
+    References are plain ids without database constraints, so that deleting a person or an account
+    never has to touch (update) a journal row.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Connexion")
+        LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        LOGOUT = "logout", _("Déconnexion")
+        CREATE = "create", _("Création")
+        UPDATE = "update", _("Modification")
+        DELETE = "delete", _("Suppression")
+        VIEW = "view", _("Consultation")
+        MERGE = "merge", _("Fusion de doublons")
+        EXPORT = "export", _("Export")
+        PERSONAL_DATA_EXPORT = "personal_data_export", _("Export des données d'une personne")
+        ANONYMISE = "anonymise", _("Anonymisation")
+        ERASE = "erase", _("Effacement")
+        ROLE_GRANTED = "role_granted", _("Rôle attribué")
+        ROLE_CHANGED = "role_changed", _("Rôle modifié")
+        ROLE_REVOKED = "role_revoked", _("Rôle retiré")
+        INVITATION = "invitation", _("Invitation")
+        TOKEN_CREATED = "token_created", _("Jeton d'API créé")
+        TOKEN_REVOKED = "token_revoked", _("Jeton d'API révoqué")
+        OTP_ENABLED = "otp_enabled", _("Double authentification activée")
+        OTP_DISABLED = "otp_disabled", _("Double authentification désactivée")
+        SHARE = "share", _("Partage avec un autre centre")
+        SETTINGS = "settings", _("Réglages du centre")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    centre = models.ForeignKey(
+        Centre, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement du journal")
+        verbose_name_plural = _("journal")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["centre", "-at"]), models.Index(fields=["actor", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Le journal ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal ne s'efface pas.")
+
+
+class ApiToken(models.Model):
+    """A personal access token. Only its hash is kept: the secret is shown once, at creation."""
+
+    PREFIX = "csc_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom du jeton"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -1,0 +1,48 @@
+"""The modules a staff member's roles open, as tiles on the staff home.
+
+Each app adds its entries to MODULES; the home shows those whose capability the user holds in the
+current centre.
+"""
+
+from dataclasses import dataclass
+
+from .roles import Capability
+from .tenancy import has_capability
+
+
+@dataclass(frozen=True)
+class Module:
+    title: str
+    description: str
+    url_name: str
+    capability: str
+
+
+MODULES: list[Module] = [
+    Module(
+        "Personnes et foyers",
+        "Rechercher une personne, créer ou modifier un foyer.",
+        "people:search",
+        Capability.PEOPLE_VIEW,
+    ),
+    Module("Foyers", "La liste des foyers du centre.", "people:household_list", Capability.PEOPLE_VIEW),
+    Module(
+        "Équipe du centre",
+        "Inviter un membre de l'équipe, changer un rôle.",
+        "core:staff_list",
+        Capability.STAFF_MANAGE,
+    ),
+    Module("Journal", "Qui a fait quoi, et quand.", "core:journal", Capability.AUDIT_VIEW),
+    Module(
+        "Réglages du centre",
+        "Durée de conservation des données.",
+        "core:centre_settings",
+        Capability.CENTRE_SETTINGS,
+    ),
+]
+
+
+def modules_for(user, centre) -> list[Module]:
+    if centre is None:
+        return []
+    return [m for m in MODULES if has_capability(user, m.capability, centre)]

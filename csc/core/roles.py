@@ -1,0 +1,77 @@
+"""Staff roles and what each one opens.
+
+A role is held on a centre, on a territory (territory coordinator) or on the whole network (federation).
+Capabilities are coarse on purpose: a reception officer and a director must be able to tell, reading
+this file, who can do what. Modules of later issues add their capabilities here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Directeur ou directrice")
+    COORDINATOR = "coordinator", _("Coordinateur ou coordinatrice")
+    RECEPTION = "reception", _("Chargé(e) d'accueil")
+    ANIMATOR = "animator", _("Animateur ou animatrice")
+    SOCIAL_WORKER = "social_worker", _("Travailleur ou travailleuse social(e)")
+    DIGITAL_MEDIATOR = "digital_mediator", _("Médiateur ou médiatrice numérique")
+    KIOSK_REFERENT = "kiosk_referent", _("Référent(e) borne")
+    VOLUNTEER = "volunteer", _("Bénévole")
+    TERRITORY_COORDINATOR = "territory_coordinator", _("Coordination de territoire")
+    FEDERATION = "federation", _("Fédération")
+
+
+CENTRE_ROLES = [
+    Role.DIRECTOR,
+    Role.COORDINATOR,
+    Role.RECEPTION,
+    Role.ANIMATOR,
+    Role.SOCIAL_WORKER,
+    Role.DIGITAL_MEDIATOR,
+    Role.KIOSK_REFERENT,
+    Role.VOLUNTEER,
+]
+
+
+class Capability(models.TextChoices):
+    PEOPLE_VIEW = "people.view", _("Consulter les personnes et les foyers")
+    PEOPLE_EDIT = "people.edit", _("Créer et modifier les personnes et les foyers")
+    PEOPLE_RIGHTS = "people.rights", _("Exporter, anonymiser et supprimer les données d'une personne")
+    STAFF_MANAGE = "staff.manage", _("Gérer l'équipe du centre")
+    AUDIT_VIEW = "audit.view", _("Lire le journal du centre")
+    CENTRE_SETTINGS = "centre.settings", _("Régler le centre (durée de conservation…)")
+
+
+_PEOPLE_READERS = {Capability.PEOPLE_VIEW}
+_PEOPLE_EDITORS = {Capability.PEOPLE_VIEW, Capability.PEOPLE_EDIT}
+_MANAGERS = {
+    Capability.PEOPLE_VIEW,
+    Capability.PEOPLE_EDIT,
+    Capability.PEOPLE_RIGHTS,
+    Capability.STAFF_MANAGE,
+    Capability.AUDIT_VIEW,
+    Capability.CENTRE_SETTINGS,
+}
+
+ROLE_CAPABILITIES: dict[str, set[str]] = {
+    Role.DIRECTOR: _MANAGERS,
+    Role.COORDINATOR: _PEOPLE_EDITORS | {Capability.PEOPLE_RIGHTS},
+    Role.RECEPTION: _PEOPLE_EDITORS,
+    Role.SOCIAL_WORKER: _PEOPLE_EDITORS,
+    Role.ANIMATOR: _PEOPLE_READERS,
+    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS,
+    Role.KIOSK_REFERENT: set(),
+    Role.VOLUNTEER: set(),
+    # Above centres: figures and oversight, not the day-to-day files of people.
+    Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW},
+    Role.FEDERATION: {Capability.AUDIT_VIEW},
+}
+
+
+def capabilities_of(role: str) -> set[str]:
+    return ROLE_CAPABILITIES.get(role, set())
+
+
+def roles_with(capability: str) -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]

@@ -1,0 +1,141 @@
+"""Who sees what: the only place that turns a user's roles into centre ids.
+
+Every queryset a view shows comes from `Model.objects.visible_to(user)`, which asks this module. The
+results are cached on the user object, so a page pays for the roles once however many lists it shows.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .roles import Role, capabilities_of
+
+
+def active_roles(user):
+    """The user's active roles, with their scope, cached for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_csc_roles", None)
+    if cached is None:
+        from .models import StaffRole
+
+        cached = list(
+            StaffRole.objects.filter(user=user, is_active=True).select_related(
+                "centre", "territory", "federation"
+            )
+        )
+        user._csc_roles = cached
+    return cached
+
+
+def _centres_by_role(user) -> dict[str, set[int]]:
+    """Role -> ids of the centres it covers. A territory or federation role covers all their centres."""
+    cached = getattr(user, "_csc_centres_by_role", None)
+    if cached is not None:
+        return cached
+    from .models import Centre
+
+    result: dict[str, set[int]] = {}
+    for staff_role in active_roles(user):
+        if staff_role.centre_id:
+            ids = {staff_role.centre_id}
+        elif staff_role.territory_id:
+            ids = set(
+                Centre.objects.filter(territory_id=staff_role.territory_id).values_list("id", flat=True)
+            )
+        else:
+            ids = set(
+                Centre.objects.filter(territory__federation_id=staff_role.federation_id).values_list(
+                    "id", flat=True
+                )
+            )
+        result.setdefault(staff_role.role, set()).update(ids)
+    user._csc_centres_by_role = result
+    return result
+
+
+def forget_roles(user):
+    """Drop the per-request cache after a role change."""
+    for attribute in ("_csc_roles", "_csc_centres_by_role"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def visible_centre_ids(user) -> set[int]:
+    ids: set[int] = set()
+    for centre_ids in _centres_by_role(user).values():
+        ids |= centre_ids
+    return ids
+
+
+def centres_with(user, capability: str) -> set[int]:
+    """Ids of the centres where the user holds a role granting `capability`."""
+    ids: set[int] = set()
+    for role, centre_ids in _centres_by_role(user).items():
+        if capability in capabilities_of(role):
+            ids |= centre_ids
+    return ids
+
+
+def has_capability(user, capability: str, centre=None) -> bool:
+    ids = centres_with(user, capability)
+    if centre is None:
+        return bool(ids)
+    centre_id = centre if isinstance(centre, int) else centre.pk
+    return centre_id in ids
+
+
+def roles_in_centre(user, centre_id: int) -> list[str]:
+    return [role for role, ids in _centres_by_role(user).items() if centre_id in ids]
+
+
+def requires_second_factor(user) -> bool:
+    from django.conf import settings
+
+    required = set(settings.CSC_OTP_REQUIRED_ROLES)
+    return any(r.role in required for r in active_roles(user))
+
+
+def current_centre(request):
+    """The centre the staff member is working in, chosen with the switcher and kept in the session.
+
+    Falls back to the first centre they can see. Returns None for a user without any centre.
+    """
+    from .models import Centre
+
+    ids = visible_centre_ids(request.user)
+    if not ids:
+        return None
+    chosen = request.session.get("csc_centre_id")
+    if chosen not in ids:
+        chosen = min(ids)
+    cached = getattr(request, "_csc_current_centre", None)
+    if cached is not None and cached.pk == chosen:
+        return cached
+    request._csc_current_centre = Centre.objects.select_related("territory").get(pk=chosen)
+    return request._csc_current_centre
+
+
+def require_capability(request, capability: str, centre=None):
+    """For views: the centre to act on, or a 404 when the user lacks the capability there.
+
+    A 404 rather than a 403 so that a user of another centre cannot even learn that an object exists.
+    """
+    centre = centre or current_centre(request)
+    if centre is None or not has_capability(request.user, capability, centre):
+        raise Http404
+    return centre
+
+
+__all__ = [
+    "Role",
+    "active_roles",
+    "centres_with",
+    "current_centre",
+    "forget_roles",
+    "has_capability",
+    "require_capability",
+    "requires_second_factor",
+    "roles_in_centre",
+    "visible_centre_ids",
+]

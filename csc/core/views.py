@@ -1,0 +1,375 @@
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit, services
+from .forms import (
+    CentreSettingsForm,
+    ChoosePasswordForm,
+    InviteForm,
+    JournalFilterForm,
+    LoginForm,
+    OtpTokenForm,
+    ResetForm,
+    RoleForm,
+    TokenForm,
+)
+from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
+from .modules import modules_for
+from .roles import Capability
+from .tenancy import current_centre, require_capability, requires_second_factor, visible_centre_ids
+
+# --- public ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def public_home(request):
+    territories = Territory.objects.prefetch_related("centres__sites").order_by("name")
+    centres = [c for t in territories for c in t.centres.all()]
+    markers = [
+        {
+            "name": c.name,
+            "address": f"{c.address}, {c.postcode} {c.city}",
+            "lat": float(c.latitude),
+            "lon": float(c.longitude),
+            "anchor": f"centre-{c.slug}",
+        }
+        for c in centres
+        if c.latitude is not None and c.longitude is not None
+    ]
+    return render(
+        request,
+        "core/public_home.html",
+        {
+            "territories": territories,
+            "markers": markers,
+            "tile_url": settings.CSC_MAP_TILE_URL,
+            "tile_attribution": settings.CSC_MAP_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy", whatever the driver raises
+        return JsonResponse({"status": "erreur", "database": "injoignable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# --- authentication ----------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "core/password_reset.html"
+    email_template_name = "core/emails/password_reset.txt"
+    subject_template_name = "core/emails/password_reset_subject.txt"
+    form_class = ResetForm
+    success_url = reverse_lazy("core:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "core/password_reset_confirm.html"
+    form_class = ChoosePasswordForm
+    success_url = reverse_lazy("core:password_reset_complete")
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """An invited staff member chooses their password through the same signed, expiring link."""
+
+    template_name = "core/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("core:staff_home")
+    reset_url_token = "bienvenue"  # noqa: S105 — a URL segment, not a secret
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+@never_cache
+def otp_setup(request):
+    """Enable TOTP: show the QR code of a new device, confirm it with a first code."""
+    if user_has_device(request.user, confirmed=True):
+        return redirect("core:profile")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Application d'authentification", confirmed=False
+        )
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record("otp_enabled", actor=request.user)
+            messages.success(request, "La double authentification est activée.")
+            return redirect("core:staff_home")
+        form.add_error("token", "Ce code ne correspond pas. Vérifiez l'heure du téléphone et réessayez.")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return render(
+        request,
+        "core/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": base64.b64encode(buffer.getvalue()).decode(),
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "required": requires_second_factor(request.user),
+        },
+    )
+
+
+@login_required
+@never_cache
+def otp_verify(request):
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_safe_next(request, reverse("core:staff_home")))
+        form.add_error("token", "Ce code ne correspond pas. Attendez le code suivant et réessayez.")
+    return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+@require_POST
+def otp_disable(request):
+    if requires_second_factor(request.user):
+        messages.error(
+            request, "Votre rôle impose la double authentification : elle ne peut pas être retirée."
+        )
+        return redirect("core:profile")
+    TOTPDevice.objects.filter(user=request.user).delete()
+    audit.record("otp_disabled", actor=request.user)
+    messages.success(request, "La double authentification est désactivée.")
+    return redirect("core:profile")
+
+
+# --- staff home and profile -------------------------------------------------------------------------
+
+
+@login_required
+def staff_home(request):
+    centre = current_centre(request)
+    centres = Centre.objects.filter(pk__in=visible_centre_ids(request.user)).select_related("territory")
+    return render(
+        request,
+        "core/staff_home.html",
+        {"centre": centre, "centres": centres, "modules": modules_for(request.user, centre)},
+    )
+
+
+@login_required
+@require_POST
+def switch_centre(request):
+    try:
+        centre_id = int(request.POST.get("centre", ""))
+    except ValueError:
+        centre_id = None
+    if centre_id not in visible_centre_ids(request.user):
+        messages.error(request, "Ce centre ne fait pas partie des vôtres.")
+    else:
+        request.session["csc_centre_id"] = centre_id
+        messages.success(request, "Centre changé.")
+    return redirect(_safe_next(request, reverse("core:staff_home")))
+
+
+@login_required
+def profile(request):
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        _, new_secret = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "form": form,
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "new_secret": new_secret,
+            "has_otp": user_has_device(request.user, confirmed=True),
+            "otp_required": requires_second_factor(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.revoke_api_token(token=token, actor=request.user)
+    messages.success(request, f"Le jeton « {token.name} » est révoqué.")
+    return redirect("core:profile")
+
+
+# --- staff of the centre ------------------------------------------------------------------------------
+
+
+STAFF_PAGE_SIZE = 50
+
+
+@login_required
+def staff_list(request):
+    centre = require_capability(request, Capability.STAFF_MANAGE)
+    roles = (
+        StaffRole.objects.filter(centre=centre)
+        .select_related("user")
+        .order_by("-is_active", "user__last_name")
+    )
+    page = Paginator(roles, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/staff_list.html", {"centre": centre, "page": page, "role_form": RoleForm()})
+
+
+@login_required
+def staff_invite(request):
+    centre = require_capability(request, Capability.STAFF_MANAGE)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_staff(
+                centre=centre,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except services.StaffError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            return redirect("core:staff_list")
+    return render(request, "core/staff_invite.html", {"centre": centre, "form": form})
+
+
+def _staff_role_of_current_centre(request, staff_role_id):
+    centre = require_capability(request, Capability.STAFF_MANAGE)
+    return get_object_or_404(
+        StaffRole.objects.visible_to(request.user).select_related("user"), pk=staff_role_id, centre=centre
+    )
+
+
+@login_required
+@require_POST
+def staff_change_role(request, staff_role_id):
+    staff_role = _staff_role_of_current_centre(request, staff_role_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un rôle dans la liste.")
+    else:
+        try:
+            services.change_role(staff_role=staff_role, role=form.cleaned_data["role"], actor=request.user)
+            messages.success(request, f"Rôle de {staff_role.user} modifié.")
+        except services.StaffError as error:
+            messages.error(request, str(error))
+    return redirect("core:staff_list")
+
+
+@login_required
+@require_POST
+def staff_deactivate(request, staff_role_id):
+    staff_role = _staff_role_of_current_centre(request, staff_role_id)
+    try:
+        services.deactivate_role(staff_role=staff_role, actor=request.user)
+        messages.success(request, f"{staff_role.user} ne fait plus partie de l'équipe.")
+    except services.StaffError as error:
+        messages.error(request, str(error))
+    return redirect("core:staff_list")
+
+
+# --- journal and centre settings -----------------------------------------------------------------------
+
+JOURNAL_PAGE_SIZE = 50
+
+
+@login_required
+def journal(request):
+    centre = require_capability(request, Capability.AUDIT_VIEW)
+    staff = User.objects.filter(staff_roles__centre=centre).distinct().order_by("last_name", "first_name")
+    form = JournalFilterForm(
+        request.GET or None, staff_queryset=staff, action_choices=AuditEvent.Action.choices
+    )
+    events = AuditEvent.objects.visible_to(request.user).filter(centre=centre).select_related("actor")
+    if form.is_valid():
+        if form.cleaned_data["person"]:
+            events = events.filter(person_id=form.cleaned_data["person"])
+        if form.cleaned_data["actor"]:
+            events = events.filter(actor=form.cleaned_data["actor"])
+        if form.cleaned_data["action"]:
+            events = events.filter(action=form.cleaned_data["action"])
+    page = Paginator(events, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "core/journal.html",
+        {"centre": centre, "form": form, "page": page, "querystring": querystring.urlencode()},
+    )
+
+
+@login_required
+def centre_settings(request):
+    centre = require_capability(request, Capability.CENTRE_SETTINGS)
+    form = CentreSettingsForm(request.POST or None, instance=centre)
+    if request.method == "POST" and form.is_valid():
+        services.update_centre_settings(
+            centre=centre, retention_months=form.cleaned_data["retention_months"], actor=request.user
+        )
+        messages.success(request, "Réglages enregistrés.")
+        return redirect("core:centre_settings")
+    return render(request, "core/centre_settings.html", {"centre": centre, "form": form})
+
+
+# --- errors ------------------------------------------------------------------------------------------
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors that touch the database: the failure may be the database itself.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

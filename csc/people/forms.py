@@ -1,0 +1,236 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from csc.core.forms import AccessibleFormMixin
+from csc.core.validators import normalize_phone, validate_postcode
+
+from .models import Consent, Household, HouseholdMember, Person
+
+MAX_FAMILY_QUOTIENT = Decimal("10000")
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def validate_birth_date(value: date | None):
+    if value is None:
+        return
+    if value > timezone.localdate():
+        raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.")
+    if value.year < 1900:
+        raise forms.ValidationError("Vérifiez l'année de naissance : elle est antérieure à 1900.")
+
+
+class PersonForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "last_name",
+            "first_name",
+            "birth_date",
+            "sex",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "city",
+            "in_qpv",
+            "contact_by_sms",
+            "contact_by_email",
+        ]
+        widgets = {"birth_date": DATE_WIDGET}
+        error_messages = {
+            "last_name": {"required": "Indiquez le nom."},
+            "first_name": {"required": "Indiquez le prénom."},
+            "birth_date": {"invalid": "Saisissez une date valide, par exemple 14/07/1985."},
+            "email": {"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},
+        }
+        help_texts = {
+            "phone": "Pour vous joindre, et pour les SMS si la personne les accepte.",
+            "in_qpv": "Sert uniquement aux statistiques demandées par les financeurs.",
+        }
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        validate_birth_date(value)
+        return value
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_postcode(self):
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if value:
+            validate_postcode(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contact_by_sms") and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Un numéro est nécessaire pour recevoir des SMS.")
+        if cleaned.get("contact_by_email") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Une adresse e-mail est nécessaire pour recevoir des e-mails.")
+        return cleaned
+
+
+class MemberForm(PersonForm):
+    """A new member typed in the household form: the essentials, the rest on the person's page."""
+
+    relation = forms.ChoiceField(label="Lien dans le foyer", choices=HouseholdMember.Relation.choices)
+
+    class Meta(PersonForm.Meta):
+        fields = ["last_name", "first_name", "birth_date", "sex", "email", "phone"]
+
+
+class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "name",
+            "address",
+            "postcode",
+            "city",
+            "in_qpv",
+            "family_quotient",
+            "family_quotient_date",
+            "family_quotient_source",
+            "benefits_number",
+            "notes",
+        ]
+        widgets = {
+            "family_quotient_date": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "family_quotient": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom au foyer, par exemple « Famille Martin »."},
+            "family_quotient": {
+                "invalid": "Saisissez un montant en euros, par exemple 650 ou 650,50.",
+                "max_digits": "Ce quotient familial est trop élevé : vérifiez le montant.",
+                "max_decimal_places": "Deux chiffres après la virgule au plus.",
+            },
+            "family_quotient_date": {"invalid": "Saisissez une date valide, par exemple 01/09/2026."},
+        }
+        help_texts = {
+            "benefits_number": "Facultatif. Il figure sur l'attestation de la CAF.",
+            "notes": "N'y mettez que ce qui sert à l'accueil du foyer.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family_quotient"].localize = True
+        self.fields["family_quotient"].widget.is_localized = True
+
+    def clean_postcode(self):
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if value:
+            validate_postcode(value)
+        return value
+
+    def clean_family_quotient(self):
+        value = self.cleaned_data.get("family_quotient")
+        if value is None:
+            return value
+        if value < 0:
+            raise forms.ValidationError("Le quotient familial ne peut pas être négatif.")
+        if value > MAX_FAMILY_QUOTIENT:
+            raise forms.ValidationError(
+                "Ce quotient familial dépasse 10 000 € : vérifiez le montant sur l'attestation."
+            )
+        return value
+
+    def clean_family_quotient_date(self):
+        value = self.cleaned_data.get("family_quotient_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("La date du quotient familial ne peut pas être dans le futur.")
+        return value
+
+    def clean_benefits_number(self):
+        value = (self.cleaned_data.get("benefits_number") or "").strip().replace(" ", "")
+        if value and (not value.isalnum() or len(value) > 15):
+            raise forms.ValidationError(
+                "Le numéro d'allocataire ne contient que des chiffres et des lettres."
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        has_quotient = cleaned.get("family_quotient") is not None
+        if (
+            has_quotient
+            and not cleaned.get("family_quotient_date")
+            and "family_quotient_date" not in self.errors
+        ):
+            self.add_error("family_quotient_date", "Indiquez la date de l'attestation du quotient familial.")
+        if has_quotient and not cleaned.get("family_quotient_source"):
+            self.add_error("family_quotient_source", "Indiquez d'où vient ce quotient familial.")
+        return cleaned
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        if not filled:
+            raise forms.ValidationError("Ajoutez au moins une personne au foyer.")
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=3, max_num=12, validate_max=True
+)
+
+
+class ConsentForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Consentement", choices=Consent.Kind.choices)
+    granted = forms.TypedChoiceField(
+        label="Réponse",
+        choices=[("oui", "Oui, accordé"), ("non", "Non, refusé")],
+        coerce=lambda v: v == "oui",
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(
+        label="Date de la réponse",
+        initial=timezone.localdate,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Saisissez une date valide."},
+    )
+
+    def clean_decided_on(self):
+        value = self.cleaned_data["decided_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("La date ne peut pas être dans le futur.")
+        return value
+
+
+class ShareForm(AccessibleFormMixin, forms.Form):
+    centre = forms.ModelChoiceField(label="Centre", queryset=None, empty_label="Choisissez un centre")
+    reason = forms.CharField(
+        label="Motif du partage",
+        max_length=255,
+        help_text="Par exemple : la famille fréquente aussi ce centre et l'a accepté.",
+    )
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+
+class MergeForm(AccessibleFormMixin, forms.Form):
+    duplicate = forms.TypedChoiceField(label="Doublon à fusionner dans cette fiche", coerce=int)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].choices = [(c.pk, str(c)) for c in candidates]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Nom ou prénom", max_length=100, required=False)
+
+
+class ConfirmForm(AccessibleFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label="Je confirme", error_messages={"required": "Cochez la case pour confirmer."}
+    )

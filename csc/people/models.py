@@ -1,0 +1,218 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from csc.core.audit import ChangeTrackingMixin, audited
+from csc.core.models import Centre
+from csc.core.roles import Capability
+from csc.core.tenancy import centres_with
+
+from .text import normalize
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+        """Households of the user's centres, plus those another centre explicitly shared with them."""
+        centre_ids = centres_with(user, capability)
+        shared = HouseholdShare.objects.filter(household=OuterRef("pk"), centre_id__in=centre_ids)
+        return self.filter(Q(centre_id__in=centre_ids) | Q(Exists(shared)))
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+        """People of the user's centres, plus the members of households shared with those centres."""
+        centre_ids = centres_with(user, capability)
+        shared = HouseholdMember.objects.filter(
+            person=OuterRef("pk"), household__shares__centre_id__in=centre_ids
+        )
+        return self.filter(Q(centre_id__in=centre_ids) | Q(Exists(shared)))
+
+    def active(self):
+        return self.filter(anonymised_at__isnull=True)
+
+
+@audited()
+class Household(ChangeTrackingMixin, models.Model):
+    """A foyer. It belongs to the centre that created it; other centres see it only once shared."""
+
+    class QuotientSource(models.TextChoices):
+        CAF = "caf", _("Attestation CAF")
+        MSA = "msa", _("Attestation MSA")
+        TAX_NOTICE = "avis_imposition", _("Avis d'imposition")
+        DECLARED = "declaratif", _("Déclaré par la famille")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="households")
+    name = models.CharField(_("nom du foyer"), max_length=200, help_text=_("Par exemple « Famille Martin »."))
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    in_qpv = models.BooleanField(_("habite en quartier prioritaire (QPV)"), default=False)
+    family_quotient = models.DecimalField(
+        _("quotient familial (€)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Sert à calculer les tarifs. Sans quotient, le tarif le plus haut s'applique."),
+    )
+    family_quotient_date = models.DateField(_("date du quotient familial"), null=True, blank=True)
+    family_quotient_source = models.CharField(
+        _("justificatif du quotient"), max_length=20, choices=QuotientSource.choices, blank=True
+    )
+    benefits_number = models.CharField(_("numéro d'allocataire (facultatif)"), max_length=20, blank=True)
+    notes = models.TextField(_("remarques"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("foyer")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["centre", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+@audited(person_of=lambda p: p.pk)
+class Person(ChangeTrackingMixin, models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Femme")
+        MALE = "M", _("Homme")
+        UNSPECIFIED = "X", _("Non précisé")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="people")
+    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNSPECIFIED)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    in_qpv = models.BooleanField(_("habite en quartier prioritaire (QPV)"), default=False)
+    contact_by_sms = models.BooleanField(_("accepte d'être contacté(e) par SMS"), default=False)
+    contact_by_email = models.BooleanField(_("accepte d'être contacté(e) par e-mail"), default=False)
+    households = models.ManyToManyField(
+        Household, through="HouseholdMember", related_name="people", blank=True
+    )
+    search_name = models.CharField(max_length=320, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Moves forward whenever the centre deals with the person; the retention period runs from it.
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personne")
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["centre", "search_name"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize(f"{self.last_name} {self.first_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"search_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int | None:
+        return age_on(self.birth_date, timezone.localdate())
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+
+def age_on(birth_date: date | None, when: date) -> int | None:
+    if birth_date is None:
+        return None
+    return when.year - birth_date.year - ((when.month, when.day) < (birth_date.month, birth_date.day))
+
+
+@audited(centre_of=lambda m: m.household.centre_id, person_of=lambda m: m.person_id)
+class HouseholdMember(ChangeTrackingMixin, models.Model):
+    class Relation(models.TextChoices):
+        RESPONSIBLE = "responsable", _("Responsable du foyer")
+        PARTNER = "conjoint", _("Conjoint(e)")
+        CHILD = "enfant", _("Enfant")
+        OTHER = "autre", _("Autre membre")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    relation = models.CharField(_("lien dans le foyer"), max_length=20, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("membre du foyer")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person"], name="household_member_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_relation_display()})"
+
+
+@audited(centre_of=lambda c: c.person.centre_id, person_of=lambda c: c.person_id)
+class Consent(ChangeTrackingMixin, models.Model):
+    """A consent given or refused, with its date. A new row for every change keeps the history."""
+
+    class Kind(models.TextChoices):
+        PHOTOS = "photos", _("Prise et diffusion de photos")
+        COMMUNICATIONS = "communications", _("Recevoir les informations du centre")
+        DATA_PROCESSING = "donnees", _("Utilisation des données pour le suivi")
+
+    REASONS = {
+        Kind.PHOTOS: _("Pour illustrer les activités sur nos supports, seulement avec votre accord."),
+        Kind.COMMUNICATIONS: _("Pour vous prévenir des activités et des changements d'horaires."),
+        Kind.DATA_PROCESSING: _("Pour vous inscrire aux activités et suivre vos démarches avec vous."),
+    }
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consentement"), max_length=20, choices=Kind.choices)
+    granted = models.BooleanField(_("accordé"))
+    decided_on = models.DateField(_("date"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consentement")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {'oui' if self.granted else 'non'}"
+
+
+@audited(centre_of=lambda s: s.household.centre_id)
+class HouseholdShare(ChangeTrackingMixin, models.Model):
+    """An explicit decision to let another centre see a household and its members.
+
+    Sharing is never implied by a shared name or address: a staff member of the owning centre grants it,
+    with a reason, and can withdraw it.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="shares")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="shared_households")
+    reason = models.CharField(_("motif du partage"), max_length=255)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partage de foyer")
+        constraints = [models.UniqueConstraint(fields=["household", "centre"], name="household_share_unique")]
+
+    def __str__(self):
+        return f"{self.household} → {self.centre}"

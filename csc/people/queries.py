@@ -1,0 +1,63 @@
+"""Reads of people and households: search and the prefetches every list uses."""
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Household, HouseholdMember, Person
+from .text import normalize
+
+# Below this length a typo-tolerant match finds everybody; plain substring is more useful.
+TRIGRAM_MIN_LENGTH = 3
+
+
+def search_people(people: QuerySet, query: str) -> QuerySet:
+    """People whose name matches every word of the query.
+
+    Accents and case never matter. On PostgreSQL each word also matches a close word of the name
+    (pg_trgm word similarity, so 'Dupond' finds 'Dupont'), and the best matches come first.
+    """
+    normalized = normalize(query)
+    if not normalized:
+        return people.none()
+    use_trigrams = connection.vendor == "postgresql"
+    condition = Q()
+    for word in normalized.split():
+        word_matches = Q(search_name__contains=word)
+        if use_trigrams and len(word) >= TRIGRAM_MIN_LENGTH:
+            word_matches |= Q(search_name__trigram_word_similar=word)
+        condition &= word_matches
+    people = people.filter(condition)
+    if use_trigrams:
+        return people.annotate(similarity=TrigramWordSimilarity(normalized, "search_name")).order_by(
+            "-similarity", "last_name", "first_name", "id"
+        )
+    return people.order_by("last_name", "first_name", "id")
+
+
+def with_households(people: QuerySet) -> QuerySet:
+    return people.select_related("centre").prefetch_related(
+        Prefetch("memberships", queryset=HouseholdMember.objects.select_related("household"))
+    )
+
+
+def households_for_list(households: QuerySet) -> QuerySet:
+    return households.select_related("centre").prefetch_related(
+        Prefetch(
+            "members", queryset=HouseholdMember.objects.select_related("person").order_by("relation", "id")
+        )
+    )
+
+
+def likely_duplicates(person: Person, people: QuerySet, limit: int = 5) -> list[Person]:
+    """Other people of the same centre with the same name, or the same first name and birth date."""
+    same = Q(search_name=person.search_name)
+    if person.birth_date:
+        same |= Q(birth_date=person.birth_date, first_name__iexact=person.first_name)
+    return list(
+        people.filter(same, centre_id=person.centre_id).exclude(pk=person.pk).active().order_by("id")[:limit]
+    )
+
+
+def household_with_members(households: QuerySet, pk: int) -> Household:
+    return households_for_list(households).get(pk=pk)

@@ -1,0 +1,339 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from csc.core.models import Centre
+from csc.core.roles import Capability
+from csc.core.tenancy import has_capability, require_capability
+
+from . import queries, services
+from .forms import (
+    ConfirmForm,
+    ConsentForm,
+    HouseholdForm,
+    MemberForm,
+    MemberFormSet,
+    MergeForm,
+    PersonForm,
+    SearchForm,
+    ShareForm,
+)
+from .models import Consent, Household, Person
+
+PAGE_SIZE = 25
+
+
+def _person(request, person_id, capability=Capability.PEOPLE_VIEW):
+    """The person if the user may act on them with `capability`, else a 404 (never a hint it exists)."""
+    require_capability(request, Capability.PEOPLE_VIEW)
+    return get_object_or_404(
+        Person.objects.visible_to(request.user, capability).select_related("centre"), pk=person_id
+    )
+
+
+def _household(request, household_id, capability=Capability.PEOPLE_VIEW):
+    require_capability(request, Capability.PEOPLE_VIEW)
+    return get_object_or_404(
+        Household.objects.visible_to(request.user, capability).select_related("centre"), pk=household_id
+    )
+
+
+def _owned(request, obj, capability):
+    """Changes are made by the owning centre only: a shared household is read, not edited, elsewhere."""
+    if not has_capability(request.user, capability, obj.centre_id):
+        raise Http404
+    return obj
+
+
+@login_required
+def search(request):
+    centre = require_capability(request, Capability.PEOPLE_VIEW)
+    form = SearchForm(request.GET or None)
+    page = None
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        people = queries.search_people(Person.objects.visible_to(request.user), query)
+        page = Paginator(queries.with_households(people), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "people/_search_results.html" if request.htmx else "people/search.html"
+    return render(
+        request,
+        template,
+        {
+            "centre": centre,
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_edit": has_capability(request.user, Capability.PEOPLE_EDIT, centre),
+        },
+    )
+
+
+@login_required
+def person_detail(request, person_id):
+    person = _person(request, person_id)
+    memberships = person.memberships.select_related("household").order_by("household__name")
+    can_edit = has_capability(request.user, Capability.PEOPLE_EDIT, person.centre_id)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "consents": services.current_consents(person),
+            "consent_history": person.consents.select_related("recorded_by"),
+            "consent_reasons": Consent.REASONS,
+            "can_edit": can_edit,
+            "can_rights": has_capability(request.user, Capability.PEOPLE_RIGHTS, person.centre_id),
+            "duplicates": queries.likely_duplicates(person, Person.objects.visible_to(request.user))
+            if can_edit
+            else [],
+        },
+    )
+
+
+@login_required
+def person_edit(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
+    if person.is_anonymised:
+        raise Http404
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.touch(person)
+        messages.success(request, "Fiche enregistrée.")
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def consent_add(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_consent(person=person, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Consentement enregistré.")
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "people/consent_form.html", {"form": form, "person": person, "reasons": Consent.REASONS}
+    )
+
+
+@login_required
+def person_merge(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
+    people = Person.objects.visible_to(request.user, Capability.PEOPLE_EDIT)
+    candidates = queries.likely_duplicates(person, people, limit=20)
+    if request.GET.get("q"):
+        found = queries.search_people(
+            people.filter(centre=person.centre).exclude(pk=person.pk), request.GET["q"]
+        )
+        candidates = list({c.pk: c for c in [*candidates, *found[:20]]}.values())
+    form = MergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        duplicate = get_object_or_404(people, pk=form.cleaned_data["duplicate"])
+        try:
+            result = services.merge_people(keep=person, duplicate=duplicate, actor=request.user)
+        except services.MergeRefused as error:
+            form.add_error("duplicate", str(error))
+        else:
+            messages.success(
+                request, f"Fiches fusionnées : la fiche n° {result.removed_id} est réunie dans celle-ci."
+            )
+            return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "people/person_merge.html", {"person": person, "form": form, "candidates": candidates}
+    )
+
+
+def _export_filename(person, extension):
+    return f"donnees-personne-{person.pk}-{slugify(person.last_name) or 'anonyme'}.{extension}"
+
+
+@login_required
+def person_export_json(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    data = services.personal_data(person, actor=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "json")}"'
+    return response
+
+
+@login_required
+def person_export_pdf(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    data = services.personal_data(person, actor=request.user)
+    response = HttpResponse(services.personal_data_pdf(person, data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "pdf")}"'
+    return response
+
+
+@login_required
+def person_anonymise(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.anonymise_person(person=person, actor=request.user, reason="demande de la personne")
+        messages.success(request, "La fiche est anonymisée.")
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "people/person_rights_confirm.html", {"person": person, "form": form, "action": "anonymise"}
+    )
+
+
+@login_required
+def person_erase(request, person_id):
+    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.erase_person(person=person, actor=request.user)
+        messages.success(request, "La fiche et tout ce qui s'y rattachait sont supprimés.")
+        return redirect("people:search")
+    return render(
+        request, "people/person_rights_confirm.html", {"person": person, "form": form, "action": "erase"}
+    )
+
+
+# --- households ------------------------------------------------------------------------------------
+
+
+@login_required
+def household_list(request):
+    centre = require_capability(request, Capability.PEOPLE_VIEW)
+    households = queries.households_for_list(Household.objects.visible_to(request.user).filter(centre=centre))
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/household_list.html",
+        {
+            "centre": centre,
+            "page": page,
+            "can_edit": has_capability(request.user, Capability.PEOPLE_EDIT, centre),
+        },
+    )
+
+
+@login_required
+def household_create(request):
+    centre = require_capability(request, Capability.PEOPLE_EDIT)
+    form = HouseholdForm(request.POST or None)
+    formset = MemberFormSet(request.POST or None, prefix="membres")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        members = [
+            (member_form.save(commit=False), member_form.cleaned_data["relation"])
+            for member_form in formset
+            if member_form.has_changed()
+        ]
+        household = services.create_household(
+            centre=centre, actor=request.user, household=form.save(commit=False), members=members
+        )
+        messages.success(request, f"Foyer « {household.name} » créé.")
+        return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/household_form.html", {"form": form, "formset": formset, "centre": centre})
+
+
+@login_required
+def household_detail(request, household_id):
+    household = _household(request, household_id)
+    members = household.members.select_related("person").order_by("relation", "person__birth_date")
+    can_edit = has_capability(request.user, Capability.PEOPLE_EDIT, household.centre_id)
+    return render(
+        request,
+        "people/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "shares": household.shares.select_related("centre"),
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def household_edit(request, household_id):
+    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    form = HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Foyer enregistré.")
+        return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/household_edit.html", {"form": form, "household": household})
+
+
+@login_required
+def household_add_member(request, household_id):
+    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    form = MemberForm(request.POST or None, initial={"last_name": household.name.removeprefix("Famille ")})
+    if request.method == "POST" and form.is_valid():
+        services.add_member(
+            household=household,
+            person=form.save(commit=False),
+            relation=form.cleaned_data["relation"],
+            actor=request.user,
+        )
+        messages.success(request, "Membre ajouté.")
+        return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/member_form.html", {"form": form, "household": household})
+
+
+@login_required
+def household_share(request, household_id):
+    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    centres = Centre.objects.exclude(pk=household.centre_id).order_by("name")
+    form = ShareForm(request.POST or None, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        services.share_household(household=household, actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Foyer partagé avec {form.cleaned_data['centre']}.")
+        return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/household_share.html", {"form": form, "household": household})
+
+
+@login_required
+@require_POST
+def household_unshare(request, household_id, share_id):
+    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    share = get_object_or_404(household.shares.select_related("household"), pk=share_id)
+    services.unshare_household(share=share, actor=request.user)
+    messages.success(request, f"Le centre {share.centre} ne voit plus ce foyer.")
+    return redirect("people:household_detail", household_id=household.pk)
+
+
+@login_required
+def household_merge(request, household_id):
+    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    households = Household.objects.visible_to(request.user, Capability.PEOPLE_EDIT).filter(
+        centre=household.centre
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    candidates = households.exclude(pk=household.pk)
+    candidates = list(
+        candidates.filter(name__icontains=query)[:20]
+        if query
+        else candidates.filter(name=household.name)[:20]
+    )
+    form = MergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        duplicate = get_object_or_404(households, pk=form.cleaned_data["duplicate"])
+        try:
+            result = services.merge_households(keep=household, duplicate=duplicate, actor=request.user)
+        except services.MergeRefused as error:
+            form.add_error("duplicate", str(error))
+        else:
+            messages.success(
+                request, f"Foyers fusionnés : le foyer n° {result.removed_id} est réuni dans celui-ci."
+            )
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "people/household_merge.html",
+        {"household": household, "form": form, "candidates": candidates, "query": query},
+    )

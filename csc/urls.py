@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from csc.api import api
+from csc.core import views as core_views
+
+admin.site.site_header = "CSC — administration technique"
+
+urlpatterns = [
+    path("", include("csc.core.urls")),
+    path("", include("csc.people.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin-technique/", admin.site.urls),
+]
+
+handler403 = "csc.core.views.error_403"
+handler404 = "csc.core.views.error_404"
+handler500 = "csc.core.views.error_500"
