@@ -139,3 +139,8 @@ class JournalFilterForm(forms.Form):
 
 def role_label(role: str) -> str:
     return Role(role).label
+
+
+def posted(request):
+    """The submitted data, or None on GET. (`posted(request)` would ignore an empty submission.)"""
+    return request.POST if request.method == "POST" else None

@@ -30,6 +30,7 @@ from .forms import (
     ResetForm,
     RoleForm,
     TokenForm,
+    posted,
 )
 from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
 from .modules import modules_for
@@ -131,7 +132,7 @@ def otp_setup(request):
         device = TOTPDevice.objects.create(
             user=request.user, name="Application d'authentification", confirmed=False
         )
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
@@ -159,7 +160,7 @@ def otp_setup(request):
 @login_required
 @never_cache
 def otp_verify(request):
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         for device in devices_for_user(request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
@@ -214,7 +215,7 @@ def switch_centre(request):
 
 @login_required
 def profile(request):
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     new_secret = None
     if request.method == "POST" and form.is_valid():
         _, new_secret = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
@@ -262,7 +263,7 @@ def staff_list(request):
 @login_required
 def staff_invite(request):
     centre = require_capability(request, Capability.STAFF_MANAGE)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_staff(
@@ -347,7 +348,7 @@ def journal(request):
 @login_required
 def centre_settings(request):
     centre = require_capability(request, Capability.CENTRE_SETTINGS)
-    form = CentreSettingsForm(request.POST or None, instance=centre)
+    form = CentreSettingsForm(posted(request), instance=centre)
     if request.method == "POST" and form.is_valid():
         services.update_centre_settings(
             centre=centre, retention_months=form.cleaned_data["retention_months"], actor=request.user

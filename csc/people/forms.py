@@ -80,8 +80,14 @@ class MemberForm(PersonForm):
 
     relation = forms.ChoiceField(label="Lien dans le foyer", choices=HouseholdMember.Relation.choices)
 
+    # Choosing a sex or a relation in an empty block is not adding a person; typing a name is.
+    IDENTIFYING_FIELDS = ("last_name", "first_name", "birth_date", "email", "phone")
+
     class Meta(PersonForm.Meta):
         fields = ["last_name", "first_name", "birth_date", "sex", "email", "phone"]
+
+    def has_changed(self):
+        return any(name in self.changed_data for name in self.IDENTIFYING_FIELDS)
 
 
 class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
@@ -109,6 +115,7 @@ class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
             "family_quotient": {
                 "invalid": "Saisissez un montant en euros, par exemple 650 ou 650,50.",
                 "max_digits": "Ce quotient familial est trop élevé : vérifiez le montant.",
+                "max_whole_digits": "Ce quotient familial est trop élevé : vérifiez le montant.",
                 "max_decimal_places": "Deux chiffres après la virgule au plus.",
             },
             "family_quotient_date": {"invalid": "Saisissez une date valide, par exemple 01/09/2026."},

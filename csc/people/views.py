@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from csc.core.forms import posted
 from csc.core.models import Centre
 from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
@@ -104,7 +105,7 @@ def person_edit(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
     if person.is_anonymised:
         raise Http404
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(posted(request), instance=person)
     if request.method == "POST" and form.is_valid():
         form.save()
         services.touch(person)
@@ -116,7 +117,7 @@ def person_edit(request, person_id):
 @login_required
 def consent_add(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.record_consent(person=person, actor=request.user, **form.cleaned_data)
         messages.success(request, "Consentement enregistré.")
@@ -136,7 +137,7 @@ def person_merge(request, person_id):
             people.filter(centre=person.centre).exclude(pk=person.pk), request.GET["q"]
         )
         candidates = list({c.pk: c for c in [*candidates, *found[:20]]}.values())
-    form = MergeForm(request.POST or None, candidates=candidates)
+    form = MergeForm(posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         duplicate = get_object_or_404(people, pk=form.cleaned_data["duplicate"])
         try:
@@ -180,7 +181,7 @@ def person_export_pdf(request, person_id):
 @login_required
 def person_anonymise(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.anonymise_person(person=person, actor=request.user, reason="demande de la personne")
         messages.success(request, "La fiche est anonymisée.")
@@ -193,7 +194,7 @@ def person_anonymise(request, person_id):
 @login_required
 def person_erase(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.erase_person(person=person, actor=request.user)
         messages.success(request, "La fiche et tout ce qui s'y rattachait sont supprimés.")
@@ -225,8 +226,8 @@ def household_list(request):
 @login_required
 def household_create(request):
     centre = require_capability(request, Capability.PEOPLE_EDIT)
-    form = HouseholdForm(request.POST or None)
-    formset = MemberFormSet(request.POST or None, prefix="membres")
+    form = HouseholdForm(posted(request))
+    formset = MemberFormSet(posted(request), prefix="membres")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         members = [
             (member_form.save(commit=False), member_form.cleaned_data["relation"])
@@ -261,7 +262,7 @@ def household_detail(request, household_id):
 @login_required
 def household_edit(request, household_id):
     household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
-    form = HouseholdForm(request.POST or None, instance=household)
+    form = HouseholdForm(posted(request), instance=household)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Foyer enregistré.")
@@ -272,7 +273,7 @@ def household_edit(request, household_id):
 @login_required
 def household_add_member(request, household_id):
     household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
-    form = MemberForm(request.POST or None, initial={"last_name": household.name.removeprefix("Famille ")})
+    form = MemberForm(posted(request), initial={"last_name": household.name.removeprefix("Famille ")})
     if request.method == "POST" and form.is_valid():
         services.add_member(
             household=household,
@@ -289,7 +290,7 @@ def household_add_member(request, household_id):
 def household_share(request, household_id):
     household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
     centres = Centre.objects.exclude(pk=household.centre_id).order_by("name")
-    form = ShareForm(request.POST or None, centres=centres)
+    form = ShareForm(posted(request), centres=centres)
     if request.method == "POST" and form.is_valid():
         services.share_household(household=household, actor=request.user, **form.cleaned_data)
         messages.success(request, f"Foyer partagé avec {form.cleaned_data['centre']}.")
@@ -320,7 +321,7 @@ def household_merge(request, household_id):
         if query
         else candidates.filter(name=household.name)[:20]
     )
-    form = MergeForm(request.POST or None, candidates=candidates)
+    form = MergeForm(posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         duplicate = get_object_or_404(households, pk=form.cleaned_data["duplicate"])
         try:

@@ -22,7 +22,7 @@ DROP FUNCTION IF EXISTS csc_audit_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)  # the SQL has a literal %
 
 
 def backwards(apps, schema_editor):

@@ -1,0 +1,67 @@
+"""Fixtures shared by the whole suite: two centres of two territories, staff of every role."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls of the fixtures are still
+# synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def network(db):
+    from csc.testing.factories import CentreFactory, TerritoryFactory
+
+    north = TerritoryFactory(name="Territoire Nord")
+    south = TerritoryFactory(name="Territoire Sud", federation=north.federation)
+    return {
+        "a": CentreFactory(name="Centre Alpha", territory=north),
+        "b": CentreFactory(name="Centre Bêta", territory=south),
+    }
+
+
+@pytest.fixture
+def centre_a(network):
+    return network["a"]
+
+
+@pytest.fixture
+def centre_b(network):
+    return network["b"]
+
+
+@pytest.fixture
+def staff(network):
+    """staff(role, centre_key='a') -> a user holding that role in that centre."""
+    from csc.testing.factories import StaffRoleFactory
+
+    def make(role, centre="a", **user_fields):
+        return StaffRoleFactory(role=role, centre=network[centre], **user_fields).user
+
+    return make
+
+
+@pytest.fixture
+def reception_a(staff):
+    return staff("reception", "a")
+
+
+@pytest.fixture
+def director_a(staff, otp_verified):
+    return staff("director", "a")
+
+
+@pytest.fixture
+def otp_verified(settings):
+    """Roles that require TOTP are tested elsewhere; here nobody is forced through it."""
+    settings.CSC_OTP_REQUIRED_ROLES = []
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do

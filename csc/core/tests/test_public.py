@@ -1,0 +1,109 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from csc.core.models import Centre, Site, Territory
+from csc.core.network import load_network
+
+
+@pytest.fixture
+def real_network(db):
+    load_network(settings.CSC_NETWORK_FILE)
+
+
+@pytest.mark.django_db
+def test_the_real_network_loads_and_reloads_without_duplicates(real_network):
+    load_network(settings.CSC_NETWORK_FILE)
+    assert Territory.objects.count() == 3
+    assert Centre.objects.count() == 13
+    assert Site.objects.filter(centre__slug="eclate").count() == 2
+    assert Territory.objects.get(slug="boulonnais").coordinating_centre.slug == "eclate"
+
+
+@pytest.mark.django_db
+def test_the_public_home_lists_centres_by_territory_with_their_contacts(client, real_network):
+    response = client.get(reverse("core:public_home"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for territory in ("Croissant Sud (Versant Sud)", "Versant Nord-Est", "Boulonnais"):
+        assert territory in page
+    assert "Centre Socioculturel Belencontre" in page
+    assert "62 avenue John Fitzgerald Kennedy" in page
+    assert 'href="tel:0320941357"' in page
+    assert "https://www.agcscbp.org" in page
+    markers = json.loads(
+        response.context["markers"].__class__.__name__ and json.dumps(response.context["markers"])
+    )
+    assert len(markers) == 13
+
+
+@pytest.mark.django_db
+@override_settings(CSC_MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png")
+def test_the_tile_server_is_configurable(client, real_network):
+    assert 'data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_answers_a_french_404(client):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_the_500_page_is_in_french_and_needs_no_database(rf):
+    from csc.core.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert "Une erreur s'est produite" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_403_page_is_in_french(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from csc.core.views import error_403
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert "Accès refusé" in error_403(request).content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_pages_send_anonymous_visitors_to_the_login(client):
+    response = client.get(reverse("people:search"))
+    assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
+
+
+def test_production_settings_pass_the_deploy_checks():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "csc.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop-XYZ",
+        "DJANGO_ALLOWED_HOSTS": "csc.example.org",
+    }
+    env.pop("CSC_TESTING", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the suite for Playwright, never in production
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
