@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -195,7 +195,7 @@ def patch_person(request, person_id: int, payload: PersonPatch):
         raise HttpError(409, "Cette fiche est anonymisée : elle ne se modifie plus.")
     form = PersonForm(_form_data(PersonForm, person, payload.dict(exclude_unset=True)), instance=person)
     if not form.is_valid():
-        return 422, {"detail": "Données invalides.", "erreurs": _form_errors(("", form))}
+        return Status(422, {"detail": "Données invalides.", "erreurs": _form_errors(("", form))})
     form.save()
     services.touch(person)
     return Person.objects.prefetch_related("memberships").get(pk=person.pk)
@@ -241,7 +241,7 @@ def create_household(request, payload: HouseholdIn, centre_id: int | None = None
     members_valid = [f.is_valid() for f in member_forms]
     if not (household_valid and all(members_valid)):
         errors = _form_errors(("", form), *[(f"members.{i}.", f) for i, f in enumerate(member_forms)])
-        return 422, {"detail": "Données invalides.", "erreurs": errors}
+        return Status(422, {"detail": "Données invalides.", "erreurs": errors})
     from csc.core.models import Centre
 
     household = services.create_household(
@@ -250,7 +250,7 @@ def create_household(request, payload: HouseholdIn, centre_id: int | None = None
         household=form.save(commit=False),
         members=[(f.save(commit=False), f.cleaned_data["relation"]) for f in member_forms],
     )
-    return 201, _households(request.user).get(pk=household.pk)
+    return Status(201, _households(request.user).get(pk=household.pk))
 
 
 @router.patch(
@@ -265,7 +265,7 @@ def patch_household(request, household_id: int, payload: HouseholdPatch):
         _form_data(HouseholdForm, household, payload.dict(exclude_unset=True)), instance=household
     )
     if not form.is_valid():
-        return 422, {"detail": "Données invalides.", "erreurs": _form_errors(("", form))}
+        return Status(422, {"detail": "Données invalides.", "erreurs": _form_errors(("", form))})
     form.save()
     return _households(request.user).get(pk=household.pk)
 
