@@ -1,12 +1,14 @@
 """The JSON API at /api/v1/: one NinjaAPI, each app adds its router."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from csc.core import audit
 from csc.core.services import authenticate_token
+from csc.core.tenancy import second_factor_missing
 
 
 class TokenAuth(HttpBearer):
@@ -27,9 +29,12 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        # A session that has not passed its second factor yet reads nothing, here as in the pages.
+        if second_factor_missing(request):
+            return None
+        return user
 
 
 api = NinjaAPI(
@@ -44,14 +49,38 @@ api = NinjaAPI(
 
 @api.exception_handler(NinjaValidationError)
 def validation_errors(request, exc):
-    """Field errors in French, one entry per field, never a 500."""
-    errors = []
+    """Field errors in French, in the same shape as the forms' errors: {"champ": ["message", …]}."""
+    errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [
-            str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")
-        ]
-        errors.append({"champ": ".".join(location), "message": _french(error)})
+        ignored = ("body", "payload", "query", "path", "filters")
+        location = ".".join(str(part) for part in error.get("loc", []) if part not in ignored)
+        errors.setdefault(location or "requête", []).append(_french(error))
     return api.create_response(request, {"detail": "Données invalides.", "erreurs": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return api.create_response(
+        request, {"detail": "Authentification requise : jeton absent, invalide ou révoqué."}, status=401
+    )
+
+
+# ninja's own messages, said in French.
+_HTTP_MESSAGES = {"Cannot parse request body": "Le corps de la requête n'est pas du JSON valide."}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    message = str(exc)
+    return api.create_response(
+        request, {"detail": _HTTP_MESSAGES.get(message, message)}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # Never name the model, never hint that the object exists in another centre.
+    return api.create_response(request, {"detail": "Introuvable."}, status=404)
 
 
 _MESSAGES = {

@@ -134,9 +134,10 @@ AXES_VERBOSE = False
 AXES_ENABLED = env_bool("CSC_AXES_ENABLED", True)
 
 OTP_TOTP_ISSUER = "CSC Centres Sociaux Connectés"
-# Roles whose holders must use a second factor: those who read social case files or manage access.
+# Roles whose holders must use a second factor: those who read social case files, export or erase
+# personal data, or manage access.
 CSC_OTP_REQUIRED_ROLES = env_list(
-    "CSC_OTP_REQUIRED_ROLES", "social_worker,director,territory_coordinator,federation"
+    "CSC_OTP_REQUIRED_ROLES", "social_worker,director,coordinator,territory_coordinator,federation"
 )
 
 LANGUAGE_CODE = "fr"
@@ -210,3 +211,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CSC_LOG_LEVEL", "WARNING")},
 }
+
+# API pages: 50 items by default, never more than 200 in one request.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
+# Beyond this offset a database integer overflows (SQLite); no real client pages that far.
+NINJA_PAGINATION_MAX_OFFSET = 10_000_000

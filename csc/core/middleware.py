@@ -2,10 +2,9 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import user_has_device
 
 from . import audit
-from .tenancy import requires_second_factor
+from .tenancy import second_factor_missing
 
 
 def client_ip(request) -> str | None:
@@ -27,8 +26,8 @@ class CurrentActorMiddleware:
 class TwoFactorEnforcementMiddleware:
     """Staff who enabled TOTP, or whose role requires it, must pass it before any staff page.
 
-    Public pages, the API (token authentication), static files and the pages of the second factor
-    itself stay reachable.
+    Public pages, static files and the pages of the second factor itself stay reachable. The API applies
+    the same rule to session logins itself (csc/api.py); a token is a credential of its own.
     """
 
     OPEN_PREFIXES = ("/static/", "/api/", "/healthz", "/compte/", "/media/")
@@ -37,13 +36,10 @@ class TwoFactorEnforcementMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
         guarded = not request.path.startswith(self.OPEN_PREFIXES) and request.path != "/"
-        if guarded and user.is_authenticated and not user.is_verified():
-            if user_has_device(user, confirmed=True):
-                return redirect(
-                    f"{reverse('core:otp_verify')}?{urlencode({'next': request.get_full_path()})}"
-                )
-            if requires_second_factor(user):
-                return redirect("core:otp_setup")
+        missing = second_factor_missing(request) if guarded else None
+        if missing == "verify":
+            return redirect(f"{reverse('core:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+        if missing == "setup":
+            return redirect("core:otp_setup")
         return self.get_response(request)

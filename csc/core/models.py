@@ -293,6 +293,12 @@ class AuditQuerySet(models.QuerySet):
 
         return self.filter(centre_id__in=centres_with(user, Capability.AUDIT_VIEW))
 
+    def for_centre_journal(self, centre):
+        """The centre's events, plus the account events (logins, second factor, tokens) of its staff,
+        which belong to no centre."""
+        staff = StaffRole.objects.filter(centre=centre).values("user_id")
+        return self.filter(Q(centre=centre) | Q(centre__isnull=True, actor_id__in=staff))
+
 
 class AuditEvent(models.Model):
     """One line of the append-only journal.

@@ -42,7 +42,8 @@ def invite_staff(
     if created:
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
     staff_role = StaffRole.objects.filter(user=user, centre=centre).first()
-    if staff_role and staff_role.is_active:
+    # Someone who never used their invitation (expired link) can be invited again.
+    if staff_role and staff_role.is_active and user.has_usable_password():
         raise StaffError("Cette personne fait déjà partie de l'équipe du centre.")
     if staff_role:
         staff_role.role, staff_role.is_active = role, True

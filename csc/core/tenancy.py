@@ -96,6 +96,21 @@ def requires_second_factor(user) -> bool:
     return any(r.role in required for r in active_roles(user))
 
 
+def second_factor_missing(request) -> str | None:
+    """Why this logged-in session may not reach staff data yet: "verify" (a code is due), "setup"
+    (the role requires TOTP and none is set up), or None when it may."""
+    from django_otp import user_has_device
+
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if user_has_device(user, confirmed=True):
+        return "verify"
+    if requires_second_factor(user):
+        return "setup"
+    return None
+
+
 def current_centre(request):
     """The centre the staff member is working in, chosen with the switcher and kept in the session.
 

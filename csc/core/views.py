@@ -327,7 +327,7 @@ def journal(request):
     form = JournalFilterForm(
         request.GET or None, staff_queryset=staff, action_choices=AuditEvent.Action.choices
     )
-    events = AuditEvent.objects.visible_to(request.user).filter(centre=centre).select_related("actor")
+    events = AuditEvent.objects.for_centre_journal(centre).select_related("actor")
     if form.is_valid():
         if form.cleaned_data["person"]:
             events = events.filter(person_id=form.cleaned_data["person"])

@@ -224,6 +224,8 @@ def get_household(request, household_id: int):
 )
 def create_household(request, payload: HouseholdIn, centre_id: int | None = None):
     centres = centres_with(request.user, Capability.PEOPLE_EDIT)
+    if not centres:
+        raise HttpError(403, "Votre rôle ne permet pas de créer un foyer.")
     if centre_id is None:
         if len(centres) != 1:
             raise HttpError(400, "Précisez centre_id : vous travaillez dans plusieurs centres.")

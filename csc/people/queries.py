@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from .models import Household, HouseholdMember, Person
 from .text import normalize
@@ -41,11 +41,21 @@ def with_households(people: QuerySet) -> QuerySet:
     )
 
 
+def members_in_order(members: QuerySet) -> QuerySet:
+    """Responsible adult first, then partner, children (eldest first), others."""
+    rank = Case(
+        *[
+            When(relation=value, then=Value(index))
+            for index, value in enumerate(HouseholdMember.Relation.values)
+        ],
+        default=Value(99),
+    )
+    return members.select_related("person").order_by(rank, "person__birth_date", "id")
+
+
 def households_for_list(households: QuerySet) -> QuerySet:
     return households.select_related("centre").prefetch_related(
-        Prefetch(
-            "members", queryset=HouseholdMember.objects.select_related("person").order_by("relation", "id")
-        )
+        Prefetch("members", queryset=members_in_order(HouseholdMember.objects.all()))
     )
 
 

@@ -31,13 +31,7 @@ def create_household(*, centre: Centre, actor, household: Household, members: li
     household.save()
     for person, relation in members:
         person.centre = centre
-        if not person.address and household.address:
-            person.address, person.postcode, person.city = (
-                household.address,
-                household.postcode,
-                household.city,
-            )
-            person.in_qpv = household.in_qpv
+        _inherit_address(person, household)
         person.save()
         HouseholdMember.objects.create(household=household, person=person, relation=relation)
     return household
@@ -48,6 +42,7 @@ def add_member(*, household: Household, person: Person, relation: str, actor) ->
     """Add a new person (unsaved) or a person of the same centre to a household."""
     if person.pk is None:
         person.centre_id = household.centre_id
+        _inherit_address(person, household)
         person.save()
     elif person.centre_id != household.centre_id:
         raise MergeRefused("Cette personne appartient à un autre centre.")
@@ -63,11 +58,24 @@ def touch(person: Person):
     Person.objects.filter(pk=person.pk).update(last_activity_at=timezone.now())
 
 
+def touch_household(household: Household):
+    Person.objects.filter(memberships__household=household).update(last_activity_at=timezone.now())
+
+
+def _inherit_address(person: Person, household: Household):
+    """A member without an address of their own lives at the household's: the figures need the commune."""
+    if not person.address and not person.city and household.city:
+        person.address, person.postcode, person.city = household.address, household.postcode, household.city
+        person.in_qpv = household.in_qpv
+
+
 @transaction.atomic
 def record_consent(*, person: Person, kind: str, granted: bool, decided_on, actor) -> Consent:
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         person=person, kind=kind, granted=granted, decided_on=decided_on, recorded_by=actor
     )
+    touch(person)
+    return consent
 
 
 def current_consents(person: Person) -> dict[str, Consent]:
@@ -171,6 +179,8 @@ def merge_people(*, keep: Person, duplicate: Person, actor) -> MergeResult:
         raise MergeRefused("Choisissez deux fiches différentes.")
     if keep.centre_id != duplicate.centre_id:
         raise MergeRefused("Les deux fiches doivent appartenir au même centre.")
+    if keep.anonymised_at or duplicate.anonymised_at:
+        raise MergeRefused("Une fiche anonymisée ne se fusionne pas.")
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
 

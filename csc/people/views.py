@@ -245,7 +245,7 @@ def household_create(request):
 @login_required
 def household_detail(request, household_id):
     household = _household(request, household_id)
-    members = household.members.select_related("person").order_by("relation", "person__birth_date")
+    members = queries.members_in_order(household.members.all())
     can_edit = has_capability(request.user, Capability.PEOPLE_EDIT, household.centre_id)
     return render(
         request,
@@ -265,6 +265,7 @@ def household_edit(request, household_id):
     form = HouseholdForm(posted(request), instance=household)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.touch_household(household)
         messages.success(request, "Foyer enregistré.")
         return redirect("people:household_detail", household_id=household.pk)
     return render(request, "people/household_edit.html", {"form": form, "household": household})

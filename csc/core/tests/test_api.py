@@ -112,7 +112,7 @@ def test_api_errors_are_in_french_per_field(client, centre_a, token_a):
     garbage = client.post(
         "/api/v1/households", "{not json", content_type="application/json", **bearer(token_a)
     )
-    assert garbage.status_code in (400, 422)
+    assert garbage.status_code == 400 and "JSON valide" in garbage.json()["detail"]
     assert not Household.objects.exists()
 
 
@@ -149,3 +149,22 @@ def test_a_user_of_several_centres_must_say_which(client, staff, centre_a, centr
 def test_the_openapi_schema_is_published(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/persons", "/api/v1/households", "/api/v1/centres"} <= set(schema["paths"])
+
+
+@pytest.mark.django_db
+def test_api_refusals_are_in_french_and_name_nothing(client, centre_b, token_a):
+    assert "Authentification requise" in client.get("/api/v1/persons").json()["detail"]
+    theirs = PersonFactory(centre=centre_b)
+    assert client.get(f"/api/v1/persons/{theirs.pk}", **bearer(token_a)).json() == {"detail": "Introuvable."}
+    bad = client.get("/api/v1/persons?limit=abc", **bearer(token_a)).json()
+    assert bad["erreurs"] == {"limit": ["Un nombre entier est attendu."]}
+    capped = client.get("/api/v1/persons?limit=100000", **bearer(token_a))
+    assert capped.status_code in (200, 422)
+
+
+@pytest.mark.django_db
+def test_a_role_without_editing_rights_cannot_create_a_household(client, staff):
+    secret = services.create_api_token(user=staff("animator"), name="t")[1]
+    payload = {"name": "F", "members": [{"last_name": "A", "first_name": "B", "relation": "responsable"}]}
+    response = client.post("/api/v1/households", payload, content_type="application/json", **bearer(secret))
+    assert response.status_code == 403 and "Votre rôle" in response.json()["detail"]

@@ -33,9 +33,8 @@ def test_no_generated_request_makes_the_api_fail(centre_a, reception_a):
         def check(case):
             response = case.call(headers=headers)
             if response.status_code >= 500:
-                failures.append(
-                    f"{case.method} {case.formatted_path} {case.body!r} -> {response.status_code}"
-                )
+                request = f"{case.method} {case.formatted_path} {case.query!r} {case.body!r}"
+                failures.append(f"{request} -> {response.status_code}")
 
         check()
     assert not failures, "\n".join(failures[:20])

@@ -97,3 +97,13 @@ def test_a_person_deleted_keeps_their_journal_lines(centre_a):
     person.delete()
     assert not Person.objects.filter(pk=pk).exists()
     assert AuditEvent.objects.filter(person_id=pk).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_centre_journal_shows_the_logins_of_its_staff_only(client, director_a, reception_a, staff):
+    outsider = staff("reception", "b")
+    audit.record("login", actor=reception_a)
+    audit.record("login", actor=outsider)
+    client.force_login(director_a)
+    events = client.get(reverse("core:journal"), {"action": "login"}).context["page"].object_list
+    assert [e.actor_id for e in events] == [reception_a.pk]

@@ -125,3 +125,10 @@ def test_login_next_cannot_send_to_another_site(client, reception_a):
         {"username": reception_a.email, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("core:staff_home")
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_session_that_has_not_given_its_code(client, reception_a):
+    TOTPDevice.objects.create(user=reception_a, name="tel", confirmed=True)
+    client.post(reverse("core:login"), {"username": reception_a.email, "password": PASSWORD})
+    assert client.get("/api/v1/persons").status_code == 401

@@ -133,3 +133,13 @@ def test_a_territory_coordinator_reads_the_journal_of_every_centre_of_the_territ
     client.force_login(user)
     assert client.get(reverse("core:journal")).status_code == 200
     assert client.get(reverse("people:search")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_someone_whose_invitation_expired_can_be_invited_again(client, director_a):
+    client.force_login(director_a)
+    data = {"email": "lent@example.org", "first_name": "A", "last_name": "B", "role": "animator"}
+    client.post(reverse("core:staff_invite"), data)
+    response = client.post(reverse("core:staff_invite"), data)
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2 and "/compte/invitation/" in mail.outbox[1].body

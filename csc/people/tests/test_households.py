@@ -212,3 +212,20 @@ def test_the_household_page_costs_few_queries(client, reception_a, centre_a, dja
     client.force_login(reception_a)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("people:household_detail", args=[household.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_new_member_lives_at_the_household_address_and_the_responsible_comes_first(
+    client, reception_a, centre_a
+):
+    household = HouseholdFactory(centre=centre_a, city="Roubaix", postcode="59100", in_qpv=True)
+    HouseholdMemberFactory(household=household, relation="enfant", person__first_name="Enfant")
+    client.force_login(reception_a)
+    client.post(
+        reverse("people:household_add_member", args=[household.pk]),
+        {"last_name": "Parent", "first_name": "Adulte", "sex": "F", "relation": "responsable"},
+    )
+    adult = Person.objects.get(first_name="Adulte")
+    assert (adult.city, adult.postcode, adult.in_qpv) == ("Roubaix", "59100", True)
+    members = client.get(reverse("people:household_detail", args=[household.pk])).context["members"]
+    assert [m.person.first_name for m in members] == ["Adulte", "Enfant"]

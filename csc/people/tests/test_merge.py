@@ -108,3 +108,16 @@ def test_household_merge_page(client, reception_a, centre_a):
     assert f'value="{duplicate.pk}"' in page
     client.post(reverse("people:household_merge", args=[keep.pk]), {"duplicate": duplicate.pk})
     assert not Household.objects.filter(pk=duplicate.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_anonymised_record_is_never_merged(centre_a, reception_a):
+    from csc.people.services import anonymise_person
+
+    keep = PersonFactory(centre=centre_a)
+    duplicate = PersonFactory(centre=centre_a, email="retour@example.org")
+    anonymise_person(person=keep, actor=reception_a)
+    with pytest.raises(MergeRefused):
+        merge_people(keep=keep, duplicate=duplicate, actor=reception_a)
+    keep.refresh_from_db()
+    assert keep.email == ""

@@ -13,7 +13,7 @@ from csc.testing.factories import ConsentFactory, HouseholdFactory, HouseholdMem
 
 
 @pytest.fixture
-def coordinator_a(staff):
+def coordinator_a(staff, otp_verified):
     return staff("coordinator")
 
 
