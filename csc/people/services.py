@@ -179,10 +179,10 @@ def merge_people(*, keep: Person, duplicate: Person, actor) -> MergeResult:
         raise MergeRefused("Choisissez deux fiches différentes.")
     if keep.centre_id != duplicate.centre_id:
         raise MergeRefused("Les deux fiches doivent appartenir au même centre.")
-    if keep.anonymised_at or duplicate.anonymised_at:
-        raise MergeRefused("Une fiche anonymisée ne se fusionne pas.")
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    if keep.anonymised_at or duplicate.anonymised_at:
+        raise MergeRefused("Une fiche anonymisée ne se fusionne pas.")
 
     for membership in duplicate.memberships.all():
         if HouseholdMember.objects.filter(household_id=membership.household_id, person=keep).exists():
