@@ -108,7 +108,8 @@ class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
         widgets = {
             "family_quotient_date": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "family_quotient": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+            # Text, not type=number: browsers refuse "612,50", the way French speakers write euros.
+            "family_quotient": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         }
         error_messages = {
             "name": {"required": "Donnez un nom au foyer, par exemple « Famille Martin »."},

@@ -1,0 +1,43 @@
+"""Playwright driving Debian's Chromium, and the axe-core check every page visited must pass."""
+
+import os
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = os.environ.get("CSC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+_axe = Axe()
+
+
+def launch_chromium(playwright):
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Chromium introuvable ({CHROMIUM}) : installez-le (apt-get install chromium) "
+            "ou indiquez son chemin dans CSC_CHROMIUM."
+        )
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def assert_accessible(page, visited: list | None = None):
+    """No serious or critical axe-core violation on the page as it is now."""
+    results = _axe.run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if visited is not None:
+        visited.append(page.url)
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in blocking
+    ]
+    assert not blocking, f"{page.url}\n" + "\n".join(details)
