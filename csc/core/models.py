@@ -52,6 +52,10 @@ class CentreQuerySet(models.QuerySet):
         return self.filter(pk__in=visible_centre_ids(user))
 
 
+def default_retention_months() -> int:
+    return settings.CSC_DEFAULT_RETENTION_MONTHS
+
+
 class Centre(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="centres")
     slug = models.SlugField(unique=True)
@@ -67,7 +71,7 @@ class Centre(models.Model):
     in_qpv = models.BooleanField(_("en quartier prioritaire"), default=False)
     retention_months = models.PositiveSmallIntegerField(
         _("durée de conservation des données (mois)"),
-        default=36,
+        default=default_retention_months,
         help_text=_(
             "Sans activité pendant cette durée, les données d'une personne sont anonymisées automatiquement."
         ),

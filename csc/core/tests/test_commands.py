@@ -1,0 +1,34 @@
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from csc.core.models import AuditEvent, Centre, StaffRole, User
+
+
+@pytest.mark.django_db
+def test_load_network_loads_only_the_real_network():
+    call_command("load_network")
+    assert Centre.objects.count() == 13
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_grant_role_names_the_first_director_of_a_centre():
+    call_command("load_network", str(settings.CSC_NETWORK_FILE))
+    call_command("grant_role", "Directrice@Echo.example", "director", "--centre", "echo")
+    user = User.objects.get(email="directrice@echo.example")
+    assert not user.has_usable_password()
+    assert StaffRole.objects.get(user=user).centre.slug == "echo"
+    assert AuditEvent.objects.filter(action="role_granted").exists()
+    with pytest.raises(CommandError, match="ne s'attribue pas"):
+        call_command("grant_role", "x@example.org", "federation", "--centre", "echo")
+    with pytest.raises(CommandError, match="slug"):
+        call_command("grant_role", "x@example.org", "director", "--centre", "inconnu")
+
+
+@pytest.mark.django_db
+def test_a_new_centre_keeps_data_for_the_configured_default(settings, network):
+    from csc.testing.factories import CentreFactory
+
+    settings.CSC_DEFAULT_RETENTION_MONTHS = 24
+    assert CentreFactory().retention_months == 24
