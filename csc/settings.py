@@ -215,5 +215,3 @@ LOGGING = {
 # API pages: 50 items by default, never more than 200 in one request.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
-# Beyond this offset a database integer overflows (SQLite); no real client pages that far.
-NINJA_PAGINATION_MAX_OFFSET = 10_000_000

@@ -6,6 +6,7 @@ Personal data is not here on purpose: it is reached through the pages, which app
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from . import audit
 from .models import AuditEvent, Centre, Federation, Partner, Site, StaffRole, Territory, User
 
 
@@ -29,6 +30,27 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = []
     list_filter = ["is_active", "is_superuser"]
     inlines = [StaffRoleInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Roles given or changed here are journaled like those given from the pages."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not StaffRole:
+            return
+        for staff_role in formset.new_objects:
+            audit.record(
+                "role_granted", centre=staff_role.centre_id, obj=staff_role, detail="administration technique"
+            )
+        for staff_role, changed in formset.changed_objects:
+            audit.record(
+                "role_changed",
+                centre=staff_role.centre_id,
+                obj=staff_role,
+                detail="administration technique : " + ", ".join(changed),
+            )
+        for staff_role in formset.deleted_objects:
+            audit.record(
+                "role_revoked", centre=staff_role.centre_id, obj=staff_role, detail="administration technique"
+            )
 
 
 @admin.register(Federation, Territory, Partner)

@@ -7,8 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from csc.core.pagination import Pagination
 from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, has_capability
 
@@ -168,7 +169,7 @@ def _owning_centre_check(user, obj):
 
 
 @router.get("/persons", response=list[PersonOut], summary="Rechercher des personnes")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_persons(request, filters: Query[PersonFilter]):
     people = Person.objects.visible_to(request.user)
     if filters.q.strip():
@@ -206,7 +207,7 @@ def _households(user, capability=Capability.PEOPLE_VIEW):
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Les foyers")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_households(request):
     return _households(request.user).order_by("name", "id")
 
@@ -269,6 +270,7 @@ def patch_household(request, household_id: int, payload: HouseholdPatch):
     if not form.is_valid():
         return Status(422, {"detail": "Données invalides.", "erreurs": _form_errors(("", form))})
     form.save()
+    services.touch_household(household)
     return _households(request.user).get(pk=household.pk)
 
 

@@ -57,7 +57,7 @@ def load(faker, stdout):
                         email=f"{first}.{last_name}{rng.randint(1, 99)}@example.org".lower().replace(" ", "")
                         if rng.random() < 0.7
                         else "",
-                        phone=f"06{rng.randint(10000000, 99999999)}" if rng.random() < 0.8 else "",
+                        phone=f"+336{rng.randint(10000000, 99999999)}" if rng.random() < 0.8 else "",
                         contact_by_sms=rng.random() < 0.6,
                         contact_by_email=rng.random() < 0.4,
                     ),

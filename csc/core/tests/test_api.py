@@ -168,3 +168,10 @@ def test_a_role_without_editing_rights_cannot_create_a_household(client, staff):
     payload = {"name": "F", "members": [{"last_name": "A", "first_name": "B", "relation": "responsable"}]}
     response = client.post("/api/v1/households", payload, content_type="application/json", **bearer(secret))
     assert response.status_code == 403 and "Votre rôle" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", ["20000000", str(10**19), "-1"])
+def test_absurd_offsets_are_refused_not_crashed(client, token_a, offset):
+    response = client.get(f"/api/v1/persons?offset={offset}", **bearer(token_a))
+    assert response.status_code == 422 and "offset" in response.json()["erreurs"]

@@ -74,7 +74,12 @@ def test_a_director_invites_searches_and_creates_a_household(page, live_server, 
     page.get_by_label("Adresse e-mail").fill("pas-une-adresse")
     page.get_by_label("Prénom").fill("Awa")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(page.get_by_text("Saisissez une adresse e-mail valide")).to_be_visible()
+    summary_link = page.get_by_role(
+        "link", name=re.compile("^Adresse e-mail : Saisissez une adresse e-mail valide")
+    )
+    expect(page.locator("#erreurs-formulaire")).to_be_focused()
+    summary_link.click()  # the summary leads to the field to correct
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
     expect(page.get_by_label("Prénom")).to_have_value("Awa")
     assert_accessible(page, visited)
     page.get_by_label("Adresse e-mail").fill("awa.diallo@example.org")

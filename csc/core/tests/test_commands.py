@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -15,8 +17,10 @@ def test_load_network_loads_only_the_real_network():
 @pytest.mark.django_db
 def test_grant_role_names_the_first_director_of_a_centre():
     call_command("load_network", str(settings.CSC_NETWORK_FILE))
-    call_command("grant_role", "Directrice@Echo.example", "director", "--centre", "echo")
+    out = StringIO()
+    call_command("grant_role", "Directrice@Echo.example", "director", "--centre", "echo", stdout=out)
     user = User.objects.get(email="directrice@echo.example")
+    assert "/compte/invitation/" in out.getvalue()
     assert not user.has_usable_password()
     assert StaffRole.objects.get(user=user).centre.slug == "echo"
     assert AuditEvent.objects.filter(action="role_granted").exists()

@@ -4,24 +4,30 @@ from django.db import transaction
 from csc.core import audit
 from csc.core.models import Centre, Federation, StaffRole, Territory, User
 from csc.core.roles import CENTRE_ROLES, Role
+from csc.core.services import invitation_link
 
 
 class Command(BaseCommand):
     help = (
-        "Donne un rôle à un compte (créé sans mot de passe s'il n'existe pas : il choisira le sien avec "
-        "« Mot de passe oublié »). Sert à nommer la première direction d'un centre."
+        "Donne un rôle à un compte, créé s'il n'existe pas. Un compte sans mot de passe reçoit un lien, "
+        "affiché ici et valable trois jours, pour choisir le sien. Sert à nommer la première direction."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
         parser.add_argument("role", choices=Role.values)
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000/",
+            help="adresse publique de la plateforme, pour le lien (par exemple https://csc.exemple.fr/)",
+        )
         scope = parser.add_mutually_exclusive_group(required=True)
         scope.add_argument("--centre", help="slug du centre")
         scope.add_argument("--territory", help="slug du territoire")
         scope.add_argument("--federation", help="slug de la fédération")
 
     @transaction.atomic
-    def handle(self, *args, email, role, centre=None, territory=None, federation=None, **options):
+    def handle(self, *args, email, role, base_url, centre=None, territory=None, federation=None, **options):
         scope = {}
         try:
             if centre:
@@ -42,6 +48,9 @@ class Command(BaseCommand):
         if not expected:
             raise CommandError("Ce rôle ne s'attribue pas à ce niveau (centre, territoire ou fédération).")
         user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email)
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
         staff_role, created = StaffRole.objects.update_or_create(
             user=user, **scope, defaults={"role": role, "is_active": True}
         )
@@ -52,3 +61,8 @@ class Command(BaseCommand):
             detail=f"compte {user.pk} : {role} (commande)",
         )
         self.stdout.write(self.style.SUCCESS(f"{user.email} : {Role(role).label} — {staff_role.scope}."))
+        if not user.has_usable_password():
+            # "Mot de passe oublié" ignores accounts that never had a password: give the invitation link.
+            self.stdout.write(
+                f"Lien pour choisir le mot de passe (trois jours) : {invitation_link(user, base_url)}"
+            )
