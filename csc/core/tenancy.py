@@ -55,8 +55,8 @@ def _centres_by_role(user) -> dict[str, set[int]]:
 
 
 def forget_roles(user):
-    """Drop the per-request cache after a role change."""
-    for attribute in ("_csc_roles", "_csc_centres_by_role"):
+    """Drop the per-request cache after a role or sharing change."""
+    for attribute in ("_csc_roles", "_csc_centres_by_role", "_csc_shared_ids"):
         if hasattr(user, attribute):
             delattr(user, attribute)
 

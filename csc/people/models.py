@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,22 +14,42 @@ from csc.core.tenancy import centres_with
 from .text import normalize
 
 
+def _shared_ids(user, capability: str, kind: str) -> list[int]:
+    """Ids of the households (or their members) shared with the user's centres, cached for the request.
+
+    Fetched first, as a short list, rather than joined in an OR: an EXISTS inside the OR keeps
+    PostgreSQL from using the centre index, and a name search then scans the whole country.
+    """
+    cache = user.__dict__.setdefault("_csc_shared_ids", {})
+    key = (kind, capability)
+    if key not in cache:
+        centre_ids = centres_with(user, capability)
+        shares = HouseholdShare.objects.filter(centre_id__in=centre_ids)
+        if kind == "household":
+            cache[key] = list(shares.values_list("household_id", flat=True))
+        else:
+            cache[key] = list(
+                HouseholdMember.objects.filter(household__in=shares.values("household_id")).values_list(
+                    "person_id", flat=True
+                )
+            )
+    return cache[key]
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
         """Households of the user's centres, plus those another centre explicitly shared with them."""
         centre_ids = centres_with(user, capability)
-        shared = HouseholdShare.objects.filter(household=OuterRef("pk"), centre_id__in=centre_ids)
-        return self.filter(Q(centre_id__in=centre_ids) | Q(Exists(shared)))
+        shared_ids = _shared_ids(user, capability, "household")
+        return self.filter(Q(centre_id__in=centre_ids) | Q(pk__in=shared_ids))
 
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
         """People of the user's centres, plus the members of households shared with those centres."""
         centre_ids = centres_with(user, capability)
-        shared = HouseholdMember.objects.filter(
-            person=OuterRef("pk"), household__shares__centre_id__in=centre_ids
-        )
-        return self.filter(Q(centre_id__in=centre_ids) | Q(Exists(shared)))
+        shared_ids = _shared_ids(user, capability, "person")
+        return self.filter(Q(centre_id__in=centre_ids) | Q(pk__in=shared_ids))
 
     def active(self):
         return self.filter(anonymised_at__isnull=True)

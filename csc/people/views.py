@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
 from csc.core.models import Centre
+from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 
@@ -62,7 +63,8 @@ def search(request):
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = queries.search_people(Person.objects.visible_to(request.user), query)
-        page = Paginator(queries.with_households(people), PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = CountSparingPaginator(queries.with_households(people), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
     template = "people/_search_results.html" if request.htmx else "people/search.html"
     return render(
         request,

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# `make bench`: the `socle` benchmark of the platform foundation (see benchmarks/README.md).
+#
+# PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
+# already there) -> collectstatic -> gunicorn, 4 workers, on 127.0.0.1:8089 with production settings ->
+# warm-up then runs of benchmarks/loadgen.py -> benchmarks/results/socle.json.
+#
+# Knobs (environment): BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_USERS, BENCH_RUNS,
+# BENCH_DURATION, BENCH_WARMUP, BENCH_THINK_MS, BENCH_REBUILD=1 (regenerate the dataset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+BIN="$ROOT/.venv/bin"
+
+export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/csc_bench}"
+PORT="${BENCH_PORT:-8089}"
+WORKERS="${BENCH_WORKERS:-4}"
+USERS="${BENCH_USERS:-50}"
+RUNS="${BENCH_RUNS:-3}"
+DURATION="${BENCH_DURATION:-60}"
+WARMUP="${BENCH_WARMUP:-20}"
+THINK_MS="${BENCH_THINK_MS:-1000}"
+WSGI_APP="${BENCH_WSGI_APP:-csc.wsgi:application}"  # another app only to try a change before making it
+PASSWORD="${CSC_BENCH_PASSWORD:-bench-csc-2026}"
+TMP="$ROOT/benchmarks/tmp"            # git-ignored: logs, static files, last generation time
+RESULT="${BENCH_OUTPUT:-$ROOT/benchmarks/results/socle.json}"
+mkdir -p "$TMP" "$(dirname "$RESULT")"
+
+# Production-like settings. Cookies without `Secure` and no HTTPS redirect: the load runs over plain
+# HTTP on loopback. Axes stays on (logins are real logins).
+export DJANGO_SETTINGS_MODULE=csc.settings
+export DJANGO_DEBUG=0
+export DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-4f9a1c7e2b8d6053"
+export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
+export DJANGO_SECURE_SSL_REDIRECT=0
+export DJANGO_SECURE_COOKIES=0
+export DJANGO_HSTS_SECONDS=0
+export CSC_VAR_DIR="$TMP/var"
+export CSC_LOG_LEVEL=WARNING
+# Persistent connections for the whole bench (production default: 60 s). Only so that the CPU of each
+# PostgreSQL backend can be followed for a whole run (loadgen.py reads it from /proc).
+export DATABASE_CONN_MAX_AGE=3600
+export CSC_BENCH_PASSWORD="$PASSWORD"
+mkdir -p "$CSC_VAR_DIR"
+
+echo "== Base PostgreSQL ($DATABASE_URL) =="
+"$BIN/python" - <<'EOF'
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+url = urlsplit(os.environ["DATABASE_URL"])
+name = url.path.lstrip("/")
+admin = urlunsplit(url._replace(path="/postgres"))
+with psycopg.connect(admin, autocommit=True) as conn:
+    if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+        print(f"base {name} créée")
+    else:
+        print(f"base {name} présente")
+EOF
+"$BIN/python" manage.py migrate --noinput
+
+echo "== Jeu de données =="
+generate_args=()
+if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then generate_args+=(--force); fi
+"$BIN/python" manage.py generate_scale_data --staff-password "$PASSWORD" "${generate_args[@]}" \
+  | tee "$TMP/generate.log"
+# The generation time is the one of the last real generation (a run on existing data skips it).
+generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate.log" | tail -1)
+if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/generation_seconds"; fi
+generation_args=()
+if [[ -s "$TMP/generation_seconds" ]]; then
+  generation_args=(--generation-seconds "$(cat "$TMP/generation_seconds")")
+fi
+
+"$BIN/python" manage.py collectstatic --noinput -v 0
+
+echo "== gunicorn ($WORKERS workers, 127.0.0.1:$PORT) =="
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "Le port $PORT est déjà pris : arrêtez ce serveur ou choisissez BENCH_PORT." >&2
+  exit 1
+fi
+"$BIN/gunicorn" "$WSGI_APP" \
+  --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 30 \
+  --error-logfile "$TMP/gunicorn.log" --log-level warning &
+GUNICORN_PID=$!
+stop_gunicorn() {
+  if kill -0 "$GUNICORN_PID" 2>/dev/null; then
+    kill -TERM "$GUNICORN_PID"
+    wait "$GUNICORN_PID" 2>/dev/null || true
+  fi
+}
+trap stop_gunicorn EXIT INT TERM
+
+for _ in $(seq 1 60); do
+  if "$BIN/python" -c "import sys, httpx; sys.exit(httpx.get('http://127.0.0.1:$PORT/healthz').status_code != 200)" \
+    2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$GUNICORN_PID" 2>/dev/null; then
+    echo "gunicorn s'est arrêté, voir $TMP/gunicorn.log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+git_commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git status --porcelain 2>/dev/null)" ]]; then git_commit="$git_commit-dirty"; fi
+
+echo "== Charge : $USERS utilisateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s =="
+"$BIN/python" benchmarks/loadgen.py \
+  --base-url "http://127.0.0.1:$PORT" \
+  --users "$USERS" --runs "$RUNS" --duration "$DURATION" --warmup "$WARMUP" --think-ms "$THINK_MS" \
+  --git "$git_commit" "${generation_args[@]}" \
+  --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
+  --output "$RESULT"
+echo "Résultat : $RESULT"
