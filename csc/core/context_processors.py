@@ -10,7 +10,10 @@ def shell(request):
     def centres():
         from .models import Centre
 
-        return Centre.objects.filter(pk__in=visible_centre_ids(user)).only("id", "name")
+        ids = visible_centre_ids(user)
+        if len(ids) < 2:
+            return []  # nothing to switch to: no query
+        return list(Centre.objects.filter(pk__in=ids).only("id", "name"))
 
     centre = current_centre(request)
 

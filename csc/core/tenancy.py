@@ -21,7 +21,7 @@ def active_roles(user):
 
         cached = list(
             StaffRole.objects.filter(user=user, is_active=True).select_related(
-                "centre", "territory", "federation"
+                "centre__territory", "territory", "federation"
             )
         )
         user._csc_roles = cached
@@ -127,7 +127,9 @@ def current_centre(request):
     cached = getattr(request, "_csc_current_centre", None)
     if cached is not None and cached.pk == chosen:
         return cached
-    request._csc_current_centre = Centre.objects.select_related("territory").get(pk=chosen)
+    # Most staff work in the centre of one of their roles, already loaded with them: no query.
+    from_roles = next((r.centre for r in active_roles(request.user) if r.centre_id == chosen), None)
+    request._csc_current_centre = from_roles or Centre.objects.select_related("territory").get(pk=chosen)
     return request._csc_current_centre
 
 
