@@ -132,6 +132,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("CSC_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Logins find accounts whatever the case of the e-mail: the lockout must count them the same way.
+AXES_USERNAME_CALLABLE = "csc.core.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False

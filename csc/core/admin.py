@@ -31,6 +31,17 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_active", "is_superuser"]
     inlines = [StaffRoleInline]
 
+    def save_model(self, request, obj, form, change):
+        """Switching an account on or off, or making it a superuser, is an access change: journaled."""
+        super().save_model(request, obj, form, change)
+        watched = [f for f in ("is_active", "is_superuser", "is_staff") if f in form.changed_data]
+        if watched or not change:
+            audit.record(
+                "settings",
+                obj=obj,
+                detail="administration technique : " + (", ".join(watched) if change else "compte créé"),
+            )
+
     def save_formset(self, request, form, formset, change):
         """Roles given or changed here are journaled like those given from the pages."""
         super().save_formset(request, form, formset, change)

@@ -51,6 +51,12 @@ def invite_staff(
     else:
         staff_role = StaffRole.objects.create(user=user, centre=centre, role=role)
     if not user.is_active:
+        # Only an account switched off because it left its last team comes back with an invitation;
+        # one disabled by the network's administration while it still holds roles stays off.
+        if StaffRole.objects.filter(user=user, is_active=True).exclude(pk=staff_role.pk).exists():
+            raise StaffError(
+                "Ce compte a été désactivé par l'administration du réseau : adressez-vous à elle."
+            )
         user.is_active = True
         user.save(update_fields=["is_active"])
     audit.record("role_granted", centre=centre, obj=staff_role, detail=f"compte {user.pk} : {role}")

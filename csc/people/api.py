@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -176,14 +177,19 @@ def list_persons(request, filters: Query[PersonFilter]):
         people = queries.search_people(people, filters.q)
     else:
         people = people.order_by("last_name", "first_name", "id")
-    return people.prefetch_related("memberships")
+    return _with_visible_memberships(people, request.user)
+
+
+def _with_visible_memberships(people, user):
+    """Only the households this user may see: a share opens one household, not the person's others."""
+    visible = HouseholdMember.objects.filter(household__in=Household.objects.visible_to(user))
+    return people.prefetch_related(Prefetch("memberships", queryset=visible))
 
 
 @router.get("/persons/{person_id}", response=PersonOut, summary="Une personne")
 def get_person(request, person_id: int):
-    return get_object_or_404(
-        Person.objects.visible_to(request.user).prefetch_related("memberships"), pk=person_id
-    )
+    people = _with_visible_memberships(Person.objects.visible_to(request.user), request.user)
+    return get_object_or_404(people, pk=person_id)
 
 
 @router.patch(
@@ -199,7 +205,7 @@ def patch_person(request, person_id: int, payload: PersonPatch):
         return Status(422, {"detail": "Données invalides.", "erreurs": _form_errors(("", form))})
     form.save()
     services.touch(person)
-    return Person.objects.prefetch_related("memberships").get(pk=person.pk)
+    return _with_visible_memberships(Person.objects, request.user).get(pk=person.pk)
 
 
 def _households(user, capability=Capability.PEOPLE_VIEW):

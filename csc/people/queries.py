@@ -35,10 +35,10 @@ def search_people(people: QuerySet, query: str) -> QuerySet:
     return people.order_by("last_name", "first_name", "id")
 
 
-def with_households(people: QuerySet) -> QuerySet:
-    return people.select_related("centre").prefetch_related(
-        Prefetch("memberships", queryset=HouseholdMember.objects.select_related("household"))
-    )
+def with_households(people: QuerySet, visible_households: QuerySet) -> QuerySet:
+    """People with the households the viewer may see (never the unshared ones of a shared person)."""
+    memberships = HouseholdMember.objects.filter(household__in=visible_households).select_related("household")
+    return people.select_related("centre").prefetch_related(Prefetch("memberships", queryset=memberships))
 
 
 def members_in_order(members: QuerySet) -> QuerySet:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from csc.core import audit
@@ -54,8 +54,11 @@ def add_member(*, household: Household, person: Person, relation: str, actor) ->
 
 
 def touch(person: Person):
-    """The centre dealt with this person today: their retention period starts again."""
-    Person.objects.filter(pk=person.pk).update(last_activity_at=timezone.now())
+    """The centre dealt with this person today: their retention period, and their household's, starts
+    again (a family that still comes keeps its children's records)."""
+    household_ids = HouseholdMember.objects.filter(person=person).values("household_id")
+    family = HouseholdMember.objects.filter(household_id__in=household_ids).values("person_id")
+    Person.objects.filter(Q(pk=person.pk) | Q(pk__in=family)).update(last_activity_at=timezone.now())
 
 
 def touch_household(household: Household):
@@ -91,12 +94,16 @@ def share_household(*, household: Household, centre: Centre, reason: str, actor)
     """Let another centre see this household and its members. Explicit, with a reason, journaled."""
     if centre.pk == household.centre_id:
         raise MergeRefused("Le foyer appartient déjà à ce centre.")
-    share, _ = HouseholdShare.objects.get_or_create(
+    share, created = HouseholdShare.objects.get_or_create(
         household=household, centre=centre, defaults={"reason": reason, "granted_by": actor}
     )
-    audit.record(
-        "share", centre=household.centre_id, obj=household, detail=f"partagé avec le centre {centre.pk}"
-    )
+    if not created and share.reason != reason:
+        share.reason = reason
+        share.save(update_fields=["reason"])
+    if created:
+        audit.record(
+            "share", centre=household.centre_id, obj=household, detail=f"partagé avec le centre {centre.pk}"
+        )
     return share
 
 
@@ -113,8 +120,20 @@ def unshare_household(*, share: HouseholdShare, actor):
 
 # --- merging duplicates -------------------------------------------------------------------------------
 
-# Fields that are never copied from a duplicate (identity, bookkeeping).
-_NOT_MERGED = {"id", "centre", "search_name", "created_at", "updated_at", "anonymised_at", "households"}
+# Fields that are never copied from a duplicate: identity, bookkeeping, and choices the kept record
+# states (a refusal of SMS must not be overturned by an older record saying yes).
+_NOT_MERGED = {
+    "id",
+    "centre",
+    "search_name",
+    "created_at",
+    "updated_at",
+    "anonymised_at",
+    "households",
+    "contact_by_sms",
+    "contact_by_email",
+    "in_qpv",
+}
 
 
 def _fill_blanks(keep: models.Model, duplicate: models.Model) -> list[str]:
@@ -155,8 +174,12 @@ def _move_related(keep: models.Model, duplicate: models.Model, skip: set[type[mo
                     setattr(row, source, keep)
                     row.save()
             except IntegrityError:
-                # The kept record already has the same thing (same unique key): the copy is redundant.
-                row.delete()
+                # Both records hold something that can exist only once: a person must choose which to
+                # keep. Nothing is deleted behind their back (the whole merge is rolled back).
+                raise MergeRefused(
+                    f"Les deux fiches ont chacune un élément « {related_model._meta.verbose_name} » qui ne "
+                    "peut exister qu'une fois : supprimez celui en trop avant de fusionner."
+                ) from None
             moved.append(related_model._meta.label_lower)
     return sorted(set(moved))
 
@@ -224,15 +247,25 @@ def merge_households(*, keep: Household, duplicate: Household, actor) -> MergeRe
         keep.family_quotient = duplicate.family_quotient
         keep.family_quotient_date = duplicate.family_quotient_date
         keep.family_quotient_source = duplicate.family_quotient_source
-    moved = _move_related(keep, duplicate, skip=set())
+    for member in duplicate.members.all():
+        if keep.members.filter(person_id=member.person_id).exists():
+            member.delete()
+        else:
+            member.household = keep
+            member.save()
+    # A share is consent given for one household: the kept household's members were never shared, so
+    # the duplicate's shares end with it rather than widen what another centre sees.
+    dropped_shares = list(duplicate.shares.values_list("centre_id", flat=True))
+    moved = _move_related(keep, duplicate, skip={HouseholdMember, HouseholdShare})
     copied = _fill_blanks(keep, duplicate)
     if keep.notes and duplicate.notes and duplicate.notes not in keep.notes:
         keep.notes = f"{keep.notes}\n{duplicate.notes}"
     keep.save()
     removed_id = duplicate.pk
-    audit.record(
-        "merge", centre=keep.centre_id, obj=keep, detail=f"foyer {removed_id} fusionné dans {keep.pk}"
-    )
+    detail = f"foyer {removed_id} fusionné dans {keep.pk}"
+    if dropped_shares:
+        detail += f" ; partages du doublon retirés (centres {', '.join(map(str, dropped_shares))})"
+    audit.record("merge", centre=keep.centre_id, obj=keep, detail=detail)
     duplicate.delete()
     return MergeResult(keep, removed_id, copied, moved)
 

@@ -63,7 +63,8 @@ def search(request):
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = queries.search_people(Person.objects.visible_to(request.user), query)
-        paginator = CountSparingPaginator(queries.with_households(people), PAGE_SIZE)
+        households = Household.objects.visible_to(request.user)
+        paginator = CountSparingPaginator(queries.with_households(people, households), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     template = "people/_search_results.html" if request.htmx else "people/search.html"
     return render(
@@ -82,7 +83,12 @@ def search(request):
 @login_required
 def person_detail(request, person_id):
     person = _person(request, person_id)
-    memberships = person.memberships.select_related("household").order_by("household__name")
+    # Only the households this user may see: a share opens one household, not the person's others.
+    memberships = (
+        person.memberships.filter(household__in=Household.objects.visible_to(request.user))
+        .select_related("household")
+        .order_by("household__name")
+    )
     can_edit = has_capability(request.user, Capability.PEOPLE_EDIT, person.centre_id)
     return render(
         request,
@@ -119,6 +125,8 @@ def person_edit(request, person_id):
 @login_required
 def consent_add(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
+    if person.is_anonymised:
+        raise Http404
     form = ConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.record_consent(person=person, actor=request.user, **form.cleaned_data)
@@ -160,7 +168,10 @@ def _export_filename(person, extension):
     return f"donnees-personne-{person.pk}-{slugify(person.last_name) or 'anonyme'}.{extension}"
 
 
+# Exports are POST: each one is journaled and the PDF costs a render, so a link embedded in another
+# page must not trigger them (CSRF-checked).
 @login_required
+@require_POST
 def person_export_json(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
     data = services.personal_data(person, actor=request.user)
@@ -172,6 +183,7 @@ def person_export_json(request, person_id):
 
 
 @login_required
+@require_POST
 def person_export_pdf(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
     data = services.personal_data(person, actor=request.user)
@@ -255,7 +267,8 @@ def household_detail(request, household_id):
         {
             "household": household,
             "members": members,
-            "shares": household.shares.select_related("centre"),
+            # Who else sees the household, and why, is the owning centre's business.
+            "shares": household.shares.select_related("centre") if can_edit else [],
             "can_edit": can_edit,
         },
     )

@@ -132,3 +132,12 @@ def test_the_api_refuses_a_session_that_has_not_given_its_code(client, reception
     TOTPDevice.objects.create(user=reception_a, name="tel", confirmed=True)
     client.post(reverse("core:login"), {"username": reception_a.email, "password": PASSWORD})
     assert client.get("/api/v1/persons").status_code == 401
+
+
+@pytest.mark.django_db
+def test_changing_the_case_of_the_email_does_not_escape_the_lockout(client, reception_a):
+    email = reception_a.email
+    for variant in (email.upper(), email.lower(), email.title(), email.swapcase(), email.capitalize()):
+        client.post(reverse("core:login"), {"username": variant, "password": "faux"})
+    response = client.post(reverse("core:login"), {"username": email, "password": PASSWORD})
+    assert response.status_code == 429

@@ -143,3 +143,16 @@ def test_someone_whose_invitation_expired_can_be_invited_again(client, director_
     response = client.post(reverse("core:staff_invite"), data)
     assert response.status_code == 302
     assert len(mail.outbox) == 2 and "/compte/invitation/" in mail.outbox[1].body
+
+
+@pytest.mark.django_db
+def test_an_account_disabled_by_the_network_is_not_revived_by_an_invitation(client, director_a, staff):
+    other = staff("director", "b")
+    other.is_active = False  # switched off by the network's administration, still director of B
+    other.save()
+    client.force_login(director_a)
+    data = {"email": other.email, "first_name": "x", "last_name": "y", "role": "volunteer"}
+    response = client.post(reverse("core:staff_invite"), data)
+    assert "désactivé par l'administration du réseau" in page_text(response)
+    other.refresh_from_db()
+    assert not other.is_active

@@ -51,7 +51,7 @@ def test_two_centres_files_are_never_merged(centre_a, centre_b, reception_a):
 
 
 @pytest.mark.django_db
-def test_merging_households_keeps_members_shares_and_the_newest_quotient(centre_a, reception_a):
+def test_merging_households_keeps_members_and_the_newest_quotient_but_not_shares(centre_a, reception_a):
     from datetime import date
     from decimal import Decimal
 
@@ -72,7 +72,9 @@ def test_merging_households_keeps_members_shares_and_the_newest_quotient(centre_
     assert not Household.objects.filter(pk=duplicate.pk).exists()
     assert keep.members.count() == 3
     assert keep.family_quotient == Decimal("720")
-    assert HouseholdShare.objects.filter(household=keep, centre=other_centre).exists()
+    # The share was consent for the duplicate's members only: it must not widen to the kept household.
+    assert not HouseholdShare.objects.filter(centre=other_centre).exists()
+    assert "partages du doublon retirés" in AuditEvent.objects.get(action="merge").detail
 
 
 @pytest.mark.django_db
@@ -121,3 +123,12 @@ def test_an_anonymised_record_is_never_merged(centre_a, reception_a):
         merge_people(keep=keep, duplicate=duplicate, actor=reception_a)
     keep.refresh_from_db()
     assert keep.email == ""
+
+
+@pytest.mark.django_db
+def test_a_merge_never_overturns_a_refusal_of_sms(centre_a, reception_a):
+    keep = PersonFactory(centre=centre_a, contact_by_sms=False, phone="+33612345678")
+    duplicate = PersonFactory(centre=centre_a, contact_by_sms=True, phone="+33612345678")
+    merge_people(keep=keep, duplicate=duplicate, actor=reception_a)
+    keep.refresh_from_db()
+    assert keep.contact_by_sms is False

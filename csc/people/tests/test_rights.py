@@ -27,7 +27,7 @@ def test_the_json_export_holds_everything_about_the_person_and_is_journaled(clie
     )
     ConsentFactory(person=member.person, kind="communications", granted=False)
     client.force_login(coordinator_a)
-    response = client.get(reverse("people:person_export_json", args=[member.person_id]))
+    response = client.post(reverse("people:person_export_json", args=[member.person_id]))
     assert response["Content-Disposition"].startswith('attachment; filename="donnees-personne-')
     data = json.loads(response.content)
     assert data["Personne"]["Nom"] == "Haddad" and data["Personne"]["Prénom"] == "Nour"
@@ -43,7 +43,7 @@ def test_the_pdf_export_is_a_real_pdf_with_the_persons_name(client, coordinator_
         household__centre=centre_a, person__last_name="Haddad", person__first_name="Nour"
     )
     client.force_login(coordinator_a)
-    response = client.get(reverse("people:person_export_pdf", args=[member.person_id]))
+    response = client.post(reverse("people:person_export_pdf", args=[member.person_id]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 2000
@@ -54,7 +54,7 @@ def test_reception_cannot_export_or_erase(client, reception_a, centre_a):
     person = PersonFactory(centre=centre_a)
     client.force_login(reception_a)
     for name in ("person_export_json", "person_export_pdf", "person_anonymise", "person_erase"):
-        assert client.get(reverse(f"people:{name}", args=[person.pk])).status_code == 404
+        assert client.post(reverse(f"people:{name}", args=[person.pk])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -127,3 +127,38 @@ def test_a_director_sets_the_retention_period_with_checks(client, director_a, ce
     client.post(reverse("core:centre_settings"), {"retention_months": "24"})
     centre_a.refresh_from_db()
     assert centre_a.retention_months == 24
+
+
+@pytest.mark.django_db
+def test_dealing_with_one_member_keeps_the_whole_family(centre_a, reception_a):
+    from csc.people.services import touch
+
+    household = HouseholdFactory(centre=centre_a)
+    old = timezone.now() - timedelta(days=2000)
+    mother = HouseholdMemberFactory(household=household, person__last_activity_at=old).person
+    child = HouseholdMemberFactory(
+        household=household, relation="enfant", person__last_activity_at=old
+    ).person
+    touch(mother)
+    call_command("anonymise_expired")
+    assert not Person.objects.get(pk=child.pk).is_anonymised
+
+
+@pytest.mark.django_db
+def test_no_consent_is_added_to_an_anonymised_person(client, coordinator_a, centre_a):
+    person = PersonFactory(centre=centre_a)
+    anonymise_person(person=person, actor=coordinator_a)
+    client.force_login(coordinator_a)
+    url = reverse("people:consent_add", args=[person.pk])
+    assert (
+        client.post(url, {"kind": "photos", "granted": "oui", "decided_on": "2026-01-01"}).status_code == 404
+    )
+    assert not person.consents.exists()
+
+
+@pytest.mark.django_db
+def test_an_export_is_never_triggered_by_a_simple_link(client, coordinator_a, centre_a):
+    person = PersonFactory(centre=centre_a)
+    client.force_login(coordinator_a)
+    assert client.get(reverse("people:person_export_pdf", args=[person.pk])).status_code == 405
+    assert not AuditEvent.objects.filter(action="personal_data_export").exists()

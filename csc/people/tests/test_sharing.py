@@ -52,3 +52,37 @@ def test_sharing_needs_a_centre_and_a_reason(client, reception_a, centre_a):
     page = response.content.decode()
     assert "Sélectionnez un choix valide" in page and "Ce champ est obligatoire" in page
     assert not HouseholdShare.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_shared_household_does_not_reveal_the_persons_other_households(client, staff, centre_a, centre_b):
+    from csc.people.models import HouseholdMember
+    from csc.people.services import share_household
+    from csc.testing.factories import HouseholdFactory
+
+    member = HouseholdMemberFactory(household__centre=centre_a, household__name="Foyer partagé")
+    other_home = HouseholdFactory(centre=centre_a, name="Foyer du second parent")
+    HouseholdMember.objects.create(household=other_home, person=member.person, relation="enfant")
+    share_household(household=member.household, centre=centre_b, reason="accord de la famille", actor=None)
+    client.force_login(staff("reception", "b"))
+    for response in (
+        client.get(reverse("people:person_detail", args=[member.person_id])),
+        client.get(reverse("people:search"), {"q": member.person.last_name}),
+    ):
+        page = response.content.decode()
+        assert "Foyer partagé" in page and "Foyer du second parent" not in page
+    household_page = client.get(
+        reverse("people:household_detail", args=[member.household_id])
+    ).content.decode()
+    assert "accord de la famille" not in household_page  # the reason is the owning centre's business
+
+
+@pytest.mark.django_db
+def test_sharing_again_updates_the_reason_without_a_second_journal_line(centre_a, centre_b):
+    from csc.people.services import share_household
+
+    member = HouseholdMemberFactory(household__centre=centre_a)
+    share_household(household=member.household, centre=centre_b, reason="premier motif", actor=None)
+    share = share_household(household=member.household, centre=centre_b, reason="nouveau motif", actor=None)
+    assert share.reason == "nouveau motif"
+    assert AuditEvent.objects.filter(action="share").count() == 1
