@@ -182,7 +182,7 @@ def list_persons(request, filters: Query[PersonFilter]):
 
 def _with_visible_memberships(people, user):
     """Only the households this user may see: a share opens one household, not the person's others."""
-    visible = HouseholdMember.objects.filter(household__in=Household.objects.visible_to(user))
+    visible = HouseholdMember.objects.visible_to(user)
     return people.prefetch_related(Prefetch("memberships", queryset=visible))
 
 

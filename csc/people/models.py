@@ -161,6 +161,14 @@ def age_on(birth_date: date | None, when: date) -> int | None:
     return when.year - birth_date.year - ((when.month, when.day) < (birth_date.month, birth_date.day))
 
 
+class HouseholdMemberQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+        """Memberships of the households the user may see: a share opens one household, not the others."""
+        centre_ids = centres_with(user, capability)
+        shared_ids = _shared_ids(user, capability, "household")
+        return self.filter(Q(household__centre_id__in=centre_ids) | Q(household_id__in=shared_ids))
+
+
 @audited(centre_of=lambda m: m.household.centre_id, person_of=lambda m: m.person_id)
 class HouseholdMember(ChangeTrackingMixin, models.Model):
     class Relation(models.TextChoices):
@@ -172,6 +180,8 @@ class HouseholdMember(ChangeTrackingMixin, models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     relation = models.CharField(_("lien dans le foyer"), max_length=20, choices=Relation.choices)
+
+    objects = HouseholdMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membre du foyer")

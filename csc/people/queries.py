@@ -35,9 +35,9 @@ def search_people(people: QuerySet, query: str) -> QuerySet:
     return people.order_by("last_name", "first_name", "id")
 
 
-def with_households(people: QuerySet, visible_households: QuerySet) -> QuerySet:
+def with_households(people: QuerySet, user) -> QuerySet:
     """People with the households the viewer may see (never the unshared ones of a shared person)."""
-    memberships = HouseholdMember.objects.filter(household__in=visible_households).select_related("household")
+    memberships = HouseholdMember.objects.visible_to(user).select_related("household")
     return people.select_related("centre").prefetch_related(Prefetch("memberships", queryset=memberships))
 
 

@@ -27,7 +27,7 @@ from .forms import (
     SearchForm,
     ShareForm,
 )
-from .models import Consent, Household, Person
+from .models import Consent, Household, HouseholdMember, Person
 
 PAGE_SIZE = 25
 
@@ -63,8 +63,7 @@ def search(request):
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = queries.search_people(Person.objects.visible_to(request.user), query)
-        households = Household.objects.visible_to(request.user)
-        paginator = CountSparingPaginator(queries.with_households(people, households), PAGE_SIZE)
+        paginator = CountSparingPaginator(queries.with_households(people, request.user), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     template = "people/_search_results.html" if request.htmx else "people/search.html"
     return render(
@@ -85,7 +84,8 @@ def person_detail(request, person_id):
     person = _person(request, person_id)
     # Only the households this user may see: a share opens one household, not the person's others.
     memberships = (
-        person.memberships.filter(household__in=Household.objects.visible_to(request.user))
+        HouseholdMember.objects.visible_to(request.user)
+        .filter(person=person)
         .select_related("household")
         .order_by("household__name")
     )
