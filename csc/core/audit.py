@@ -120,10 +120,6 @@ def audited(*, centre_of=None, person_of=None):
     return decorator
 
 
-def audited_models():
-    return list(_registry)
-
-
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return

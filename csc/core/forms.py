@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from .models import Centre
-from .roles import CENTRE_ROLES, Role
+from .roles import CENTRE_ROLES
 
 
 class AccessibleFormMixin:
@@ -135,10 +135,6 @@ class JournalFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = staff_queryset
         self.fields["action"].choices = [("", "Toutes")] + list(action_choices)
-
-
-def role_label(role: str) -> str:
-    return Role(role).label
 
 
 def posted(request):

@@ -71,7 +71,3 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
 
 def capabilities_of(role: str) -> set[str]:
     return ROLE_CAPABILITIES.get(role, set())
-
-
-def roles_with(capability: str) -> list[str]:
-    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]

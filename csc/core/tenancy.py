@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from .roles import Role, capabilities_of
+from .roles import capabilities_of
 
 
 def active_roles(user):
@@ -54,13 +54,6 @@ def _centres_by_role(user) -> dict[str, set[int]]:
     return result
 
 
-def forget_roles(user):
-    """Drop the per-request cache after a role or sharing change."""
-    for attribute in ("_csc_roles", "_csc_centres_by_role", "_csc_shared_ids"):
-        if hasattr(user, attribute):
-            delattr(user, attribute)
-
-
 def visible_centre_ids(user) -> set[int]:
     ids: set[int] = set()
     for centre_ids in _centres_by_role(user).values():
@@ -83,10 +76,6 @@ def has_capability(user, capability: str, centre=None) -> bool:
         return bool(ids)
     centre_id = centre if isinstance(centre, int) else centre.pk
     return centre_id in ids
-
-
-def roles_in_centre(user, centre_id: int) -> list[str]:
-    return [role for role, ids in _centres_by_role(user).items() if centre_id in ids]
 
 
 def requires_second_factor(user) -> bool:
@@ -142,17 +131,3 @@ def require_capability(request, capability: str, centre=None):
     if centre is None or not has_capability(request.user, capability, centre):
         raise Http404
     return centre
-
-
-__all__ = [
-    "Role",
-    "active_roles",
-    "centres_with",
-    "current_centre",
-    "forget_roles",
-    "has_capability",
-    "require_capability",
-    "requires_second_factor",
-    "roles_in_centre",
-    "visible_centre_ids",
-]

@@ -278,6 +278,3 @@ def patch_household(request, household_id: int, payload: HouseholdPatch):
     form.save()
     services.touch_household(household)
     return _households(request.user).get(pk=household.pk)
-
-
-__all__ = ["router", "HouseholdMember"]

@@ -4,7 +4,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
-from .models import Household, HouseholdMember, Person
+from .models import HouseholdMember, Person
 from .text import normalize
 
 # Below this length a typo-tolerant match finds everybody; plain substring is more useful.
@@ -67,7 +67,3 @@ def likely_duplicates(person: Person, people: QuerySet, limit: int = 5) -> list[
     return list(
         people.filter(same, centre_id=person.centre_id).exclude(pk=person.pk).active().order_by("id")[:limit]
     )
-
-
-def household_with_members(households: QuerySet, pk: int) -> Household:
-    return households_for_list(households).get(pk=pk)

@@ -14,6 +14,7 @@ from django.db import models
 
 from csc.core import services as core_services
 from csc.core.models import Centre, StaffRole
+from csc.people.services import share_household
 
 from . import factories
 
@@ -44,7 +45,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     staff_user = factories.UserFactory(email=SECRET_EMAIL, last_name=SECRET_LAST_NAME)
     staff_role = StaffRole.objects.create(user=staff_user, centre=centre_b, role="reception")
     token, _ = core_services.create_api_token(user=staff_user, name=SECRET_TOKEN_NAME)
-    share = core_services_share(household, third_centre)
+    share = share_household(household=household, centre=third_centre, reason="test", actor=None)
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -54,12 +55,6 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
         centre_id=centre_b,
     )
     return world
-
-
-def core_services_share(household, centre):
-    from csc.people.services import share_household
-
-    return share_household(household=household, centre=centre, reason="test", actor=None)
 
 
 def object_for_parameter(world: ForeignWorld, name: str) -> models.Model:
