@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "axes",
     "csc.core",
     "csc.people",
+    "csc.activities",
+    "csc.enrolment",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -165,8 +169,22 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (CAF attestations…) are personal data: they are never served as static files, only
+# through views that check the reader's role. Keep this directory out of the web server's reach.
+MEDIA_ROOT = Path(os.environ.get("CSC_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+CSC_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+# Background work (e-mails with their PDF, large exports) goes through django.tasks' database backend;
+# `manage.py db_worker` runs it. A deployment that outgrows one database swaps the backend here.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CSC_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Base of the links sent by e-mail (follow link of a request), e.g. https://csc.example.org
+CSC_PUBLIC_URL = os.environ.get("CSC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -9,6 +9,8 @@ admin.site.site_header = "CSC — administration technique"
 urlpatterns = [
     path("", include("csc.core.urls")),
     path("", include("csc.people.urls")),
+    path("", include("csc.activities.urls")),
+    path("", include("csc.enrolment.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin-technique/", admin.site.urls),

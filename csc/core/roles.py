@@ -41,11 +41,17 @@ class Capability(models.TextChoices):
     STAFF_MANAGE = "staff.manage", _("Gérer l'équipe du centre")
     AUDIT_VIEW = "audit.view", _("Lire le journal du centre")
     CENTRE_SETTINGS = "centre.settings", _("Régler le centre (durée de conservation…)")
+    ACTIVITIES_VIEW = "activities.view", _("Consulter les activités, les périodes et les inscrits")
+    ACTIVITIES_CONFIGURE = "activities.configure", _("Régler saisons, activités, groupes, périodes et tarifs")
+    ENROLMENT_PROCESS = "enrolment.process", _("Traiter les demandes d'adhésion et d'inscription en ligne")
 
 
-_PEOPLE_READERS = {Capability.PEOPLE_VIEW}
-_PEOPLE_EDITORS = {Capability.PEOPLE_VIEW, Capability.PEOPLE_EDIT}
+_PEOPLE_READERS = {Capability.PEOPLE_VIEW, Capability.ACTIVITIES_VIEW}
+_PEOPLE_EDITORS = {Capability.PEOPLE_VIEW, Capability.PEOPLE_EDIT, Capability.ACTIVITIES_VIEW}
+_ENROLMENT = {Capability.ENROLMENT_PROCESS}
+_CONFIGURE = {Capability.ACTIVITIES_CONFIGURE}
 _MANAGERS = {
+    Capability.ACTIVITIES_VIEW,
     Capability.PEOPLE_VIEW,
     Capability.PEOPLE_EDIT,
     Capability.PEOPLE_RIGHTS,
@@ -55,9 +61,9 @@ _MANAGERS = {
 }
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.DIRECTOR: _MANAGERS,
-    Role.COORDINATOR: _PEOPLE_EDITORS | {Capability.PEOPLE_RIGHTS},
-    Role.RECEPTION: _PEOPLE_EDITORS,
+    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT,
+    Role.COORDINATOR: _PEOPLE_EDITORS | {Capability.PEOPLE_RIGHTS} | _CONFIGURE | _ENROLMENT,
+    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT,
     Role.SOCIAL_WORKER: _PEOPLE_EDITORS,
     Role.ANIMATOR: _PEOPLE_READERS,
     Role.DIGITAL_MEDIATOR: _PEOPLE_READERS,

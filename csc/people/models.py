@@ -246,3 +246,106 @@ class HouseholdShare(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return f"{self.household} → {self.centre}"
+
+
+class SeasonQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+        return self.filter(centre_id__in=centres_with(user, capability))
+
+    def current(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+@audited()
+class Season(ChangeTrackingMixin, models.Model):
+    """A centre's year (usually September to August): memberships and activities belong to one."""
+
+    class MembershipBasis(models.TextChoices):
+        HOUSEHOLD = "foyer", _("Par foyer")
+        PERSON = "personne", _("Par personne")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="seasons")
+    name = models.CharField(_("nom de la saison"), max_length=100, help_text=_("Par exemple « 2026-2027 »."))
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    membership_basis = models.CharField(
+        _("l'adhésion se paie"),
+        max_length=10,
+        choices=MembershipBasis.choices,
+        default=MembershipBasis.HOUSEHOLD,
+    )
+
+    objects = SeasonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("saison")
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="season_dates_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@audited(centre_of=lambda f: f.season.centre_id)
+class MembershipFee(ChangeTrackingMixin, models.Model):
+    """One row of a season's membership grid: the fee for a family-quotient bracket (whole euros)."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="membership_fees")
+    lower = models.PositiveIntegerField(_("quotient de"))
+    upper = models.PositiveIntegerField(_("quotient jusqu'à"), null=True, blank=True)
+    amount = models.DecimalField(_("montant (€)"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("tarif d'adhésion")
+        ordering = ["lower", "id"]
+
+    def __str__(self):
+        return f"{self.lower}–{self.upper or '∞'} : {self.amount} €"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+        return self.filter(centre_id__in=centres_with(user, capability))
+
+
+@audited(person_of=lambda m: m.person_id)
+class Membership(ChangeTrackingMixin, models.Model):
+    """A household's (or a person's) membership of a centre for a season, with the fee that applied."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="memberships")
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="memberships")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="centre_memberships", null=True, blank=True
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="centre_memberships", null=True, blank=True
+    )
+    fee = models.DecimalField(_("montant de l'adhésion (€)"), max_digits=7, decimal_places=2)
+    family_quotient = models.DecimalField(
+        _("quotient appliqué (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    bracket_label = models.CharField(_("tranche appliquée"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adhésion")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "household"], name="membership_household_once_per_season"
+            ),
+            models.UniqueConstraint(fields=["season", "person"], name="membership_person_once_per_season"),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | Q(person__isnull=False), name="membership_has_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household or self.person} — {self.season}"

@@ -46,6 +46,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     staff_role = StaffRole.objects.create(user=staff_user, centre=centre_b, role="reception")
     token, _ = core_services.create_api_token(user=staff_user, name=SECRET_TOKEN_NAME)
     share = share_household(household=household, centre=third_centre, reason="test", actor=None)
+    world.objects.update(_leisure_objects(centre_b))
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -55,6 +56,54 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
         centre_id=centre_b,
     )
     return world
+
+
+def _leisure_objects(centre_b: Centre) -> dict[str, models.Model]:
+    """Centre B's leisure centre, a pending request and a validated one (its registration)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from csc.activities.demo import build_leisure_centre
+    from csc.enrolment import services as enrolment
+
+    leisure = build_leisure_centre(centre_b, today=timezone.localdate())
+    day, unit = leisure.period.days.first(), leisure.units["day"]
+    reference = enrolment.age_reference_date(leisure.period)
+
+    def submit():
+        birth = date(reference.year - 7, 1, 15)
+        child = enrolment.PersonEntry(
+            first_name="Secret",
+            last_name=SECRET_LAST_NAME,
+            birth_date=birth,
+            group_id=enrolment.group_for(leisure.groups, birth, reference).pk,
+            bookings=[(day.pk, unit.pk)],
+        )
+        return enrolment.submit_registration_request(
+            period=leisure.period,
+            submission=enrolment.Submission(
+                submission_key=enrolment.new_submission_key(),
+                adults=[enrolment.PersonEntry(first_name="Parent", last_name=SECRET_LAST_NAME)],
+                children=[child],
+                city=centre_b.city,
+                email=SECRET_EMAIL,
+                phone="+33612345678",
+            ),
+        )
+
+    pending = submit()
+    validated = enrolment.validate(request=submit(), by=None)
+    return {
+        "season_id": leisure.season,
+        "activity_id": leisure.activity,
+        "period_id": leisure.period,
+        "group_id": leisure.groups[0],
+        "unit_id": unit,
+        "day_id": day,
+        "request_id": pending,
+        "registration_id": validated.household.registrations.first(),
+    }
 
 
 def object_for_parameter(world: ForeignWorld, name: str) -> models.Model:
@@ -81,6 +130,18 @@ def snapshot(world: ForeignWorld) -> dict:
         state[key] = fresh
     state["people"] = apps.get_model("people", "Person").objects.filter(centre=world.centre).count()
     state["households"] = apps.get_model("people", "Household").objects.filter(centre=world.centre).count()
+    state["requests"] = list(
+        apps.get_model("enrolment", "Request")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "status", "waiting_rank")
+        .order_by("pk")
+    )
+    state["places_held"] = list(
+        apps.get_model("activities", "GroupDay")
+        .objects.filter(group__activity__centre=world.centre)
+        .values_list("pk", "held", "capacity")
+        .order_by("pk")
+    )
     state["staff_of_b"] = list(
         StaffRole.objects.filter(centre=world.centre)
         .values_list("user_id", "role", "is_active", "user__is_active")

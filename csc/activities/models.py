@@ -1,0 +1,352 @@
+"""Activities of a centre and who takes part in them.
+
+For the online pre-registration issue: leisure-centre activities (accueils de loisirs) with their age
+groups, units (day, half-day, meal), periods made of days, capacity per group and day, tariff grids by
+family-quotient bracket, and the registrations with their booked units (Noethys's "consommations").
+The attendance and planning modules build on the same Activity.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from csc.core.audit import ChangeTrackingMixin, audited
+from csc.core.models import Centre
+from csc.core.money import Bracket
+from csc.core.roles import Capability
+from csc.core.tenancy import centres_with
+from csc.people.models import Household, Person, Season
+
+
+class CentreOwnedQuerySet(models.QuerySet):
+    centre_path = "centre_id"
+
+    def visible_to(self, user, capability: str = Capability.ACTIVITIES_VIEW):
+        return self.filter(**{f"{self.centre_path}__in": centres_with(user, capability)})
+
+
+class ActivityQuerySet(CentreOwnedQuerySet):
+    pass
+
+
+@audited()
+class Activity(ChangeTrackingMixin, models.Model):
+    class Kind(models.TextChoices):
+        LEISURE_CENTRE = "accueil_loisirs", _("Accueil de loisirs")
+        WORKSHOP = "atelier", _("Atelier")
+        TOY_LIBRARY = "ludotheque", _("Ludothèque")
+        FABLAB = "fablab", _("Fablab")
+        DROP_IN = "permanence", _("Permanence")
+        OUTING = "sortie", _("Sortie")
+        EVENT = "evenement", _("Événement")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="activities")
+    season = models.ForeignKey(
+        Season, on_delete=models.PROTECT, related_name="activities", null=True, blank=True
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.LEISURE_CENTRE)
+    description = models.TextField(_("présentation pour les familles"), blank=True)
+    age_reference_date = models.DateField(
+        _("âge calculé au"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date à laquelle on calcule l'âge des enfants pour les groupes. Vide : le premier jour "
+            "de la période."
+        ),
+    )
+    resident_communes = models.TextField(
+        _("communes au tarif habitant"),
+        blank=True,
+        help_text=_("Une commune par ligne. Les familles d'ailleurs paient le tarif extérieur, s'il existe."),
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activité")
+        verbose_name_plural = _("activités")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def resident_commune_list(self) -> list[str]:
+        return [line.strip() for line in self.resident_communes.splitlines() if line.strip()]
+
+
+class GroupQuerySet(CentreOwnedQuerySet):
+    centre_path = "activity__centre_id"
+
+
+@audited(centre_of=lambda g: g.activity.centre_id)
+class Group(ChangeTrackingMixin, models.Model):
+    """An age group of a leisure centre (« 3-5 ans »), with its usual number of places per day."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("nom du groupe"), max_length=100)
+    min_age = models.PositiveSmallIntegerField(_("âge minimum (ans)"))
+    max_age = models.PositiveSmallIntegerField(_("âge maximum (ans)"))
+    capacity = models.PositiveIntegerField(_("places par jour"))
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("groupe")
+        ordering = ["min_age", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_age__gte=F("min_age")), name="group_ages_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def accepts_age(self, age: int) -> bool:
+        return self.min_age <= age <= self.max_age
+
+
+@audited(centre_of=lambda u: u.activity.centre_id)
+class Unit(ChangeTrackingMixin, models.Model):
+    """What a family books on a day: a day, a half-day, a meal (Noethys's "unités de consommation")."""
+
+    class Kind(models.TextChoices):
+        DAY = "journee", _("Journée")
+        HALF_DAY = "demi_journee", _("Demi-journée")
+        MEAL = "repas", _("Repas")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("nom"), max_length=100, help_text=_("Par exemple « Journée avec repas »."))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("unité")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def takes_place(self) -> bool:
+        """A meal comes with a presence; it does not take a place of its own."""
+        return self.kind != self.Kind.MEAL
+
+
+class PeriodQuerySet(CentreOwnedQuerySet):
+    centre_path = "activity__centre_id"
+
+
+@audited(centre_of=lambda p: p.activity.centre_id)
+class Period(ChangeTrackingMixin, models.Model):
+    """The Wednesdays of a term, or one school holiday: the days families choose from."""
+
+    class Kind(models.TextChoices):
+        WEDNESDAYS = "mercredis", _("Mercredis")
+        HOLIDAYS = "vacances", _("Vacances scolaires")
+        OTHER = "autre", _("Autre")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(_("nom"), max_length=150, help_text=_("Par exemple « Vacances d'hiver 2027 »."))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.HOLIDAYS)
+    registration_opens_on = models.DateField(_("inscriptions en ligne à partir du"))
+    registration_closes_on = models.DateField(_("inscriptions en ligne jusqu'au"))
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("période")
+        ordering = ["registration_opens_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration_closes_on__gte=F("registration_opens_on")),
+                name="period_registration_dates_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_open_on(self, day) -> bool:
+        return self.registration_opens_on <= day <= self.registration_closes_on
+
+
+@audited(centre_of=lambda d: d.period.activity.centre_id)
+class PeriodDay(ChangeTrackingMixin, models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("jour"))
+
+    class Meta:
+        verbose_name = _("jour d'ouverture")
+        ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["period", "date"], name="period_day_unique")]
+
+    def __str__(self):
+        return self.date.strftime("%d/%m/%Y")
+
+
+class GroupDay(models.Model):
+    """The places of one group on one day, and how many are held.
+
+    `held` counts the children holding a place: requests being processed, offered places and
+    registrations. It only changes in `capacity.py`, under a row lock, and the database refuses a
+    `held` above `capacity`: overbooking is impossible even if a bug slipped into a service.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="group_days")
+    day = models.ForeignKey(PeriodDay, on_delete=models.CASCADE, related_name="group_days")
+    capacity = models.PositiveIntegerField(_("places"))
+    held = models.PositiveIntegerField(_("places prises"), default=0)
+
+    class Meta:
+        verbose_name = _("places d'un groupe sur un jour")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "day"], name="group_day_unique"),
+            models.CheckConstraint(condition=Q(held__lte=F("capacity")), name="group_day_not_overbooked"),
+        ]
+
+    def __str__(self):
+        return f"{self.group_id}/{self.day_id} : {self.held}/{self.capacity}"
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.held
+
+
+@audited(centre_of=lambda g: g.activity.centre_id)
+class TariffGrid(ChangeTrackingMixin, models.Model):
+    """The prices of an activity: QF brackets × units, for all its groups or for one age group.
+
+    A grid for a group (an age band) takes precedence over the activity's general grid.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="tariff_grids")
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        related_name="tariff_grids",
+        null=True,
+        blank=True,
+        verbose_name=_("pour le groupe"),
+        help_text=_("Vide : la grille vaut pour tous les groupes qui n'ont pas la leur."),
+    )
+    second_child_reduction = models.DecimalField(
+        _("réduction pour le 2e enfant (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    third_child_reduction = models.DecimalField(
+        _("réduction à partir du 3e enfant (%)"), max_digits=5, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("grille tarifaire")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "group"], name="tariff_grid_unique_per_group"),
+            models.UniqueConstraint(
+                fields=["activity"], condition=Q(group__isnull=True), name="tariff_grid_one_general"
+            ),
+            models.CheckConstraint(
+                condition=Q(second_child_reduction__gte=0, second_child_reduction__lte=100)
+                & Q(third_child_reduction__gte=0, third_child_reduction__lte=100),
+                name="tariff_grid_reductions_are_percentages",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} — {self.group or 'tous les groupes'}"
+
+
+@audited(centre_of=lambda b: b.grid.activity.centre_id)
+class TariffBracket(ChangeTrackingMixin, models.Model):
+    grid = models.ForeignKey(TariffGrid, on_delete=models.CASCADE, related_name="brackets")
+    lower = models.PositiveIntegerField(_("quotient de (€)"))
+    upper = models.PositiveIntegerField(_("quotient jusqu'à (€)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tranche de quotient")
+        ordering = ["lower", "id"]
+
+    def __str__(self):
+        return self.as_bracket().label
+
+    def as_bracket(self) -> Bracket:
+        return Bracket(self.lower, self.upper)
+
+
+@audited(centre_of=lambda p: p.bracket.grid.activity.centre_id)
+class TariffPrice(ChangeTrackingMixin, models.Model):
+    bracket = models.ForeignKey(TariffBracket, on_delete=models.CASCADE, related_name="prices")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="prices")
+    price = models.DecimalField(_("prix (€)"), max_digits=7, decimal_places=2)
+    outside_price = models.DecimalField(
+        _("prix hors commune (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("prix")
+        constraints = [models.UniqueConstraint(fields=["bracket", "unit"], name="tariff_price_unique")]
+
+    def __str__(self):
+        return f"{self.price} €"
+
+
+class RegistrationQuerySet(CentreOwnedQuerySet):
+    pass
+
+
+@audited(person_of=lambda r: r.child_id)
+class Registration(ChangeTrackingMixin, models.Model):
+    """A child registered to a period of a leisure centre, in a group, with the units booked."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Inscrit")
+        CANCELLED = "annulee", _("Annulée")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="registrations")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="registrations")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="registrations")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    amount = models.DecimalField(_("montant dû (€)"), max_digits=9, decimal_places=2)
+    family_quotient = models.DecimalField(
+        _("quotient appliqué (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    bracket_label = models.CharField(_("tranche appliquée"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inscription")
+        ordering = ["period", "group", "child__last_name", "id"]
+        indexes = [models.Index(fields=["period", "group", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "child"],
+                condition=Q(status="active"),
+                name="registration_once_per_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child} — {self.period}"
+
+
+class BookedUnit(models.Model):
+    """One unit booked on one day (Noethys's "consommation"), with its price before reductions."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="booked_units")
+    day = models.ForeignKey(PeriodDay, on_delete=models.PROTECT, related_name="booked_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="booked_units")
+    price = models.DecimalField(_("prix (€)"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("unité réservée")
+        ordering = ["day__date", "unit__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "day", "unit"], name="booked_unit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} — {self.unit}"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EnrolmentConfig(AppConfig):
+    name = "csc.enrolment"
+    label = "enrolment"
+    verbose_name = "Pré-adhésion et pré-inscription en ligne"

@@ -1,0 +1,49 @@
+"""PDF documents of a request: the family's summary (attached to the confirmation e-mail) and the
+reception sheet (the same facts, plus what reception needs to process it)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from .models import Request, RequestBooking, RequestPerson
+
+
+def request_context(request: Request) -> dict:
+    """Everything both documents and the pages show about a request, in a few queries."""
+    people = list(request.people.select_related("group").order_by("role", "position"))
+    bookings: dict[int, list] = {}
+    for booking in RequestBooking.objects.filter(child__request=request).select_related("day", "unit"):
+        bookings.setdefault(booking.child_id, []).append(booking)
+    children = []
+    for person in people:
+        if person.role != RequestPerson.Role.CHILD:
+            continue
+        days: dict = {}
+        for booking in bookings.get(person.pk, []):
+            days.setdefault(booking.day.date, []).append(booking.unit.name)
+        children.append({"person": person, "days": sorted(days.items())})
+    return {
+        "req": request,
+        "adults": [p for p in people if p.role == RequestPerson.Role.ADULT],
+        "children": children,
+    }
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
+def summary_pdf(request: Request) -> bytes:
+    """The family's summary: what they asked, the estimated fee, how to follow the request."""
+    from .notifications import follow_url
+
+    return _pdf("enrolment/pdf/summary.html", request_context(request) | {"follow_url": follow_url(request)})
+
+
+def reception_pdf(request: Request) -> bytes:
+    """Reception's sheet of a request, to file or to check documents against at the desk."""
+    context = request_context(request)
+    context["events"] = list(request.events.select_related("by"))
+    return _pdf("enrolment/pdf/reception.html", context)
