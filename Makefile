@@ -17,11 +17,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The embedded SQLite database under var/, the demo data, then the development server.
+# The embedded SQLite database under var/, the demo data, then the task worker and the development server.
 run: $(STAMP)
 	mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+	@# The task worker sends the e-mails (printed in this terminal in DEBUG) while the server runs.
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

@@ -260,7 +260,15 @@ def _lines_json(estimate: FeeEstimate) -> list[dict]:
     return [{"label": line.label, "amount": str(line.amount)} for line in estimate.lines]
 
 
+def _lock_waiting_list(period: Period) -> None:
+    """Every change of a period's waiting list locks the period row first: ranks stay 1, 2, 3…"""
+    Period.objects.select_for_update().filter(pk=period.pk).first()
+
+
 def _next_rank(period: Period) -> int:
+    """The next rank on the period's waiting list. The period row is locked first, so that two families
+    going onto the list at the same instant cannot both read the same last rank."""
+    _lock_waiting_list(period)
     current = Request.objects.filter(period=period, status=Status.WAITING_LIST).aggregate(
         m=Max("waiting_rank")
     )
@@ -294,7 +302,7 @@ def _request_places(request: Request) -> list[capacity.Place]:
 def _locked(request: Request) -> Request:
     """The request re-read under a row lock: two receptionists clicking at once act one after the other."""
     return (
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("period__activity", "season", "centre")
         .get(pk=request.pk)
     )
@@ -349,6 +357,7 @@ def put_on_waiting_list(*, request: Request, by, rank: int | None = None, note: 
     if request.kind != Request.Kind.REGISTRATION or not request.is_open:
         raise RequestError("Seule une pré-inscription en cours peut aller sur la liste d'attente.")
     period = request.period
+    _lock_waiting_list(period)
     waiting = list(
         Request.objects.filter(period=period, status=Status.WAITING_LIST)
         .exclude(pk=request.pk)
@@ -367,6 +376,7 @@ def put_on_waiting_list(*, request: Request, by, rank: int | None = None, note: 
 
 
 def _renumber_waiting_list(period: Period) -> None:
+    _lock_waiting_list(period)
     waiting = list(
         Request.objects.filter(period=period, status=Status.WAITING_LIST)
         .order_by("waiting_rank", "created_at")

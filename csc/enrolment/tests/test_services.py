@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from csc.activities.demo import build_leisure_centre
 from csc.activities.models import GroupDay, Registration
@@ -13,6 +12,7 @@ from csc.enrolment import services
 from csc.enrolment.models import Notification, Request
 from csc.enrolment.notifications import follow_token, request_from_token
 from csc.people.models import Household, Membership, Person
+from csc.testing.tasks import run_task_worker
 
 from .helpers import family
 
@@ -29,7 +29,7 @@ def days(leisure, n=2):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--interval", "0", verbosity=0)
+    run_task_worker()
 
 
 def held(leisure, group):
