@@ -102,6 +102,7 @@ def _leisure_objects(centre_b: Centre) -> dict[str, models.Model]:
         "unit_id": unit,
         "day_id": day,
         "request_id": pending,
+        "notification_id": pending.notifications.first(),
         "registration_id": validated.household.registrations.first(),
     }
 

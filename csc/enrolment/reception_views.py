@@ -1,0 +1,349 @@
+"""Reception's side: the inbox of online requests, one request beside its likely duplicates, decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from csc.activities.models import Group, Period
+from csc.core.audit import record
+from csc.core.forms import posted
+from csc.core.pagination import CountSparingPaginator
+from csc.core.roles import Capability
+from csc.core.tenancy import require_capability
+
+from . import services
+from .documents import reception_pdf, request_context
+from .forms import DocumentsForm, ReasonForm, ValidateForm, WaitingListForm
+from .models import Notification, Request, StatusMessage
+from .notifications import DEFAULT_MESSAGES, PLACEHOLDERS
+from .tasks import resend
+
+PAGE_SIZE = 25
+Status = Request.Status
+
+
+def _request(request, request_id) -> Request:
+    centre = require_capability(request, Capability.ENROLMENT_PROCESS)
+    return get_object_or_404(
+        Request.objects.visible_to(request.user).select_related(
+            "centre", "period__activity", "season", "household"
+        ),
+        pk=request_id,
+        centre=centre,
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def inbox(request):
+    centre = require_capability(request, Capability.ENROLMENT_PROCESS)
+    requests = Request.objects.filter(centre=centre)
+    counts = dict(requests.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    status = request.GET.get("statut", "")
+    if status not in Status.values and status != "toutes":
+        status = "a_traiter"
+    periods = list(
+        Period.objects.filter(activity__centre=centre)
+        .select_related("activity")
+        .order_by("-registration_opens_on")
+    )
+    period_id = _int(request.GET.get("periode"))
+    period = next((p for p in periods if p.pk == period_id), None)
+    groups = list(Group.objects.filter(activity=period.activity)) if period else []
+    group_id = _int(request.GET.get("groupe"))
+    group = next((g for g in groups if g.pk == group_id), None)
+
+    listed = requests
+    if status == "a_traiter":
+        listed = listed.filter(status__in=[Status.RECEIVED, Status.DOCUMENTS_MISSING, Status.OFFERED])
+    elif status != "toutes":
+        listed = listed.filter(status=status)
+    if period:
+        listed = listed.filter(period=period)
+    if group:
+        listed = listed.filter(people__group=group).distinct()
+    order = ["waiting_rank", "created_at"] if status == Status.WAITING_LIST else ["created_at", "id"]
+    listed = (
+        listed.select_related("period__activity", "season")
+        .annotate(
+            children_count=Count("people", filter=Q(people__role="enfant"), distinct=True),
+            failed_emails=Count(
+                "notifications", filter=Q(notifications__status=Notification.Status.FAILED), distinct=True
+            ),
+        )
+        .prefetch_related("people")
+        .order_by(*order)
+    )
+    page = CountSparingPaginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = [
+        (
+            "a_traiter",
+            "À traiter",
+            sum(counts.get(s, 0) for s in (Status.RECEIVED, Status.DOCUMENTS_MISSING, Status.OFFERED)),
+        )
+    ]
+    tabs += [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    tabs.append(("toutes", "Toutes", sum(counts.values())))
+    return render(
+        request,
+        "enrolment/reception/inbox.html",
+        {
+            "centre": centre,
+            "page": page,
+            "tabs": tabs,
+            "status": status,
+            "periods": periods,
+            "period": period,
+            "groups": groups,
+            "group": group,
+        },
+    )
+
+
+@login_required
+def request_detail(request, request_id):
+    enrolment_request = _request(request, request_id)
+    return _render_detail(request, enrolment_request)
+
+
+def _render_detail(request, enrolment_request, *, forms=None, status=200):
+    duplicates = services.likely_duplicates(enrolment_request)
+    households = {}
+    for people in duplicates.values():
+        for person in people:
+            for membership in person.memberships.all():
+                households[membership.household.pk] = membership.household
+    if enrolment_request.household:
+        households.setdefault(enrolment_request.household.pk, enrolment_request.household)
+    forms = forms or {}
+    context = request_context(enrolment_request)
+    context.update(
+        {
+            "centre": enrolment_request.centre,
+            "duplicates": [(entry, duplicates.get(entry.pk, [])) for entry in enrolment_request.people.all()],
+            "validate_form": forms.get("validate") or ValidateForm(households=list(households.values())),
+            "documents_form": forms.get("documents") or DocumentsForm(),
+            "waiting_form": forms.get("waiting") or WaitingListForm(),
+            "refuse_form": forms.get("refuse") or ReasonForm(),
+            "events": list(enrolment_request.events.select_related("by")),
+            "notifications": list(enrolment_request.notifications.all()),
+            "can_wait": enrolment_request.kind == Request.Kind.REGISTRATION and enrolment_request.is_open,
+        }
+    )
+    return render(request, "enrolment/reception/request_detail.html", context, status=status)
+
+
+def _households_for(enrolment_request):
+    ids = set()
+    for people in services.likely_duplicates(enrolment_request).values():
+        for person in people:
+            ids.update(m.household_id for m in person.memberships.all())
+    if enrolment_request.household_id:
+        ids.add(enrolment_request.household_id)
+    from csc.people.models import Household
+
+    return list(Household.objects.filter(pk__in=ids, centre_id=enrolment_request.centre_id))
+
+
+def _act(request, enrolment_request, action):
+    """Run a decision; a refused one (already processed, no room) is explained on the request page."""
+    try:
+        action()
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    return redirect("enrolment:request_detail", request_id=enrolment_request.pk)
+
+
+@login_required
+@require_POST
+def request_validate(request, request_id):
+    enrolment_request = _request(request, request_id)
+    form = ValidateForm(posted(request), households=_households_for(enrolment_request))
+    if not form.is_valid():
+        return _render_detail(request, enrolment_request, forms={"validate": form}, status=400)
+    household = form.households.get(form.cleaned_data["household"])
+    decision = services.Validation(
+        household=household, family_quotient=form.cleaned_data.get("family_quotient")
+    )
+    if household is not None:
+        # The people of the request who already are in that household are matched, not created twice.
+        duplicates = services.likely_duplicates(enrolment_request)
+        for entry_id, candidates in duplicates.items():
+            same_household = [
+                p for p in candidates if any(m.household_id == household.pk for m in p.memberships.all())
+            ]
+            if same_household:
+                decision.matches[entry_id] = same_household[0]
+
+    def validate():
+        services.validate(request=enrolment_request, by=request.user, decision=decision)
+        messages.success(
+            request, f"Demande {enrolment_request.reference} validée. La famille est prévenue par e-mail."
+        )
+
+    return _act(request, enrolment_request, validate)
+
+
+@login_required
+@require_POST
+def request_refuse(request, request_id):
+    enrolment_request = _request(request, request_id)
+    form = ReasonForm(posted(request))
+    if not form.is_valid():
+        return _render_detail(request, enrolment_request, forms={"refuse": form}, status=400)
+
+    def refuse():
+        services.refuse(request=enrolment_request, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, f"Demande {enrolment_request.reference} refusée. La famille est prévenue par e-mail."
+        )
+
+    return _act(request, enrolment_request, refuse)
+
+
+@login_required
+@require_POST
+def request_documents(request, request_id):
+    enrolment_request = _request(request, request_id)
+    form = DocumentsForm(posted(request))
+    if not form.is_valid():
+        return _render_detail(request, enrolment_request, forms={"documents": form}, status=400)
+
+    def ask():
+        services.mark_documents_missing(
+            request=enrolment_request, by=request.user, note=form.cleaned_data["reason"]
+        )
+        messages.success(request, "La famille est prévenue du document manquant.")
+
+    return _act(request, enrolment_request, ask)
+
+
+@login_required
+@require_POST
+def request_waiting_list(request, request_id):
+    enrolment_request = _request(request, request_id)
+    form = WaitingListForm(posted(request))
+    if not form.is_valid():
+        return _render_detail(request, enrolment_request, forms={"waiting": form}, status=400)
+
+    def wait():
+        services.put_on_waiting_list(
+            request=enrolment_request, by=request.user, rank=form.cleaned_data.get("rank")
+        )
+        messages.success(request, "Demande mise sur liste d'attente. La famille est prévenue par e-mail.")
+
+    return _act(request, enrolment_request, wait)
+
+
+@login_required
+@require_POST
+def notification_resend(request, request_id, notification_id):
+    enrolment_request = _request(request, request_id)
+    notification = get_object_or_404(enrolment_request.notifications, pk=notification_id)
+    if notification.status == Notification.Status.FAILED:
+        resend(notification)
+        messages.success(request, "L'e-mail repart. Vérifiez l'adresse de la famille s'il échoue encore.")
+    return redirect("enrolment:request_detail", request_id=enrolment_request.pk)
+
+
+@login_required
+def request_pdf(request, request_id):
+    enrolment_request = _request(request, request_id)
+    response = HttpResponse(reception_pdf(enrolment_request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="fiche-{enrolment_request.reference}.pdf"'
+    return response
+
+
+@login_required
+def request_attestation(request, request_id):
+    """The family's CAF attestation: personal data, served only here and journaled."""
+    enrolment_request = _request(request, request_id)
+    if not enrolment_request.quotient_attestation:
+        raise Http404
+    from .forms import sniff_document
+
+    handle = enrolment_request.quotient_attestation.open("rb")
+    kind = sniff_document(handle.read(16))
+    handle.seek(0)
+    record(
+        "enrolment.attestation_read",
+        centre=enrolment_request.centre,
+        obj=enrolment_request,
+        detail=enrolment_request.reference,
+    )
+    content_type = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}.get(
+        kind, "application/octet-stream"
+    )
+    extension = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}.get(kind, "bin")
+    return FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"attestation-{enrolment_request.reference}.{extension}",
+    )
+
+
+@login_required
+def status_messages(request):
+    """The centre's own wording of each e-mail; an empty text goes back to the default."""
+    centre = require_capability(request, Capability.ACTIVITIES_CONFIGURE)
+    custom = {m.status: m for m in StatusMessage.objects.filter(centre=centre)}
+    errors = {}
+    if request.method == "POST":
+        for status, _label in Status.choices:
+            subject = request.POST.get(f"{status}-subject", "").strip()
+            body = request.POST.get(f"{status}-body", "").strip()
+            default_subject, default_body = DEFAULT_MESSAGES[status]
+            if not subject and not body or (subject == default_subject and body == default_body):
+                if status in custom:
+                    custom.pop(status).delete()
+                continue
+            if not subject or not body:
+                errors[status] = (
+                    "Écrivez l'objet et le texte, ou videz les deux pour revenir au texte par défaut."
+                )
+                continue
+            if len(subject) > 200:
+                errors[status] = "L'objet dépasse 200 caractères."
+                continue
+            StatusMessage.objects.update_or_create(
+                centre=centre, status=status, defaults={"subject": subject, "body": body}
+            )
+        if not errors:
+            messages.success(request, "Textes des e-mails enregistrés.")
+            return redirect("enrolment:status_messages")
+    rows = []
+    for status, label in Status.choices:
+        default_subject, default_body = DEFAULT_MESSAGES[status]
+        message = custom.get(status)
+        rows.append(
+            {
+                "status": status,
+                "label": label,
+                "subject": request.POST.get(f"{status}-subject")
+                if request.method == "POST"
+                else (message.subject if message else default_subject),
+                "body": request.POST.get(f"{status}-body")
+                if request.method == "POST"
+                else (message.body if message else default_body),
+                "custom": message is not None,
+                "error": errors.get(status),
+            }
+        )
+    return render(
+        request,
+        "enrolment/reception/status_messages.html",
+        {"centre": centre, "rows": rows, "placeholders": PLACEHOLDERS, "errors": errors},
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,193 @@
+"""Reception's inbox and decisions, as a reception officer sees them."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from csc.activities.demo import build_leisure_centre
+from csc.activities.models import GroupDay, Registration
+from csc.enrolment import services
+from csc.enrolment.models import Notification, Request, StatusMessage
+from csc.people.models import Household, HouseholdMember, Person
+from csc.testing.pages import page_text, visible_text
+from csc.testing.tasks import run_task_worker
+
+from .helpers import family
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def leisure(centre_a):
+    return build_leisure_centre(centre_a, today=TODAY, places=1, holiday_start=date(2026, 12, 21))
+
+
+def submit(leisure, **kwargs):
+    day = leisure.period.days.first()
+    return services.submit_registration_request(
+        period=leisure.period,
+        submission=family([(leisure.groups[1], [(day.pk, leisure.units["day"].pk)])], **kwargs),
+    )
+
+
+def test_the_inbox_lists_requests_by_status_with_constant_queries(
+    login, reception_a, leisure, django_assert_max_num_queries
+):
+    client = login(reception_a)
+    for _ in range(3):
+        submit(leisure)
+    client.get(reverse("enrolment:inbox"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("enrolment:inbox"), {"statut": "toutes", "periode": leisure.period.pk})
+    for _ in range(10):
+        submit(leisure)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("enrolment:inbox"), {"statut": "toutes", "periode": leisure.period.pk})
+    text = page_text(response)
+    assert "13 demandes" in text
+    waiting = client.get(reverse("enrolment:inbox"), {"statut": "liste_attente"})
+    assert "(rang 1)" in page_text(waiting)
+    # A value that is not a number in the filters is ignored, never an error.
+    assert (
+        client.get(reverse("enrolment:inbox"), {"periode": "x", "groupe": "'", "page": "zz"}).status_code
+        == 200
+    )
+
+
+def test_a_request_opens_beside_its_likely_duplicates_and_validates_into_the_existing_household(
+    login, reception_a, leisure, django_capture_on_commit_callbacks
+):
+    household = Household.objects.create(centre=leisure.activity.centre, name="Famille Martin", city="Lille")
+    child = Person.objects.create(
+        centre=leisure.activity.centre, first_name="Enfant0", last_name="Martin", birth_date=date(2018, 4, 2)
+    )
+    HouseholdMember.objects.create(household=household, person=child, relation="enfant")
+    request = submit(leisure)
+    client = login(reception_a)
+    detail = visible_text(client.get(reverse("enrolment:request_detail", args=[request.pk])))
+    assert "Enfant0 Martin (02/04/2018) — Famille Martin" in detail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("enrolment:request_validate", args=[request.pk]),
+            {"household": household.pk, "family_quotient": "700"},
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "validee"
+    registration = Registration.objects.get()
+    assert registration.child == child  # matched, not created twice
+    assert registration.household == household
+    assert registration.amount.to_eng_string() == "6.30"  # QF corrected to 700 → 651–840
+    run_task_worker()
+    assert any("est validée" in m.subject for m in mail.outbox)
+
+
+def test_refusing_needs_a_reason_and_frees_the_place_for_the_waiting_list(login, reception_a, leisure):
+    first, second = submit(leisure), submit(leisure)
+    assert second.status == "liste_attente"
+    client = login(reception_a)
+    empty = client.post(reverse("enrolment:request_refuse", args=[first.pk]), {"reason": ""})
+    assert empty.status_code == 400
+    assert "Écrivez le motif" in page_text(empty)
+    client.post(
+        reverse("enrolment:request_refuse", args=[first.pk]), {"reason": "Plus de place dans le groupe"}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "refusee"
+    assert second.status == "place_proposee"
+    assert GroupDay.objects.get(group=leisure.groups[1], day=leisure.period.days.first()).held == 1
+
+
+def test_a_request_already_processed_cannot_be_processed_again(login, reception_a, leisure):
+    request = submit(leisure)
+    client = login(reception_a)
+    client.post(reverse("enrolment:request_refuse", args=[request.pk]), {"reason": "Doublon"})
+    response = client.post(
+        reverse("enrolment:request_validate", args=[request.pk]), {"household": "0"}, follow=True
+    )
+    assert "déjà été traitée" in page_text(response)
+    assert Registration.objects.count() == 0
+
+
+def test_waiting_list_rank_and_documents_missing(login, reception_a, leisure):
+    first, second, third = submit(leisure), submit(leisure), submit(leisure)
+    client = login(reception_a)
+    response = client.post(reverse("enrolment:request_waiting_list", args=[third.pk]), {"rank": "0"})
+    assert "Le rang commence à 1" in page_text(response)
+    client.post(reverse("enrolment:request_waiting_list", args=[third.pk]), {"rank": "1"})
+    assert dict(Request.objects.filter(status="liste_attente").values_list("pk", "waiting_rank")) == {
+        third.pk: 1,
+        second.pk: 2,
+    }
+    client.post(
+        reverse("enrolment:request_documents", args=[first.pk]),
+        {"reason": "L'attestation CAF de moins de 3 mois"},
+    )
+    first.refresh_from_db()
+    assert first.status == "pieces_manquantes"
+
+
+def test_a_failed_e_mail_shows_and_can_be_resent(login, reception_a, leisure):
+    request = submit(leisure)
+    notification = Notification.objects.get(request=request)
+    Notification.objects.filter(pk=notification.pk).update(
+        status="echec", attempts=4, last_error="SMTPRecipientsRefused"
+    )
+    client = login(reception_a)
+    inbox = page_text(client.get(reverse("enrolment:inbox")))
+    assert "e-mail non envoyé" in inbox
+    client.post(reverse("enrolment:notification_resend", args=[request.pk, notification.pk]))
+    notification.refresh_from_db()
+    assert notification.status == "en_attente"
+
+
+def test_pdf_and_attestation_downloads(login, reception_a, leisure):
+    from django.core.files.base import ContentFile
+
+    request = submit(leisure)
+    request.quotient_attestation.save("x", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    client = login(reception_a)
+    pdf = client.get(reverse("enrolment:request_pdf", args=[request.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    attestation = client.get(reverse("enrolment:request_attestation", args=[request.pk]))
+    assert attestation["Content-Type"] == "application/pdf"
+
+
+def test_another_centres_request_is_a_404(login, staff, leisure):
+    request = submit(leisure)
+    other = login(staff("reception", "b"))
+    for name in ("request_detail", "request_pdf", "request_attestation"):
+        assert other.get(reverse(f"enrolment:{name}", args=[request.pk])).status_code == 404
+    assert (
+        other.post(reverse("enrolment:request_refuse", args=[request.pk]), {"reason": "x"}).status_code == 404
+    )
+    request.refresh_from_db()
+    assert request.status == "recue"
+    animator = login(staff("animator", "a"))
+    assert animator.get(reverse("enrolment:inbox")).status_code == 404
+
+
+def test_the_centre_rewrites_an_e_mail(login, director_a, leisure, django_capture_on_commit_callbacks):
+    client = login(director_a)
+    page = client.get(reverse("enrolment:status_messages"))
+    assert "Statut « Reçue »" in page_text(page)
+    bad = client.post(reverse("enrolment:status_messages"), {"recue-subject": "Merci !", "recue-body": ""})
+    assert bad.status_code == 400
+    assert "Écrivez l'objet et le texte" in page_text(bad)
+    client.post(
+        reverse("enrolment:status_messages"),
+        {
+            "recue-subject": "Merci {prenom} !",
+            "recue-body": "Demande {reference} reçue par {centre}. {inconnu}",
+        },
+    )
+    assert StatusMessage.objects.get(centre=leisure.activity.centre).subject == "Merci {prenom} !"
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit(leisure)
+    run_task_worker()
+    assert mail.outbox[-1].subject == "Merci Nadia !"
+    assert f"Demande {request.reference} reçue par Centre Alpha. {{inconnu}}" in mail.outbox[-1].body
