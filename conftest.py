@@ -65,3 +65,41 @@ def login(client):
         return client
 
     return do
+
+
+# --- Browser tests: one Chromium per test module, a fresh context (cookies, viewport) per test ---------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from csc.testing.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def _new_page(browser, **options):
+    context = browser.new_context(locale="fr-FR", **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop window, as staff use at the reception desk."""
+    context, page = _new_page(browser, viewport={"width": 1280, "height": 900})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone, as most parents fill the public forms."""
+    context, page = _new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield page
+    context.close()

@@ -27,6 +27,18 @@ MODULES: list[Module] = [
     ),
     Module("Foyers", "La liste des foyers du centre.", "people:household_list", Capability.PEOPLE_VIEW),
     Module(
+        "Demandes en ligne",
+        "Pré-adhésions et pré-inscriptions des familles : valider, refuser, liste d'attente.",
+        "enrolment:inbox",
+        Capability.ENROLMENT_PROCESS,
+    ),
+    Module(
+        "Textes des e-mails aux familles",
+        "Les messages envoyés à chaque étape d'une demande en ligne.",
+        "enrolment:status_messages",
+        Capability.ACTIVITIES_CONFIGURE,
+    ),
+    Module(
         "Équipe du centre",
         "Inviter un membre de l'équipe, changer un rôle.",
         "core:staff_list",

@@ -41,3 +41,23 @@ def assert_accessible(page, visited: list | None = None):
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in blocking
     ]
     assert not blocking, f"{page.url}\n" + "\n".join(details)
+
+
+PASSWORD = "mot-de-passe-de-test"  # the factories' password
+
+
+def field(name):
+    """A field's label, exactly, with or without the « (obligatoire) » mark."""
+    import re
+
+    return re.compile(rf"^{re.escape(name)}( \(obligatoire\))?$")
+
+
+def log_in(page, live_server, user):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")

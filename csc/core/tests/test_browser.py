@@ -4,53 +4,13 @@ import re
 
 import pytest
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from csc.people.models import Household
-from csc.testing.browser import assert_accessible, launch_chromium
+from csc.testing.browser import PASSWORD, assert_accessible, field, log_in
 from csc.testing.factories import ConsentFactory, HouseholdFactory, HouseholdMemberFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mot-de-passe-de-test"
-
-
-def field(name):
-    """A field's label, exactly, with or without the « (obligatoire) » mark."""
-    return re.compile(rf"^{re.escape(name)}( \(obligatoire\))?$")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 
 def test_a_director_invites_searches_and_creates_a_household(page, live_server, director_a, centre_a):
