@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: the `socle` benchmark of the platform foundation (see benchmarks/README.md).
+# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions` (benchmarks/README.md).
+# BENCH_ONLY=socle or BENCH_ONLY=inscriptions runs one of them.
 #
 # PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
 # already there) -> collectstatic -> gunicorn, 4 workers, on 127.0.0.1:8089 with production settings ->
@@ -109,6 +110,7 @@ done
 git_commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git status --porcelain 2>/dev/null)" ]]; then git_commit="$git_commit-dirty"; fi
 
+if [[ "${BENCH_ONLY:-}" != "inscriptions" ]]; then
 echo "== Charge : $USERS utilisateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s =="
 "$BIN/python" benchmarks/loadgen.py \
   --base-url "http://127.0.0.1:$PORT" \
@@ -117,3 +119,19 @@ echo "== Charge : $USERS utilisateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATI
   --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
   --output "$RESULT"
 echo "Résultat : $RESULT"
+fi
+
+# The `inscriptions` benchmark: 100 parents at once on a period with few places, with the task worker
+# running as in production (it sends the e-mails and their PDF meanwhile), then the 10,000-row exports.
+if [[ "${BENCH_ONLY:-}" != "socle" ]]; then
+  echo "== Inscriptions : ${BENCH_PARENTS:-100} parents en même temps, ${BENCH_INSCRIPTION_RUNS:-3} vagues =="
+  export DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"  # no mail server here
+  "$BIN/python" manage.py db_worker --interval 1 > "$TMP/worker.log" 2>&1 &
+  WORKER_PID=$!
+  "$BIN/python" benchmarks/inscriptions.py --base-url "http://127.0.0.1:$PORT" \
+    --parents "${BENCH_PARENTS:-100}" --runs "${BENCH_INSCRIPTION_RUNS:-3}" --git "$git_commit" \
+    --server-description "gunicorn, $WORKERS sync workers, db_worker running, DEBUG=0" \
+    --output "$ROOT/benchmarks/results/inscriptions.json"
+  kill "$WORKER_PID" 2>/dev/null || true
+  echo "Résultat : $ROOT/benchmarks/results/inscriptions.json"
+fi

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from csc.core.money import Bracket, bracket_errors
 from csc.people.models import MembershipFee, Season
 
 from . import capacity
-from .models import Activity, Period, PeriodDay, TariffBracket, TariffGrid, TariffPrice
+from .models import Activity, Group, Period, PeriodDay, TariffBracket, TariffGrid, TariffPrice, Unit
 from .tariffs import grid_errors
 
 
@@ -142,3 +143,123 @@ def save_membership_fees(*, season: Season, rows: list[tuple[int, int | None, De
     MembershipFee.objects.bulk_create(
         MembershipFee(season=season, lower=lower, upper=upper, amount=amount) for lower, upper, amount in rows
     )
+
+
+# --- set-up screens --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_period(period: Period, dates: list[date]) -> Period:
+    """Save a new period and open it on `dates`, with each group's usual places: all or nothing."""
+    period.save()
+    return set_period_days(period, dates)
+
+
+@transaction.atomic
+def change_period_days(period: Period, dates: list[date]) -> Period:
+    """`set_period_days` for the staff screens: a day a family asked for, even in a request since
+    refused or cancelled, keeps its history, so it is refused with the same kind of message."""
+    try:
+        return set_period_days(period, dates)
+    except ProtectedError as error:
+        kept = sorted({obj.day.date for obj in error.protected_objects if hasattr(obj, "day")})
+        if len(kept) == 1:
+            message = (
+                f"Des familles ont déjà demandé le {kept[0]:%d/%m/%Y} : ce jour ne peut pas être retiré."
+            )
+        else:
+            named = ", ".join(f"{d:%d/%m/%Y}" for d in kept) or "certains des jours retirés"
+            message = f"Des familles ont déjà demandé {named} : ces jours ne peuvent pas être retirés."
+        raise ValueError(message) from None
+
+
+@transaction.atomic
+def save_group(group: Group) -> Group:
+    """Save an age group; a new group gets its usual places on every day already open."""
+    group.save()
+    for period in group.activity.periods.all():
+        capacity.ensure_group_days(period)
+    return group
+
+
+def delete_group(group: Group) -> None:
+    """Delete an age group and its places, unless a child is registered or asked for it.
+
+    Raises ValueError with a French message saying why it cannot be deleted.
+    """
+    try:
+        with transaction.atomic():
+            group.delete()
+    except ProtectedError:
+        raise ValueError(
+            f"Le groupe « {group.name} » a des inscriptions ou des demandes d'inscription : il ne peut pas "
+            "être supprimé. Vous pouvez le renommer, ou mettre ses places à 0 sur les jours à venir."
+        ) from None
+
+
+def delete_unit(unit: Unit) -> None:
+    """Delete a unit and its prices, unless a family already booked or asked for it.
+
+    Raises ValueError with a French message saying why it cannot be deleted.
+    """
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        raise ValueError(
+            f"L'unité « {unit.name} » a déjà été réservée ou demandée par des familles : elle ne peut pas "
+            "être supprimée. Vous pouvez la renommer."
+        ) from None
+
+
+class CapacityInvalid(Exception):
+    """Places that cannot be set: `errors` maps (group id, day id) to a French message."""
+
+    def __init__(self, errors: dict[tuple[int, int], str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@transaction.atomic
+def set_capacities(period: Period, capacities: dict[tuple[int, int], int]) -> None:
+    """Change the places of several (group id, day id) of a period at once, all or nothing.
+
+    Raises CapacityInvalid naming every place that would fall below the children already holding it;
+    nothing changes then.
+    """
+    groups = {g.pk: g for g in period.activity.groups.all()}
+    days = {d.pk: d for d in period.days.all()}
+    errors: dict[tuple[int, int], str] = {}
+    for (group_id, day_id), places in sorted(capacities.items()):
+        group, day = groups.get(group_id), days.get(day_id)
+        if group is None or day is None:
+            errors[(group_id, day_id)] = "Ce groupe ou ce jour n'appartient pas à la période."
+            continue
+        try:
+            capacity.set_capacity(group, day, places)
+        except ValueError as error:
+            errors[(group_id, day_id)] = f"{group.name}, {day.date:%d/%m/%Y} : {error}"
+    if errors:
+        # Leaving the transaction by an exception undoes the places already changed: the person
+        # corrects the table and saves it whole.
+        raise CapacityInvalid(errors)
+
+
+@transaction.atomic
+def save_membership_grid(
+    *, season: Season, basis: str, rows: list[tuple[int, int | None, Decimal]]
+) -> Season:
+    """Set how a season's membership is paid (per household or per person) and replace its grid.
+
+    Raises GridInvalid like `save_membership_fees`; nothing is saved then.
+    """
+    save_membership_fees(season=season, rows=rows)
+    if season.membership_basis != basis:
+        season.membership_basis = basis
+        season.save(update_fields=["membership_basis"])
+    return season
+
+
+def delete_group_tariff_grid(group: Group) -> None:
+    """Remove a group's own grid: the group then pays the activity's general grid."""
+    TariffGrid.objects.filter(activity_id=group.activity_id, group=group).delete()

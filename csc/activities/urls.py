@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "activities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("saisons/", views.season_list, name="season_list"),
+    path("saisons/nouvelle/", views.season_create, name="season_create"),
+    path("saisons/<int:season_id>/modifier/", views.season_edit, name="season_edit"),
+    path("saisons/<int:season_id>/adhesion/", views.season_fees, name="season_fees"),
+    path("activites/", views.activity_list, name="activity_list"),
+    path("activites/nouvelle/", views.activity_create, name="activity_create"),
+    path("activites/<int:activity_id>/", views.activity_detail, name="activity_detail"),
+    path("activites/<int:activity_id>/modifier/", views.activity_edit, name="activity_edit"),
+    path("activites/<int:activity_id>/groupes/nouveau/", views.group_create, name="group_create"),
+    path("activites/groupes/<int:group_id>/modifier/", views.group_edit, name="group_edit"),
+    path("activites/groupes/<int:group_id>/supprimer/", views.group_delete, name="group_delete"),
+    path("activites/<int:activity_id>/unites/nouvelle/", views.unit_create, name="unit_create"),
+    path("activites/unites/<int:unit_id>/modifier/", views.unit_edit, name="unit_edit"),
+    path("activites/unites/<int:unit_id>/supprimer/", views.unit_delete, name="unit_delete"),
+    path("activites/<int:activity_id>/periodes/nouvelle/", views.period_create, name="period_create"),
+    path("activites/periodes/<int:period_id>/", views.period_detail, name="period_detail"),
+    path("activites/periodes/<int:period_id>/modifier/", views.period_edit, name="period_edit"),
+    path("activites/periodes/<int:period_id>/jours/", views.period_days, name="period_days"),
+    path("activites/<int:activity_id>/tarifs/", views.tariffs, name="tariffs"),
+    path("activites/<int:activity_id>/tarifs/modifier/", views.tariff_edit, name="tariff_edit"),
+    path("activites/groupes/<int:group_id>/tarifs/", views.tariff_group_edit, name="tariff_group_edit"),
+    path(
+        "activites/groupes/<int:group_id>/tarifs/supprimer/",
+        views.tariff_group_delete,
+        name="tariff_group_delete",
+    ),
+]

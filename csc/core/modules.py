@@ -51,6 +51,12 @@ MODULES: list[Module] = [
         "core:centre_settings",
         Capability.CENTRE_SETTINGS,
     ),
+    Module(
+        "Activités et tarifs",
+        "Saisons, accueils de loisirs, périodes, places et grilles tarifaires.",
+        "activities:activity_list",
+        Capability.ACTIVITIES_CONFIGURE,
+    ),
 ]
 
 

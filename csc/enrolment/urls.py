@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, reception_views
+from . import export_urls, public_views, reception_views
 
 app_name = "enrolment"
 
@@ -42,4 +42,5 @@ urlpatterns = [
     path("suivi/<str:token>/", public_views.follow, name="follow"),
     path("suivi/<str:token>/annuler/", public_views.follow_cancel, name="follow_cancel"),
     path("suivi/<str:token>/recapitulatif.pdf", public_views.follow_summary_pdf, name="follow_summary_pdf"),
+    *export_urls.urlpatterns,
 ]

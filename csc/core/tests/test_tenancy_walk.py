@@ -58,6 +58,8 @@ def fill(route, world):
         name = match.group("name")
         if name in ("uidb64", "token"):
             return "AAAA" if name == "uidb64" else "bad-token"
+        if name == "fmt":  # the format of an export: try the one that streams
+            return "csv"
         if match.group("converter") in ("slug", "path") or name == "slug":
             return world.centre.slug
         return str(object_for_parameter(world, name).pk)

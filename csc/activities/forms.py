@@ -1,0 +1,746 @@
+"""Forms of the set-up screens: seasons, activities, groups, units, periods, places and fee grids.
+
+The grids (tariffs and membership fees) are tables typed row by row. Their forms drop blank rows and
+renumber the others before checking, so that the row a service names (« Tranche 3 ») is the third row
+on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import forms
+
+from csc.core.forms import AccessibleFormMixin
+from csc.people.models import Season
+
+from .models import Activity, Group, Period, Unit
+from .services import GridRow, weekdays_between
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE_INVALID = "Saisissez une date valide, par exemple 14/07/2027."
+DATE_ERRORS = {"invalid": DATE_INVALID}
+# A period longer than this is a typing mistake (a year typed 2207), not a programme of days.
+MAX_PERIOD_DAYS = 400
+MAX_GRID_ROWS = 30
+BLANK_ROWS = 2
+MAX_QUOTIENT = 100_000
+WEEKDAYS = [
+    ("0", "Lundi"),
+    ("1", "Mardi"),
+    ("2", "Mercredi"),
+    ("3", "Jeudi"),
+    ("4", "Vendredi"),
+    ("5", "Samedi"),
+    ("6", "Dimanche"),
+]
+
+
+def parse_date(text: str) -> date | None:
+    """A date as staff type it: 14/07/2027, 14/07/27 or 2027-07-14; None when it is not a real date."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_date_lines(text: str) -> list[date]:
+    """One date per line (blank lines ignored). Raises ValidationError naming every wrong line."""
+    dates, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parsed = parse_date(line)
+        if parsed is None:
+            errors.append(
+                f"Ligne {number} : « {line.strip()[:30]} » n'est pas une date valide (écrivez-la jj/mm/aaaa)."
+            )
+        else:
+            dates.append(parsed)
+    if errors:
+        raise forms.ValidationError(errors)
+    return dates
+
+
+def date_lines(dates) -> str:
+    return "\n".join(f"{d:%d/%m/%Y}" for d in dates)
+
+
+class EurosField(forms.DecimalField):
+    """An amount as French speakers type it: « 4,15 », « 4.15 » or « 4,15 € »."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            # Text, not type=number: browsers refuse "4,15", the way French speakers write euros.
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+        )
+        messages = {
+            "invalid": "Saisissez un montant en euros, par exemple 4,15.",
+            "max_digits": "Ce montant est trop élevé : vérifiez-le.",
+            "max_whole_digits": "Ce montant est trop élevé : vérifiez-le.",
+            "max_decimal_places": "Deux chiffres après la virgule au plus.",
+        }
+        messages.update(kwargs.pop("error_messages", {}))
+        super().__init__(localize=True, error_messages=messages, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            for ignored in ("€", " ", "\u00a0", "\u202f"):
+                value = value.replace(ignored, "")
+        return super().to_python(value)
+
+
+class PercentField(EurosField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=5,
+            min_value=Decimal(0),
+            max_value=Decimal(100),
+            error_messages={
+                "invalid": "Saisissez un pourcentage, par exemple 10 ou 12,5.",
+                "min_value": "Un pourcentage entre 0 et 100.",
+                "max_value": "Un pourcentage entre 0 et 100.",
+                "max_digits": "Un pourcentage entre 0 et 100.",
+                "max_whole_digits": "Un pourcentage entre 0 et 100.",
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("%", "")
+        return super().to_python(value)
+
+
+def quotient_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_QUOTIENT,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}),
+        error_messages={
+            "invalid": "Saisissez un quotient en euros entiers, par exemple 650.",
+            "min_value": "Le quotient ne peut pas être négatif.",
+            "max_value": "Ce quotient est trop élevé : vérifiez-le.",
+        },
+    )
+
+
+# --- seasons and activities ------------------------------------------------------------------------
+
+
+class SeasonForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Season
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        labels = {"starts_on": "Premier jour", "ends_on": "Dernier jour"}
+        error_messages = {
+            "name": {"required": "Donnez un nom à la saison, par exemple « 2026-2027 »."},
+            "starts_on": {"required": "Indiquez le premier jour de la saison.", **DATE_ERRORS},
+            "ends_on": {"required": "Indiquez le dernier jour de la saison.", **DATE_ERRORS},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends:
+            if ends < starts:
+                self.add_error("ends_on", "Le dernier jour est avant le premier jour de la saison.")
+            elif (ends - starts).days > 731:
+                self.add_error("ends_on", "Une saison dure au plus deux ans : vérifiez l'année.")
+        return cleaned
+
+
+class ActivityForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["name", "kind", "season", "description", "age_reference_date", "resident_communes"]
+        widgets = {
+            "age_reference_date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "resident_communes": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"season": "Saison"}
+        help_texts = {"description": "Ce que les familles lisent sur la page d'inscription en ligne."}
+        error_messages = {
+            "name": {"required": "Donnez un nom à l'activité, par exemple « Accueil de loisirs »."},
+            "age_reference_date": DATE_ERRORS,
+            "kind": {"invalid_choice": "Choisissez un type dans la liste."},
+            "season": {"invalid_choice": "Choisissez une saison dans la liste."},
+        }
+
+    def __init__(self, *args, seasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["season"].queryset = seasons
+        self.fields["season"].empty_label = "Aucune saison"
+
+    def clean_resident_communes(self):
+        lines = [line.strip() for line in self.cleaned_data.get("resident_communes", "").splitlines()]
+        return "\n".join(line for line in lines if line)
+
+
+class GroupForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "min_age", "max_age", "capacity"]
+        help_texts = {
+            "capacity": "Les places des nouveaux jours. Pour les jours déjà ouverts, changez-les dans le "
+            "tableau des places de chaque période."
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom au groupe, par exemple « Petits (3-5 ans) »."},
+            "min_age": {
+                "required": "Indiquez l'âge minimum.",
+                "invalid": "Saisissez un âge en années.",
+                "min_value": "L'âge ne peut pas être négatif.",
+            },
+            "max_age": {
+                "required": "Indiquez l'âge maximum.",
+                "invalid": "Saisissez un âge en années.",
+                "min_value": "L'âge ne peut pas être négatif.",
+            },
+            "capacity": {
+                "required": "Indiquez le nombre de places par jour.",
+                "invalid": "Saisissez un nombre de places.",
+                "min_value": "Le nombre de places ne peut pas être négatif.",
+            },
+        }
+
+    def clean_max_age(self):
+        value = self.cleaned_data["max_age"]
+        if value > 120:
+            raise forms.ValidationError("Vérifiez l'âge maximum.")
+        return value
+
+    def clean_capacity(self):
+        value = self.cleaned_data["capacity"]
+        if value > 10_000:
+            raise forms.ValidationError("Vérifiez le nombre de places.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_age"), cleaned.get("max_age")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_age", "L'âge maximum doit être supérieur ou égal à l'âge minimum.")
+        return cleaned
+
+
+class UnitForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "position"]
+        labels = {"position": "Ordre d'affichage"}
+        help_texts = {
+            "kind": "Un repas ne prend pas de place : il accompagne une journée ou une demi-journée.",
+            "position": "Les unités sont présentées aux familles de la plus petite valeur à la plus grande.",
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom à l'unité, par exemple « Journée avec repas »."},
+            "kind": {"required": "Choisissez le type d'unité.", "invalid_choice": "Choisissez un type."},
+            "position": {"invalid": "Saisissez un nombre.", "min_value": "Un nombre positif."},
+        }
+
+
+# --- periods and days ------------------------------------------------------------------------------
+
+
+class PeriodForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["name", "kind", "registration_opens_on", "registration_closes_on"]
+        widgets = {"registration_opens_on": DATE_WIDGET, "registration_closes_on": DATE_WIDGET}
+        error_messages = {
+            "name": {"required": "Donnez un nom à la période, par exemple « Vacances d'hiver 2027 »."},
+            "kind": {"invalid_choice": "Choisissez un type dans la liste."},
+            "registration_opens_on": {
+                "required": "Indiquez à partir de quand les familles peuvent s'inscrire.",
+                **DATE_ERRORS,
+            },
+            "registration_closes_on": {
+                "required": "Indiquez jusqu'à quand les familles peuvent s'inscrire.",
+                **DATE_ERRORS,
+            },
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("registration_opens_on"), cleaned.get("registration_closes_on")
+        if opens and closes and closes < opens:
+            self.add_error(
+                "registration_closes_on", "La fin des inscriptions est avant leur ouverture : vérifiez."
+            )
+        return cleaned
+
+
+class DaysGeneratorForm(AccessibleFormMixin, forms.Form):
+    """« Tous les mercredis du 07/01 au 01/04, sauf le 18/02 »: the days of a period in one sentence."""
+
+    MODES = [("remplacer", "Remplacer les jours actuels"), ("ajouter", "Ajouter aux jours actuels")]
+
+    first_day = forms.DateField(
+        label="Du",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez le premier jour.", **DATE_ERRORS},
+    )
+    last_day = forms.DateField(
+        label="Au",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez le dernier jour.", **DATE_ERRORS},
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="Les jours de la semaine ouverts",
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Cochez au moins un jour de la semaine.",
+            "invalid_choice": "Cochez des jours de la semaine de la liste.",
+        },
+    )
+    closed = forms.CharField(
+        label="Jours fermés (facultatif)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Jours fériés, ponts… Une date par ligne, par exemple 11/11/2026.",
+    )
+    mode = forms.ChoiceField(
+        label="Ces jours", choices=MODES, initial="remplacer", widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(self, *args, with_mode: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_mode:
+            del self.fields["mode"]
+
+    def clean_closed(self):
+        return parse_date_lines(self.cleaned_data.get("closed", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last:
+            if last < first:
+                self.add_error("last_day", "Le dernier jour est avant le premier jour.")
+            elif (last - first).days > MAX_PERIOD_DAYS:
+                self.add_error("last_day", "Une période dure au plus un an : vérifiez l'année.")
+        if not self.errors:
+            cleaned["dates"] = weekdays_between(
+                first, last, {int(d) for d in cleaned["weekdays"]}, set(cleaned["closed"])
+            )
+            if not cleaned["dates"]:
+                self.add_error(
+                    "weekdays",
+                    "Aucun jour entre ces deux dates ne tombe un des jours cochés (hors jours fermés).",
+                )
+        return cleaned
+
+    def dates(self) -> list[date]:
+        return self.cleaned_data["dates"]
+
+    @property
+    def adds(self) -> bool:
+        return self.cleaned_data.get("mode") == "ajouter"
+
+
+class DayListForm(AccessibleFormMixin, forms.Form):
+    dates = forms.CharField(
+        label="Jours d'ouverture",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Une date par ligne, par exemple 21/12/2026. Effacez une ligne pour retirer le jour.",
+        error_messages={"required": "Indiquez au moins un jour d'ouverture."},
+    )
+
+    def clean_dates(self):
+        dates = parse_date_lines(self.cleaned_data["dates"])
+        if not dates:
+            raise forms.ValidationError("Indiquez au moins un jour d'ouverture.")
+        if len(set(dates)) > MAX_PERIOD_DAYS:
+            raise forms.ValidationError(f"Une période compte au plus {MAX_PERIOD_DAYS} jours.")
+        if (max(dates) - min(dates)).days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError("Les jours d'une période tiennent dans une année : vérifiez l'année.")
+        return sorted(set(dates))
+
+
+# --- places ----------------------------------------------------------------------------------------
+
+
+class CapacityForm(AccessibleFormMixin, forms.Form):
+    """The places of every group on every day of a period: one number per cell."""
+
+    def __init__(self, *args, groups, days, group_days, **kwargs):
+        self.groups, self.days = groups, days
+        self.cells = {(gd.group_id, gd.day_id): gd for gd in group_days}
+        super().__init__(*args, **kwargs)
+        for day in days:
+            for group in groups:
+                cell = self.cells.get((group.pk, day.pk))
+                if cell is None:
+                    continue
+                self.fields[self.cell_name(group.pk, day.pk)] = forms.IntegerField(
+                    label=f"Places {group.name}, {day.date:%d/%m/%Y} "
+                    f"({cell.held} prise{'s' if cell.held > 1 else ''})",
+                    min_value=0,
+                    max_value=10_000,
+                    initial=cell.capacity,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 4}),
+                    error_messages={
+                        "required": "Indiquez un nombre de places (0 pour fermer ce jour au groupe).",
+                        "invalid": "Saisissez un nombre de places.",
+                        "min_value": "Le nombre de places ne peut pas être négatif.",
+                        "max_value": "Vérifiez le nombre de places.",
+                    },
+                )
+
+    @staticmethod
+    def cell_name(group_id: int, day_id: int) -> str:
+        return f"places-{group_id}-{day_id}"
+
+    def changes(self) -> dict[tuple[int, int], int]:
+        """The cells typed with another number than the one saved: {(group id, day id): places}."""
+        return {
+            key: self.cleaned_data[self.cell_name(*key)]
+            for key, cell in self.cells.items()
+            if self.cell_name(*key) in self.cleaned_data
+            and self.cleaned_data[self.cell_name(*key)] != cell.capacity
+        }
+
+    def add_capacity_errors(self, errors: dict[tuple[int, int], str]) -> None:
+        """Show a service's refusals (CapacityInvalid) on their cells."""
+        for key, message in errors.items():
+            name = self.cell_name(*key)
+            self.add_error(name if name in self.fields else None, message)
+            if name in self.fields:
+                # Added after validation: give the cell the marks the mixin gives during it.
+                widget = self.fields[name].widget
+                widget.attrs = {
+                    **widget.attrs,
+                    "aria-invalid": "true",
+                    "aria-describedby": f"{self.add_prefix(name)}-erreurs",
+                }
+
+    def rows(self) -> list[CapacityRow]:
+        """Days as rows, groups as columns, each cell with its field (None when the group has no place)."""
+        result = []
+        for day in self.days:
+            row = CapacityRow(day=day)
+            for group in self.groups:
+                cell = self.cells.get((group.pk, day.pk))
+                bound = self[self.cell_name(group.pk, day.pk)] if cell is not None else None
+                row.cells.append((group, cell, bound))
+            result.append(row)
+        return result
+
+
+@dataclass
+class CapacityRow:
+    day: object
+    cells: list = field(default_factory=list)
+
+
+# --- fee grids -------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRowView:
+    """What the template shows for one row of a grid: its fields in column order and its errors."""
+
+    index: int
+    number: int
+    lower: forms.BoundField
+    upper: forms.BoundField
+    values: list
+    errors: list[str]
+    error_id: str
+    units: list = field(default_factory=list)
+
+
+class BracketGridForm(AccessibleFormMixin, forms.Form):
+    """A table of family-quotient brackets (de / jusqu'à) with values per row.
+
+    Subclasses say which value fields a row has (`value_fields`). Blank rows are dropped and the others
+    renumbered before validation; `extra` blank rows follow them for adding brackets without JavaScript.
+    """
+
+    rows = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, data=None, *, initial_rows=None, extra=BLANK_ROWS, **kwargs):
+        self.row_errors: dict[int, list[str]] = {}
+        self.posted_rows = 0
+        if data is not None:
+            data, filled = self._compact(data)
+        else:
+            initial = dict(kwargs.pop("initial", None) or {})
+            filled = len(initial_rows or [])
+            for index, values in enumerate(initial_rows or []):
+                for key, value in values.items():
+                    initial[self.row_name(index, key)] = value
+            kwargs["initial"] = initial
+        self.filled = filled
+        self.row_total = max(filled, min(filled + extra, MAX_GRID_ROWS))
+        super().__init__(data, **kwargs)
+        self.fields["rows"].initial = self.row_total
+        for index in range(self.row_total):
+            number = index + 1
+            self.fields[self.row_name(index, "lower")] = quotient_field(f"De (€), tranche {number}")
+            self.fields[self.row_name(index, "upper")] = quotient_field(f"Jusqu'à (€), tranche {number}")
+            for key, value_field in self.value_fields(number):
+                self.fields[self.row_name(index, key)] = value_field
+        if data is not None:
+            self.data["rows"] = str(self.row_total)
+
+    @staticmethod
+    def row_name(index: int, key: str) -> str:
+        return f"tranche-{index}-{key}"
+
+    @property
+    def can_add_row(self) -> bool:
+        return self.row_total < MAX_GRID_ROWS
+
+    def value_keys(self) -> list[str]:
+        return [key for key, _ in self.value_fields(1)]
+
+    def value_fields(self, number: int) -> list[tuple[str, forms.Field]]:
+        raise NotImplementedError
+
+    def row_keys(self) -> list[str]:
+        return ["lower", "upper", *self.value_keys()]
+
+    def _compact(self, data):
+        """Drop the blank rows of the submitted data and renumber the others from 0, in order."""
+        try:
+            count = max(0, min(int(data.get("rows") or 0), MAX_GRID_ROWS))
+        except (TypeError, ValueError):
+            count = 0
+        self.posted_rows = count
+        keys = self.row_keys()
+        compacted = {
+            name: value for name, value in data.items() if not name.startswith("tranche-") and name != "rows"
+        }
+        filled = 0
+        for index in range(count):
+            values = {key: (data.get(self.row_name(index, key)) or "").strip() for key in keys}
+            if any(values.values()):
+                for key, value in values.items():
+                    compacted[self.row_name(filled, key)] = value
+                filled += 1
+        return compacted, filled
+
+    def with_more_rows(self) -> BracketGridForm:
+        """The same table, not checked, with one more blank row (« Ajouter une tranche » without JS)."""
+        initial = {
+            name: value
+            for name, value in self.data.items()
+            if not name.startswith("tranche-") and name != "rows"
+        }
+        rows = [
+            {key: self.data.get(self.row_name(index, key), "") for key in self.row_keys()}
+            for index in range(self.filled)
+        ]
+        blank = max(self.posted_rows - self.filled, 0)
+        return type(self)(initial=initial, initial_rows=rows, extra=blank + 1, **self._extra_kwargs())
+
+    def _extra_kwargs(self) -> dict:
+        return {}
+
+    def _row_fields(self, index: int) -> list[str]:
+        return [self.row_name(index, key) for key in self.row_keys()]
+
+    def clean(self):
+        cleaned = super().clean()
+        for index in range(self.filled):
+            lower = self.row_name(index, "lower")
+            if cleaned.get(lower) is None and lower not in self.errors:
+                self.add_error(lower, "Indiquez le début de la tranche (0 pour la première).")
+        return cleaned
+
+    def add_row_errors(self, errors: dict[int, str]) -> None:
+        """Show a service's messages (GridInvalid) on their rows; -1 is about the whole grid."""
+        for index, message in errors.items():
+            if index < 0 or index >= self.row_total:
+                self.add_error(None, message)
+            else:
+                self.row_errors.setdefault(index, []).append(message)
+        self._mark_rows()
+
+    def full_clean(self):
+        super().full_clean()
+        self._mark_rows()
+
+    def _mark_rows(self):
+        if not hasattr(self, "_errors") or self._errors is None:
+            return
+        for index in range(self.row_total):
+            names = self._row_fields(index)
+            # A row a service refused is wrong as a whole; otherwise only its fields that failed.
+            wrong = names if index in self.row_errors else [n for n in names if n in self._errors]
+            for name in wrong:
+                widget = self.fields[name].widget
+                widget.attrs = {**widget.attrs, "aria-invalid": "true"}
+                widget.attrs["aria-describedby"] = self.row_error_id(index)
+
+    def row_error_id(self, index: int) -> str:
+        return f"tranche-{index}-erreurs"
+
+    def grid_rows(self) -> list[GridRowView]:
+        result = []
+        for index in range(self.row_total):
+            errors = list(self.row_errors.get(index, []))
+            if self.is_bound:
+                for name in self._row_fields(index):
+                    for error in self.errors.get(name, []):
+                        errors.append(f"{self.fields[name].label} : {error}")
+            result.append(
+                GridRowView(
+                    index=index,
+                    number=index + 1,
+                    lower=self[self.row_name(index, "lower")],
+                    upper=self[self.row_name(index, "upper")],
+                    values=[self[self.row_name(index, key)] for key in self.value_keys()],
+                    errors=errors,
+                    error_id=self.row_error_id(index),
+                )
+            )
+        return result
+
+    def summary(self) -> list[tuple[str | None, str]]:
+        """The error summary: (id of the field to go to, message), rows in the order shown."""
+        if not self.is_bound:
+            return []
+        items: list[tuple[str | None, str]] = [(None, str(e)) for e in self.non_field_errors()]
+        row_names = set()
+        for index in range(self.row_total):
+            names = self._row_fields(index)
+            row_names.update(names)
+            for message in self.row_errors.get(index, []):
+                items.append((self[names[0]].id_for_label, message))
+            for name in names:
+                for error in self.errors.get(name, []):
+                    items.append((self[name].id_for_label, f"{self.fields[name].label} : {error}"))
+        for name, errors in self.errors.items():
+            if name in self.fields and name not in row_names:
+                for error in errors:
+                    items.append((self[name].id_for_label, f"{self.fields[name].label} : {error}"))
+        return items
+
+    def bracket(self, index: int) -> tuple[int, int | None]:
+        return self.cleaned_data[self.row_name(index, "lower")], self.cleaned_data[
+            self.row_name(index, "upper")
+        ]
+
+
+class TariffGridForm(BracketGridForm):
+    second_child_reduction = PercentField(label="Réduction pour le 2e enfant (%)")
+    third_child_reduction = PercentField(label="Réduction à partir du 3e enfant (%)")
+
+    def __init__(self, data=None, *, units, **kwargs):
+        self.units = list(units)
+        super().__init__(data, **kwargs)
+
+    def _extra_kwargs(self):
+        return {"units": self.units}
+
+    @property
+    def column_count(self) -> int:
+        return 3 + 2 * len(self.units)
+
+    def value_fields(self, number):
+        result = []
+        for unit in self.units:
+            result.append((f"prix-{unit.pk}", EurosField(label=f"Prix {unit.name}, tranche {number}")))
+            result.append(
+                (
+                    f"hors-{unit.pk}",
+                    EurosField(label=f"Prix hors commune {unit.name}, tranche {number}"),
+                )
+            )
+        return result
+
+    def unit_columns(self, row: GridRowView):
+        """The row's fields by unit: [(unit, price field, outside price field)]."""
+        return [(unit, row.values[2 * i], row.values[2 * i + 1]) for i, unit in enumerate(self.units)]
+
+    def grid_rows(self):
+        rows = super().grid_rows()
+        for row in rows:
+            row.units = self.unit_columns(row)
+        return rows
+
+    def grid(self) -> list[GridRow]:
+        """The typed rows as the service takes them (call after is_valid)."""
+        data = self.cleaned_data
+        rows = []
+        for index in range(self.filled):
+            lower, upper = self.bracket(index)
+            rows.append(
+                GridRow(
+                    lower=lower,
+                    upper=upper,
+                    prices={u.pk: data.get(self.row_name(index, f"prix-{u.pk}")) for u in self.units},
+                    outside_prices={u.pk: data.get(self.row_name(index, f"hors-{u.pk}")) for u in self.units},
+                )
+            )
+        return rows
+
+    def reductions(self) -> dict[str, Decimal]:
+        return {
+            "second_child_reduction": self.cleaned_data.get("second_child_reduction") or Decimal(0),
+            "third_child_reduction": self.cleaned_data.get("third_child_reduction") or Decimal(0),
+        }
+
+    @staticmethod
+    def initial_rows(grid) -> list[dict]:
+        """A saved grid (with brackets and prices prefetched) as rows of the form."""
+        rows = []
+        for bracket in grid.brackets.all():
+            values = {"lower": bracket.lower, "upper": bracket.upper}
+            for price in bracket.prices.all():
+                values[f"prix-{price.unit_id}"] = price.price
+                values[f"hors-{price.unit_id}"] = price.outside_price
+            rows.append(values)
+        return rows
+
+
+class MembershipGridForm(BracketGridForm):
+    membership_basis = forms.ChoiceField(
+        label="L'adhésion se paie",
+        choices=Season.MembershipBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez si l'adhésion se paie par foyer ou par personne."},
+    )
+
+    def value_fields(self, number):
+        return [("montant", EurosField(label=f"Montant (€), tranche {number}"))]
+
+    def fees(self) -> list[tuple[int, int | None, Decimal | None]]:
+        return [
+            (*self.bracket(index), self.cleaned_data.get(self.row_name(index, "montant")))
+            for index in range(self.filled)
+        ]
+
+
+def error_summary(*forms_) -> list[tuple[str | None, str]]:
+    """The summary at the top of a page: (id of the field to go to, or None; message), for every form."""
+    items: list[tuple[str | None, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        if isinstance(form, BracketGridForm):
+            items.extend(form.summary())
+            continue
+        items.extend((None, str(error)) for error in form.non_field_errors())
+        for bound in form:
+            # A group of checkboxes or radios has no id of its own: go to its first choice.
+            anchor = bound.id_for_label or f"{bound.auto_id}_0"
+            items.extend((anchor, f"{bound.label} : {error}") for error in bound.errors)
+    return items
