@@ -53,6 +53,9 @@ KEY_INPUT = re.compile(r'name="key" value="([^"]+)"')
 DRAFT_INPUT = re.compile(r'name="brouillon" value="([^"]+)"')
 PLACES = 12
 DAYS_ASKED = 5
+# How parents behave when the registrations open: all arrive within `arrival_s`, then read and tick for
+# `think_s` between clicks. --burst sets both to 0: every request at once, the harshest case for places.
+PACE = {"arrival_s": 10.0, "think_s": (1.0, 3.0)}
 
 
 def django_setup():
@@ -78,7 +81,10 @@ def percentile(values: list[float], p: float) -> float | None:
 def bench_centre():
     from csc.core.models import Centre, Federation, Territory
 
-    federation, _ = Federation.objects.get_or_create(slug="bench", defaults={"name": "Réseau de benchmark"})
+    # A federation of its own: generate_scale_data owns the "bench" federation and rebuilds it at will.
+    federation, _ = Federation.objects.get_or_create(
+        slug="bench-inscriptions", defaults={"name": "Réseau du benchmark des inscriptions"}
+    )
     territory, _ = Territory.objects.get_or_create(
         slug="bench-inscriptions", defaults={"name": "Territoire inscriptions", "federation": federation}
     )
@@ -200,19 +206,24 @@ async def parent(
             **child_fields("enfant-0", f"Enfant{index}", birth, period),
         }
         await start.wait()
+        # Opening time: parents arrive within the first seconds, then tick days at a human pace.
+        await asyncio.sleep(rng.uniform(0, PACE["arrival_s"]))
         for _ in range(4):
+            await asyncio.sleep(rng.uniform(*PACE["think_s"]))
             began = time.perf_counter()
             estimate = await client.post(url + "tarif/", data=data, headers={**headers, "HX-Request": "true"})
             if estimate.status_code == 200 and "Total" in estimate.text:
                 timings["fee_estimate"].append((time.perf_counter() - began) * 1000)
             else:
                 timings["errors"].append(f"tarif {estimate.status_code}")
+        await asyncio.sleep(rng.uniform(*PACE["think_s"]))
         summary = await client.post(url, data={**data, "action": "verifier"}, headers=headers)
         draft = DRAFT_INPUT.search(summary.text)
         if draft is None:
             timings["errors"].append(f"verifier {summary.status_code}")
             return
         send = {"csrfmiddlewaretoken": csrf, "brouillon": draft.group(1), "action": "envoyer"}
+        await asyncio.sleep(rng.uniform(*PACE["think_s"]))
         clicks = 2 if index % 4 == 0 else 1
 
         async def click():
@@ -269,10 +280,13 @@ def main(argv=None):
     parser.add_argument("--server-description", default="")
     parser.add_argument("--output")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--burst", action="store_true", help="no arrival spread, no think time")
     args = parser.parse_args(argv)
     if urlsplit(args.base_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise SystemExit("Le benchmark ne vise qu'une adresse locale.")
     django_setup()
+    if args.burst:
+        PACE.update(arrival_s=0.0, think_s=(0.0, 0.0))
 
     runs = []
     for number in range(args.runs):
@@ -320,6 +334,8 @@ def main(argv=None):
             "days_asked": DAYS_ASKED,
             "runs": args.runs,
             "export_registrations": 10_000,
+            "arrival_spread_s": PACE["arrival_s"],
+            "think_time_s": list(PACE["think_s"]),
         },
         "metrics": metrics,
         "targets": TARGETS,
