@@ -69,9 +69,9 @@ class TariffTable:
         return bool(self.resident_communes) and normalize(city) not in self.resident_communes
 
 
-def load_tariff_table(activity: Activity) -> TariffTable:
-    """The activity's grids, brackets sorted, and units: three queries."""
-    units = {unit.pk: unit for unit in activity.units.all()}
+def load_tariff_table(activity: Activity, units: list[Unit] | None = None) -> TariffTable:
+    """The activity's grids, brackets sorted, and units: three queries (two when the units are given)."""
+    units = {unit.pk: unit for unit in (units if units is not None else activity.units.all())}
     grids: dict[int | None, GridPrices] = {}
     grid_rows = list(TariffGrid.objects.filter(activity=activity).prefetch_related("brackets"))
     prices = TariffPrice.objects.filter(bracket__grid__activity=activity).values_list(

@@ -151,7 +151,7 @@ class RegistrationPage:
         self.groups = list(activity.groups.all())
         self.units = list(activity.units.all())
         self.days = list(period.days.all())
-        self.reference_date = services.age_reference_date(period)
+        self.reference_date = services.age_reference_date(period, self.days)
         source = data or {}
         count = _count(source, "nombre_enfants", 1, MAX_CHILDREN) + (1 if add_child else 0)
         self.children_count = min(count, MAX_CHILDREN)
@@ -220,7 +220,9 @@ class RegistrationPage:
             phone="",
             family_quotient=quotient,
         )
-        return services.estimate_for(self.period, submission, load_tariff_table(self.period.activity))
+        return services.estimate_for(
+            self.period, submission, load_tariff_table(self.period.activity, self.units)
+        )
 
     def context(self, **extra) -> dict:
         return {
@@ -245,9 +247,9 @@ class RegistrationPage:
 
 
 def _registration_period(centre_slug, period_id) -> Period:
-    centre = _centre(centre_slug)
+    """The period, if it belongs to the centre of the address (one query for both)."""
     return get_object_or_404(
-        Period.objects.select_related("activity__centre"), pk=period_id, activity__centre=centre
+        Period.objects.select_related("activity__centre"), pk=period_id, activity__centre__slug=centre_slug
     )
 
 

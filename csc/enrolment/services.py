@@ -40,10 +40,12 @@ class RequestError(Exception):
 # --- Groups and fees ------------------------------------------------------------------------------
 
 
-def age_reference_date(period: Period) -> date | None:
+def age_reference_date(period: Period, days: list | None = None) -> date | None:
     """The date children's ages are computed at: the activity's choice, else the period's first day."""
     if period.activity.age_reference_date:
         return period.activity.age_reference_date
+    if days is not None:
+        return min((d.date for d in days), default=None)
     first = period.days.order_by("date").first()
     return first.date if first else None
 
