@@ -117,22 +117,31 @@ def request_detail(request, request_id):
     return _render_detail(request, enrolment_request)
 
 
-def _render_detail(request, enrolment_request, *, forms=None, status=200):
-    duplicates = services.likely_duplicates(enrolment_request)
-    households = {}
-    for people in duplicates.values():
-        for person in people:
-            for membership in person.memberships.all():
-                households[membership.household.pk] = membership.household
+def _known_households(enrolment_request, duplicates) -> list:
+    """Households reception may attach the request to: those of its likely duplicates, and the one
+    already attached. Read from the duplicates already loaded, no query."""
+    households = {
+        membership.household.pk: membership.household
+        for people in duplicates.values()
+        for person in people
+        for membership in person.memberships.all()
+        if membership.household.centre_id == enrolment_request.centre_id
+    }
     if enrolment_request.household:
         households.setdefault(enrolment_request.household.pk, enrolment_request.household)
+    return list(households.values())
+
+
+def _render_detail(request, enrolment_request, *, forms=None, status=200):
+    duplicates = services.likely_duplicates(enrolment_request)
     forms = forms or {}
     context = request_context(enrolment_request)
     context.update(
         {
             "centre": enrolment_request.centre,
             "duplicates": [(entry, duplicates.get(entry.pk, [])) for entry in enrolment_request.people.all()],
-            "validate_form": forms.get("validate") or ValidateForm(households=list(households.values())),
+            "validate_form": forms.get("validate")
+            or ValidateForm(households=_known_households(enrolment_request, duplicates)),
             "documents_form": forms.get("documents") or DocumentsForm(),
             "waiting_form": forms.get("waiting") or WaitingListForm(),
             "refuse_form": forms.get("refuse") or ReasonForm(),
@@ -144,24 +153,17 @@ def _render_detail(request, enrolment_request, *, forms=None, status=200):
     return render(request, "enrolment/reception/request_detail.html", context, status=status)
 
 
-def _households_for(enrolment_request):
-    ids = set()
-    for people in services.likely_duplicates(enrolment_request).values():
-        for person in people:
-            ids.update(m.household_id for m in person.memberships.all())
-    if enrolment_request.household_id:
-        ids.add(enrolment_request.household_id)
-    from csc.people.models import Household
-
-    return list(Household.objects.filter(pk__in=ids, centre_id=enrolment_request.centre_id))
-
-
-def _act(request, enrolment_request, action):
-    """Run a decision; a refused one (already processed, no room) is explained on the request page."""
+def _decide(request, enrolment_request, form, form_key, action, success: str):
+    """The shape of every decision: an invalid form comes back on the request page with its errors;
+    a decision the request's state refuses (already processed, no room) is explained there."""
+    if not form.is_valid():
+        return _render_detail(request, enrolment_request, forms={form_key: form}, status=400)
     try:
-        action()
+        action(form.cleaned_data)
     except services.RequestError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, success)
     return redirect("enrolment:request_detail", request_id=enrolment_request.pk)
 
 
@@ -169,81 +171,76 @@ def _act(request, enrolment_request, action):
 @require_POST
 def request_validate(request, request_id):
     enrolment_request = _request(request, request_id)
-    form = ValidateForm(posted(request), households=_households_for(enrolment_request))
-    if not form.is_valid():
-        return _render_detail(request, enrolment_request, forms={"validate": form}, status=400)
-    household = form.households.get(form.cleaned_data["household"])
-    decision = services.Validation(
-        household=household, family_quotient=form.cleaned_data.get("family_quotient")
-    )
-    if household is not None:
-        # The people of the request who already are in that household are matched, not created twice.
-        duplicates = services.likely_duplicates(enrolment_request)
-        for entry_id, candidates in duplicates.items():
-            same_household = [
-                p for p in candidates if any(m.household_id == household.pk for m in p.memberships.all())
-            ]
-            if same_household:
-                decision.matches[entry_id] = same_household[0]
+    duplicates = services.likely_duplicates(enrolment_request)
+    form = ValidateForm(posted(request), households=_known_households(enrolment_request, duplicates))
 
-    def validate():
+    def validate(data):
+        household = form.households.get(data["household"])
+        decision = services.Validation(household=household, family_quotient=data.get("family_quotient"))
+        if household is not None:
+            # The people of the request already in that household are matched, not created twice.
+            for entry_id, candidates in duplicates.items():
+                same = [
+                    p for p in candidates if any(m.household_id == household.pk for m in p.memberships.all())
+                ]
+                if same:
+                    decision.matches[entry_id] = same[0]
         services.validate(request=enrolment_request, by=request.user, decision=decision)
-        messages.success(
-            request, f"Demande {enrolment_request.reference} validée. La famille est prévenue par e-mail."
-        )
 
-    return _act(request, enrolment_request, validate)
+    return _decide(
+        request,
+        enrolment_request,
+        form,
+        "validate",
+        validate,
+        f"Demande {enrolment_request.reference} validée. La famille est prévenue par e-mail.",
+    )
 
 
 @login_required
 @require_POST
 def request_refuse(request, request_id):
     enrolment_request = _request(request, request_id)
-    form = ReasonForm(posted(request))
-    if not form.is_valid():
-        return _render_detail(request, enrolment_request, forms={"refuse": form}, status=400)
-
-    def refuse():
-        services.refuse(request=enrolment_request, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, f"Demande {enrolment_request.reference} refusée. La famille est prévenue par e-mail."
-        )
-
-    return _act(request, enrolment_request, refuse)
+    return _decide(
+        request,
+        enrolment_request,
+        ReasonForm(posted(request)),
+        "refuse",
+        lambda data: services.refuse(request=enrolment_request, by=request.user, reason=data["reason"]),
+        f"Demande {enrolment_request.reference} refusée. La famille est prévenue par e-mail.",
+    )
 
 
 @login_required
 @require_POST
 def request_documents(request, request_id):
     enrolment_request = _request(request, request_id)
-    form = DocumentsForm(posted(request))
-    if not form.is_valid():
-        return _render_detail(request, enrolment_request, forms={"documents": form}, status=400)
-
-    def ask():
-        services.mark_documents_missing(
-            request=enrolment_request, by=request.user, note=form.cleaned_data["reason"]
-        )
-        messages.success(request, "La famille est prévenue du document manquant.")
-
-    return _act(request, enrolment_request, ask)
+    return _decide(
+        request,
+        enrolment_request,
+        DocumentsForm(posted(request)),
+        "documents",
+        lambda data: services.mark_documents_missing(
+            request=enrolment_request, by=request.user, note=data["reason"]
+        ),
+        "La famille est prévenue du document manquant.",
+    )
 
 
 @login_required
 @require_POST
 def request_waiting_list(request, request_id):
     enrolment_request = _request(request, request_id)
-    form = WaitingListForm(posted(request))
-    if not form.is_valid():
-        return _render_detail(request, enrolment_request, forms={"waiting": form}, status=400)
-
-    def wait():
-        services.put_on_waiting_list(
-            request=enrolment_request, by=request.user, rank=form.cleaned_data.get("rank")
-        )
-        messages.success(request, "Demande mise sur liste d'attente. La famille est prévenue par e-mail.")
-
-    return _act(request, enrolment_request, wait)
+    return _decide(
+        request,
+        enrolment_request,
+        WaitingListForm(posted(request)),
+        "waiting",
+        lambda data: services.put_on_waiting_list(
+            request=enrolment_request, by=request.user, rank=data.get("rank")
+        ),
+        "Demande mise sur liste d'attente. La famille est prévenue par e-mail.",
+    )
 
 
 @login_required

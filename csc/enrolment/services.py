@@ -320,36 +320,37 @@ def mark_documents_missing(*, request: Request, by, note: str) -> Request:
     return request
 
 
-@transaction.atomic
-def refuse(*, request: Request, by, reason: str) -> Request:
-    """Refuse with a reason the family reads; its places go to the waiting list."""
+def _close(request: Request, status: str, *, by, note: str, refusal: str) -> Request:
+    """End a request (refused, cancelled): its places, if it held any, go to the waiting list."""
     request = _locked(request)
     if not request.is_open:
-        raise RequestError("Cette demande a déjà été traitée.")
+        raise RequestError(refusal)
     was_holding = request.holds_places
-    _set_status(request, Status.REFUSED, by=by, note=reason)
+    _set_status(request, status, by=by, note=note)
     if request.kind == Request.Kind.REGISTRATION:
         if was_holding:
             capacity.release(_request_places(request))
         _renumber_waiting_list(request.period)
         offer_freed_places(request.period)
     return request
+
+
+@transaction.atomic
+def refuse(*, request: Request, by, reason: str) -> Request:
+    """Refuse with a reason the family reads; its places go to the waiting list."""
+    return _close(request, Status.REFUSED, by=by, note=reason, refusal="Cette demande a déjà été traitée.")
 
 
 @transaction.atomic
 def cancel(*, request: Request, by=None) -> Request:
     """The family (or reception on its behalf) withdraws the request; its places go to the waiting list."""
-    request = _locked(request)
-    if not request.is_open:
-        raise RequestError("Cette demande ne peut plus être annulée : elle a déjà été traitée.")
-    was_holding = request.holds_places
-    _set_status(request, Status.CANCELLED, by=by, note="Annulée par la famille" if by is None else "")
-    if request.kind == Request.Kind.REGISTRATION:
-        if was_holding:
-            capacity.release(_request_places(request))
-        _renumber_waiting_list(request.period)
-        offer_freed_places(request.period)
-    return request
+    return _close(
+        request,
+        Status.CANCELLED,
+        by=by,
+        note="Annulée par la famille" if by is None else "",
+        refusal="Cette demande ne peut plus être annulée : elle a déjà été traitée.",
+    )
 
 
 @transaction.atomic
