@@ -270,28 +270,34 @@ def group_edit(request, group_id):
     )
 
 
-@login_required
-def group_delete(request, group_id):
-    group = _group(request, group_id)
+def _confirm_delete(request, *, delete, activity, title: str, explanation: str, done: str):
+    """Confirm, then delete; a deletion the data refuses (bookings exist) is explained on the page."""
     error = None
     if request.method == "POST":
         try:
-            services.delete_group(group)
+            delete()
         except ValueError as refused:
             error = str(refused)
         else:
-            messages.success(request, f"Groupe « {group.name} » supprimé.")
-            return redirect("activities:activity_detail", activity_id=group.activity_id)
+            messages.success(request, done)
+            return redirect("activities:activity_detail", activity_id=activity.pk)
     return render(
         request,
         "activities/confirm_delete.html",
-        {
-            "title": f"Supprimer le groupe « {group.name} »",
-            "explanation": "Ses places sur tous les jours et sa grille tarifaire propre sont "
-            "supprimées aussi.",
-            "activity": group.activity,
-            "error": error,
-        },
+        {"title": title, "explanation": explanation, "activity": activity, "error": error},
+    )
+
+
+@login_required
+def group_delete(request, group_id):
+    group = _group(request, group_id)
+    return _confirm_delete(
+        request,
+        delete=lambda: services.delete_group(group),
+        activity=group.activity,
+        title=f"Supprimer le groupe « {group.name} »",
+        explanation="Ses places sur tous les jours et sa grille tarifaire propre sont supprimées aussi.",
+        done=f"Groupe « {group.name} » supprimé.",
     )
 
 
@@ -336,24 +342,13 @@ def unit_edit(request, unit_id):
 @login_required
 def unit_delete(request, unit_id):
     unit = _unit(request, unit_id)
-    error = None
-    if request.method == "POST":
-        try:
-            services.delete_unit(unit)
-        except ValueError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"Unité « {unit.name} » supprimée.")
-            return redirect("activities:activity_detail", activity_id=unit.activity_id)
-    return render(
+    return _confirm_delete(
         request,
-        "activities/confirm_delete.html",
-        {
-            "title": f"Supprimer l'unité « {unit.name} »",
-            "explanation": "Ses prix sont retirés de toutes les grilles tarifaires de l'activité.",
-            "activity": unit.activity,
-            "error": error,
-        },
+        delete=lambda: services.delete_unit(unit),
+        activity=unit.activity,
+        title=f"Supprimer l'unité « {unit.name} »",
+        explanation="Ses prix sont retirés de toutes les grilles tarifaires de l'activité.",
+        done=f"Unité « {unit.name} » supprimée.",
     )
 
 
