@@ -82,17 +82,12 @@ def browser():
         chromium.close()
 
 
-def _new_page(browser, **options):
-    context = browser.new_context(locale="fr-FR", **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
-
-
 @pytest.fixture
 def page(browser):
     """A desktop window, as staff use at the reception desk."""
-    context, page = _new_page(browser, viewport={"width": 1280, "height": 900})
+    from csc.testing.browser import new_page
+
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
     yield page
     context.close()
 
@@ -100,6 +95,8 @@ def page(browser):
 @pytest.fixture
 def phone(browser):
     """A phone, as most parents fill the public forms."""
-    context, page = _new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    from csc.testing.browser import new_page
+
+    context, page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield page
     context.close()

@@ -41,6 +41,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.loadgen import percentile  # noqa: E402  (after the path is set)
+
 TARGETS = {
     "submit_p95_ms": 300,
     "fee_estimate_p95_ms": 50,
@@ -63,16 +65,6 @@ def django_setup():
     import django
 
     django.setup()
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * p / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 1)
 
 
 # --- set-up and checks, in-process through the ORM ---------------------------------------------------

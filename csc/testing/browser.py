@@ -61,3 +61,11 @@ def log_in(page, live_server, user):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+
+
+def new_page(browser, **options):
+    """A fresh context (cookies, viewport) and its page, French, with a 10 s default timeout."""
+    context = browser.new_context(locale="fr-FR", **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page

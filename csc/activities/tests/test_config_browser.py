@@ -6,42 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from csc.activities.demo import build_leisure_centre
 from csc.activities.models import GroupDay, Period, TariffPrice
-from csc.testing.browser import assert_accessible, launch_chromium
+from csc.testing.browser import assert_accessible, field, log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mot-de-passe-de-test"
-
-
-def field(name):
-    """A field's label, exactly, with or without the « (obligatoire) » mark."""
-    return re.compile(rf"^{re.escape(name)}( \(obligatoire\))?$")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser, **options):
-    context = browser.new_context(locale="fr-FR", **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 
 def next_weekday(start: date, weekday: int) -> date:
