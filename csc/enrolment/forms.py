@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -19,9 +18,8 @@ from django.utils import timezone
 
 from csc.activities.models import Group, Period, Unit
 from csc.core.forms import AccessibleFormMixin
-from csc.core.money import MAX_FAMILY_QUOTIENT
 from csc.core.validators import normalize_phone, validate_postcode
-from csc.people.forms import validate_birth_date
+from csc.people.forms import validate_birth_date, validate_family_quotient
 from csc.people.models import Person
 
 from . import services
@@ -303,16 +301,7 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
         return value
 
     def clean_family_quotient(self):
-        value = self.cleaned_data.get("family_quotient")
-        if value is None:
-            return value
-        if value < 0:
-            raise forms.ValidationError("Le quotient familial ne peut pas être négatif.")
-        if value > MAX_FAMILY_QUOTIENT:
-            raise forms.ValidationError(
-                "Ce quotient dépasse 10 000 € : vérifiez le montant sur l'attestation."
-            )
-        return value
+        return validate_family_quotient(self.cleaned_data.get("family_quotient"))
 
     def clean_attestation(self):
         upload = self.cleaned_data.get("attestation")
@@ -424,10 +413,7 @@ class ValidateForm(AccessibleFormMixin, forms.Form):
         self.households = {h.pk: h for h in households}
 
     def clean_family_quotient(self):
-        value = self.cleaned_data.get("family_quotient")
-        if value is not None and not Decimal(0) <= value <= MAX_FAMILY_QUOTIENT:
-            raise forms.ValidationError("Le quotient doit être entre 0 et 10 000 €.")
-        return value
+        return validate_family_quotient(self.cleaned_data.get("family_quotient"))
 
 
 def today() -> date:

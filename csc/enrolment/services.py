@@ -194,28 +194,39 @@ def _existing(submission_key) -> Request | None:
     return Request.objects.filter(submission_key=submission_key).first()
 
 
-def submit_membership_request(*, centre: Centre, season: Season, submission: Submission) -> Request:
-    """Record a pré-adhésion. The same submission key twice returns the first request, unchanged."""
-    existing = _existing(submission.submission_key)
+def _submit_once(submission_key, create) -> Request:
+    """Run `create` in one transaction, unless this submission key already made a request.
+
+    A second click racing the first one to the unique key fails on it; the first one's request stands.
+    """
+    existing = _existing(submission_key)
     if existing:
         return existing
     try:
         with transaction.atomic():
-            request = _create_request(centre, Request.Kind.MEMBERSHIP, submission, season=season)
-            people_count = len(submission.adults) + len(submission.children)
-            request.fee_total, request.bracket_label = membership_fee(
-                season, people_count, submission.family_quotient
-            )
-            request.fee_lines = [{"label": f"Adhésion {season.name}", "amount": str(request.fee_total)}]
-            request.save(update_fields=["fee_total", "bracket_label", "fee_lines"])
-            _set_status(request, Status.RECEIVED, by=None, initial=True)
+            return create()
     except IntegrityError:
-        # A second click raced the first one to the unique key: the first one's request stands.
-        existing = _existing(submission.submission_key)
+        existing = _existing(submission_key)
         if existing:
             return existing
         raise
-    return request
+
+
+def submit_membership_request(*, centre: Centre, season: Season, submission: Submission) -> Request:
+    """Record a pré-adhésion. The same submission key twice returns the first request, unchanged."""
+
+    def create():
+        request = _create_request(centre, Request.Kind.MEMBERSHIP, submission, season=season)
+        people_count = len(submission.adults) + len(submission.children)
+        request.fee_total, request.bracket_label = membership_fee(
+            season, people_count, submission.family_quotient
+        )
+        request.fee_lines = [{"label": f"Adhésion {season.name}", "amount": str(request.fee_total)}]
+        request.save(update_fields=["fee_total", "bracket_label", "fee_lines"])
+        _set_status(request, Status.RECEIVED, by=None, initial=True)
+        return request
+
+    return _submit_once(submission.submission_key, create)
 
 
 def submit_registration_request(*, period: Period, submission: Submission) -> Request:
@@ -223,39 +234,33 @@ def submit_registration_request(*, period: Period, submission: Submission) -> Re
 
     Idempotent on the submission key. Either way the family's request is kept: nothing typed is lost.
     """
-    existing = _existing(submission.submission_key)
-    if existing:
-        return existing
-    activity = period.activity
-    table = load_tariff_table(activity)
-    estimate = estimate_for(period, submission, table)
-    units_taking_place = {pk for pk, unit in table.units.items() if unit.takes_place}
-    try:
-        with transaction.atomic():
-            request = _create_request(activity.centre, Request.Kind.REGISTRATION, submission, period=period)
-            request.fee_total = estimate.total
-            request.fee_lines = _lines_json(estimate)
-            request.bracket_label = estimate.bracket_label
-            children = list(request.people.filter(role=RequestPerson.Role.CHILD).order_by("position"))
-            RequestBooking.objects.bulk_create(
-                RequestBooking(child=child, day_id=day_id, unit_id=unit_id)
-                for child, entry in zip(children, submission.children, strict=True)
-                for day_id, unit_id in entry.bookings
-            )
-            try:
-                capacity.hold(places_of(submission.children, units_taking_place))
-                status = Status.RECEIVED
-            except capacity.PlacesFull:
-                status = Status.WAITING_LIST
-                request.waiting_rank = _next_rank(period)
-            request.save(update_fields=["fee_total", "fee_lines", "bracket_label", "waiting_rank"])
-            _set_status(request, status, by=None, initial=True)
-    except IntegrityError:
-        existing = _existing(submission.submission_key)
-        if existing:
-            return existing
-        raise
-    return request
+
+    def create():
+        activity = period.activity
+        table = load_tariff_table(activity)
+        estimate = estimate_for(period, submission, table)
+        units_taking_place = {pk for pk, unit in table.units.items() if unit.takes_place}
+        request = _create_request(activity.centre, Request.Kind.REGISTRATION, submission, period=period)
+        request.fee_total = estimate.total
+        request.fee_lines = _lines_json(estimate)
+        request.bracket_label = estimate.bracket_label
+        children = list(request.people.filter(role=RequestPerson.Role.CHILD).order_by("position"))
+        RequestBooking.objects.bulk_create(
+            RequestBooking(child=child, day_id=day_id, unit_id=unit_id)
+            for child, entry in zip(children, submission.children, strict=True)
+            for day_id, unit_id in entry.bookings
+        )
+        try:
+            capacity.hold(places_of(submission.children, units_taking_place))
+            status = Status.RECEIVED
+        except capacity.PlacesFull:
+            status = Status.WAITING_LIST
+            request.waiting_rank = _next_rank(period)
+        request.save(update_fields=["fee_total", "fee_lines", "bracket_label", "waiting_rank"])
+        _set_status(request, status, by=None, initial=True)
+        return request
+
+    return _submit_once(submission.submission_key, create)
 
 
 def _lines_json(estimate: FeeEstimate) -> list[dict]:

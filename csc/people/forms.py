@@ -5,13 +5,25 @@ from django import forms
 from django.utils import timezone
 
 from csc.core.forms import AccessibleFormMixin
+from csc.core.money import MAX_FAMILY_QUOTIENT
 from csc.core.validators import normalize_phone, validate_postcode
 
 from .models import Consent, Household, HouseholdMember, Person
 
-MAX_FAMILY_QUOTIENT = Decimal("10000")
-
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def validate_family_quotient(value: Decimal | None) -> Decimal | None:
+    """A monthly quotient as the CAF gives it: never negative, and above 10,000 € surely a typo."""
+    if value is None:
+        return value
+    if value < 0:
+        raise forms.ValidationError("Le quotient familial ne peut pas être négatif.")
+    if value > MAX_FAMILY_QUOTIENT:
+        raise forms.ValidationError(
+            "Ce quotient familial dépasse 10 000 € : vérifiez le montant sur l'attestation."
+        )
+    return value
 
 
 def validate_birth_date(value: date | None):
@@ -138,16 +150,7 @@ class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
         return value
 
     def clean_family_quotient(self):
-        value = self.cleaned_data.get("family_quotient")
-        if value is None:
-            return value
-        if value < 0:
-            raise forms.ValidationError("Le quotient familial ne peut pas être négatif.")
-        if value > MAX_FAMILY_QUOTIENT:
-            raise forms.ValidationError(
-                "Ce quotient familial dépasse 10 000 € : vérifiez le montant sur l'attestation."
-            )
-        return value
+        return validate_family_quotient(self.cleaned_data.get("family_quotient"))
 
     def clean_family_quotient_date(self):
         value = self.cleaned_data.get("family_quotient_date")
