@@ -15,6 +15,7 @@ from csc.core.forms import posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
+from csc.people.models import Season
 
 from . import services
 from .documents import reception_pdf, request_context
@@ -107,6 +108,7 @@ def inbox(request):
             "period": period,
             "groups": groups,
             "group": group,
+            "season": Season.objects.filter(centre=centre).current().first(),
         },
     )
 

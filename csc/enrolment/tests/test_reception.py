@@ -47,6 +47,8 @@ def test_the_inbox_lists_requests_by_status_with_constant_queries(
         response = client.get(reverse("enrolment:inbox"), {"statut": "toutes", "periode": leisure.period.pk})
     text = page_text(response)
     assert "13 demandes" in text
+    # The season's membership list is one click away, whatever the filters.
+    assert reverse("enrolment:export_memberships", args=[leisure.season.pk, "xlsx"]) in text
     waiting = client.get(reverse("enrolment:inbox"), {"statut": "liste_attente"})
     assert "(rang 1)" in page_text(waiting)
     # A value that is not a number in the filters is ignored, never an error.
