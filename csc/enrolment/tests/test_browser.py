@@ -179,3 +179,32 @@ def test_reception_validates_a_request(page, live_server, leisure, reception_a, 
     submitted.refresh_from_db()
     assert submitted.status == "validee"
     assert submitted.household.registrations.count() == 1
+
+
+def test_a_director_rewrites_an_e_mail_and_a_closed_period_says_so(
+    page, live_server, leisure, director_a, centre_a
+):
+    from csc.activities.models import Period
+    from csc.enrolment.models import StatusMessage
+
+    visited = []
+    log_in(page, live_server, director_a)
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("link", name="Textes des e-mails aux familles").click()
+    assert_accessible(page, visited)
+    received = page.get_by_role("group", name=re.compile("Statut « Reçue »"))
+    received.get_by_label("Objet").fill("Merci {prenom}, c'est bien reçu")
+    page.get_by_role("button", name="Enregistrer les textes").click()
+    expect(page.get_by_role("status")).to_contain_text("Textes des e-mails enregistrés")
+    assert_accessible(page, visited)
+    assert (
+        StatusMessage.objects.get(centre=centre_a, status="recue").subject
+        == "Merci {prenom}, c'est bien reçu"
+    )
+
+    Period.objects.filter(pk=leisure.period.pk).update(
+        registration_closes_on=timezone.localdate() - timedelta(days=1)
+    )
+    page.goto(f"{live_server.url}/inscriptions/{centre_a.slug}/periodes/{leisure.period.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Les pré-inscriptions sont fermées")
+    assert_accessible(page, visited)
