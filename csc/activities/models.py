@@ -56,6 +56,14 @@ class Activity(ChangeTrackingMixin, models.Model):
             "de la période."
         ),
     )
+    counts_only = models.BooleanField(
+        _("accueil libre : compter sans noter les noms"),
+        default=False,
+        help_text=_(
+            "Pour une ludothèque ou une permanence : on compte les adultes et les enfants venus, "
+            "sans liste de participants."
+        ),
+    )
     resident_communes = models.TextField(
         _("communes au tarif habitant"),
         blank=True,
@@ -350,3 +358,270 @@ class BookedUnit(models.Model):
 
     def __str__(self):
         return f"{self.day} — {self.unit}"
+
+
+# --- Check: sessions and attendance ---------------------------------------------------------------
+
+
+@audited()
+class Closure(ChangeTrackingMixin, models.Model):
+    """Days the centre is closed (summer closure, a bridge day): schedules make no session on them."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField(_("fermé du"))
+    ends_on = models.DateField(_("au (inclus)"))
+    reason = models.CharField(_("motif"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("fermeture")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="closure_dates_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on:%d/%m/%Y} – {self.ends_on:%d/%m/%Y}"
+
+
+class ScheduleQuerySet(CentreOwnedQuerySet):
+    centre_path = "activity__centre_id"
+
+
+@audited(centre_of=lambda s: s.activity.centre_id)
+class Schedule(ChangeTrackingMixin, models.Model):
+    """A weekly rhythm of an activity (« le mardi et le jeudi, 14 h – 16 h, de septembre à juin ») that
+    generates its sessions, minus the centre's closures and public holidays."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="schedules")
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="schedules", null=True, blank=True
+    )
+    weekdays = models.CharField(_("jours de la semaine"), max_length=13, help_text="0 = lundi, « 1,3 »")
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au (inclus)"))
+    start_time = models.TimeField(_("de"))
+    end_time = models.TimeField(_("à"))
+    hours_cap = models.DecimalField(
+        _("heures retenues au plus"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Le plafond d'heures par présence que fixe la CAF pour ce créneau, s'il y en a un."),
+    )
+    skip_public_holidays = models.BooleanField(_("pas de séance les jours fériés"), default=True)
+
+    objects = ScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rythme des séances")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="schedule_dates_order"),
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="schedule_times_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} — {self.weekdays}"
+
+    @property
+    def weekday_set(self) -> set[int]:
+        return {int(day) for day in self.weekdays.split(",") if day.strip().isdigit()}
+
+
+class SessionQuerySet(CentreOwnedQuerySet):
+    pass
+
+
+@audited()
+class Session(ChangeTrackingMixin, models.Model):
+    """One occurrence of an activity: a workshop on a Tuesday, a group's day at the leisure centre.
+
+    `counted_hours` is what one presence counts for the funders: the whole slot as soon as the person
+    came for all or part of it (the CAF's « heures réalisées »), within the cap it sets for some slots.
+    The centre is copied from the activity so that reports and tenancy filter without a join.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "prevue", _("Prévue")
+        CANCELLED = "annulee", _("Annulée")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="sessions")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="sessions")
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.SET_NULL, related_name="sessions", null=True, blank=True
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True)
+    period_day = models.ForeignKey(
+        PeriodDay, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("de"))
+    end_time = models.TimeField(_("à"))
+    counted_hours = models.DecimalField(_("heures comptées par présence"), max_digits=4, decimal_places=2)
+    title = models.CharField(_("intitulé"), max_length=150, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("séance")
+        ordering = ["date", "start_time", "id"]
+        indexes = [
+            models.Index(fields=["centre", "date"]),
+            models.Index(fields=["activity", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_times_order"),
+            models.CheckConstraint(condition=Q(counted_hours__gte=0), name="session_hours_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class ParticipantQuerySet(CentreOwnedQuerySet):
+    centre_path = "activity__centre_id"
+
+
+@audited(centre_of=lambda p: p.activity.centre_id, person_of=lambda p: p.person_id)
+class Participant(ChangeTrackingMixin, models.Model):
+    """A person enrolled directly in an activity (a weekly workshop). Leisure-centre children are the
+    participants of their registration's booked days and need no row here."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participants")
+    # Erasing a person erases their participations and attendance; anonymising keeps the figures.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, related_name="participants", null=True, blank=True
+    )
+    joined_on = models.DateField(_("inscrit(e) depuis le"))
+    left_on = models.DateField(_("parti(e) le"), null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        ordering = ["person__last_name", "person__first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "person"], name="participant_once_per_activity"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} @ {self.activity_id}"
+
+
+class AttendanceImport(models.Model):
+    """One file of past attendance, from its preview to its import."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "apercu", _("Aperçu")
+        DONE = "importe", _("Importé")
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="attendance_imports")
+    created_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="attendance_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    row_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    people_created = models.PositiveIntegerField(default=0)
+    sessions_created = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de présences")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class Attendance(models.Model):
+    """Whether one person came to one session.
+
+    The session's centre, activity, date and counted hours are copied here: the monthly reports of a
+    whole network (millions of rows) then read one table with one index. They only change with the
+    session (`sessions.move_session`). Not journaled row by row: a tap is not a change of personal
+    data; corrections made after the session's day are (`attendance.mark`).
+    """
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Présent(e)")
+        ABSENT = "absent", _("Absent(e)")
+        EXCUSED = "excuse", _("Excusé(e)")
+
+    class Source(models.TextChoices):
+        TAP = "appel", _("Appel")
+        PAPER = "feuille", _("Feuille papier")
+        IMPORT = "import", _("Import")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TAP)
+    recorded_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    import_batch = models.ForeignKey(
+        AttendanceImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendances"
+    )
+
+    class Meta:
+        verbose_name = _("présence")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="attendance_once_per_session"),
+        ]
+        indexes = [
+            models.Index(fields=["centre", "date"]),
+            models.Index(fields=["activity", "date"]),
+            models.Index(fields=["date", "centre"], name="attendance_month_network"),
+            models.Index(fields=["person", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} @ {self.session_id} : {self.status}"
+
+
+class HeadCount(models.Model):
+    """How many people came to an open-door session (toy library, drop-in), by category, without names."""
+
+    class Category(models.TextChoices):
+        ADULTS = "adultes", _("Adultes")
+        CHILDREN = "enfants", _("Enfants")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="head_counts")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    category = models.CharField(max_length=10, choices=Category.choices)
+    count = models.PositiveIntegerField()
+    recorded_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("comptage")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "category"], name="head_count_once_per_category"),
+        ]
+        indexes = [models.Index(fields=["centre", "date"])]
+
+    def __str__(self):
+        return f"{self.session_id} {self.category} : {self.count}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attendance_urls, import_urls, report_urls, views
 
 app_name = "activities"
 
@@ -31,4 +31,7 @@ urlpatterns = [
         views.tariff_group_delete,
         name="tariff_group_delete",
     ),
+    *attendance_urls.urlpatterns,
+    *report_urls.urlpatterns,
+    *import_urls.urlpatterns,
 ]

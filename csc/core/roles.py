@@ -44,12 +44,23 @@ class Capability(models.TextChoices):
     ACTIVITIES_VIEW = "activities.view", _("Consulter les activités, les périodes et les inscrits")
     ACTIVITIES_CONFIGURE = "activities.configure", _("Régler saisons, activités, groupes, périodes et tarifs")
     ENROLMENT_PROCESS = "enrolment.process", _("Traiter les demandes d'adhésion et d'inscription en ligne")
+    ATTENDANCE_TAKE = "attendance.take", _("Faire l'appel et saisir les présences")
+    SESSIONS_MANAGE = (
+        "sessions.manage",
+        _("Programmer, déplacer et annuler les séances, inscrire des participants"),
+    )
+    ATTENDANCE_IMPORT = "attendance.import", _("Importer des présences passées")
+    REPORTS_VIEW = "reports.view", _("Consulter les bilans de fréquentation")
 
 
 _PEOPLE_READERS = {Capability.PEOPLE_VIEW, Capability.ACTIVITIES_VIEW}
 _PEOPLE_EDITORS = {Capability.PEOPLE_VIEW, Capability.PEOPLE_EDIT, Capability.ACTIVITIES_VIEW}
 _ENROLMENT = {Capability.ENROLMENT_PROCESS}
 _CONFIGURE = {Capability.ACTIVITIES_CONFIGURE}
+_ATTENDANCE = {Capability.ATTENDANCE_TAKE}
+# Those who run activities programme their sessions and say who takes part.
+_ANIMATION = _ATTENDANCE | {Capability.SESSIONS_MANAGE}
+_FIGURES = {Capability.REPORTS_VIEW, Capability.ATTENDANCE_IMPORT}
 _MANAGERS = {
     Capability.ACTIVITIES_VIEW,
     Capability.PEOPLE_VIEW,
@@ -61,17 +72,23 @@ _MANAGERS = {
 }
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT,
-    Role.COORDINATOR: _PEOPLE_EDITORS | {Capability.PEOPLE_RIGHTS} | _CONFIGURE | _ENROLMENT,
-    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT,
+    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT | _ANIMATION | _FIGURES,
+    Role.COORDINATOR: _PEOPLE_EDITORS
+    | {Capability.PEOPLE_RIGHTS}
+    | _CONFIGURE
+    | _ENROLMENT
+    | _ANIMATION
+    | _FIGURES,
+    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE,
     Role.SOCIAL_WORKER: _PEOPLE_EDITORS,
-    Role.ANIMATOR: _PEOPLE_READERS,
-    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS,
+    Role.ANIMATOR: _PEOPLE_READERS | _ANIMATION,
+    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS | _ANIMATION,
     Role.KIOSK_REFERENT: set(),
     Role.VOLUNTEER: set(),
     # Above centres: figures and oversight, not the day-to-day files of people.
-    Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW},
-    Role.FEDERATION: {Capability.AUDIT_VIEW},
+    # Their figures come as anonymous counts: reports show no names.
+    Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW},
+    Role.FEDERATION: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW},
 }
 
 

@@ -1,0 +1,3 @@
+"""Sessions and attendance (« Check »), included in the `activities` namespace."""
+
+urlpatterns: list = []

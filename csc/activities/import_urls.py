@@ -1,0 +1,3 @@
+"""Import of past attendance, included in the `activities` namespace."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Attendance reports (« Bilans de fréquentation »), included in the `activities` namespace."""
+
+urlpatterns: list = []
