@@ -6,6 +6,8 @@ family-quotient bracket, and the registrations with their booked units (Noethys'
 The attendance and planning modules build on the same Activity.
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -516,6 +518,11 @@ class Participant(ChangeTrackingMixin, models.Model):
         return f"{self.person_id} @ {self.activity_id}"
 
 
+def attendance_import_path(instance, filename):
+    # Outside any public URL: only the import views read it back, for the centre that sent it.
+    return f"imports-presences/{instance.centre_id}/{uuid.uuid4().hex}.bin"
+
+
 class AttendanceImport(models.Model):
     """One file of past attendance, from its preview to its import."""
 
@@ -530,6 +537,11 @@ class AttendanceImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
+    upload = models.FileField(upload_to=attendance_import_path, blank=True)
+    # The column mapping chosen, and options (create unknown people…), as the preview used them.
+    mapping = models.JSONField(default=dict, blank=True)
+    # One line per refused row (« ligne 12 : date impossible »), offered as a CSV after the import.
+    error_report = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
