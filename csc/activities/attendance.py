@@ -280,3 +280,35 @@ def activity_sessions(activity: Activity, start: date, end: date):
     return Session.objects.filter(activity=activity, date__gte=start, date__lte=end).order_by(
         "date", "start_time"
     )
+
+
+def grid_people(
+    activity: Activity, sessions: list[Session]
+) -> tuple[list[Person], dict[tuple[int, int], str]]:
+    """The rows of the paper-sheet grid (everyone expected at one of the sessions, or noted at one) and
+    what is already noted per (session id, person id). Three queries whatever the size of the grid."""
+    if not sessions:
+        return [], {}
+    noted = {
+        (session_id, person_id): status
+        for session_id, person_id, status in Attendance.objects.filter(session__in=sessions).values_list(
+            "session_id", "person_id", "status"
+        )
+    }
+    first, last = sessions[0].date, sessions[-1].date
+    day_ids = [session.period_day_id for session in sessions if session.period_day_id]
+    expected = Q(participations__activity=activity, participations__joined_on__lte=last) & (
+        Q(participations__left_on__isnull=True) | Q(participations__left_on__gt=first)
+    )
+    if day_ids:
+        expected |= Q(
+            registrations__status=Registration.Status.ACTIVE, registrations__booked_units__day_id__in=day_ids
+        )
+    expected |= Q(pk__in={person_id for _, person_id in noted})
+    people = list(
+        Person.objects.filter(expected, centre_id=activity.centre_id)
+        .distinct()
+        .only("id", "first_name", "last_name", "birth_date", "centre_id", "anonymised_at")
+        .order_by("last_name", "first_name", "id")
+    )
+    return people, noted

@@ -165,7 +165,15 @@ class SeasonForm(AccessibleFormMixin, forms.ModelForm):
 class ActivityForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["name", "kind", "season", "description", "age_reference_date", "resident_communes"]
+        fields = [
+            "name",
+            "kind",
+            "counts_only",
+            "season",
+            "description",
+            "age_reference_date",
+            "resident_communes",
+        ]
         widgets = {
             "age_reference_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 4}),

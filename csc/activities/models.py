@@ -430,6 +430,12 @@ class Schedule(ChangeTrackingMixin, models.Model):
     def weekday_set(self) -> set[int]:
         return {int(day) for day in self.weekdays.split(",") if day.strip().isdigit()}
 
+    def get_weekdays_label(self) -> str:
+        names = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+        days = [names[day] for day in sorted(self.weekday_set) if day < len(names)]
+        label = " et ".join([", ".join(days[:-1]), days[-1]]) if len(days) > 1 else "".join(days)
+        return f"Chaque {label}"
+
 
 class SessionQuerySet(CentreOwnedQuerySet):
     pass

@@ -27,6 +27,18 @@ MODULES: list[Module] = [
     ),
     Module("Foyers", "La liste des foyers du centre.", "people:household_list", Capability.PEOPLE_VIEW),
     Module(
+        "Présences",
+        "Les séances du jour : faire l'appel, compter, ajouter une personne venue.",
+        "activities:attendance_today",
+        Capability.ATTENDANCE_TAKE,
+    ),
+    Module(
+        "Programmer les séances",
+        "Séances chaque semaine ou une à une, participants, fermetures du centre.",
+        "activities:programme",
+        Capability.SESSIONS_MANAGE,
+    ),
+    Module(
         "Demandes en ligne",
         "Pré-adhésions et pré-inscriptions des familles : valider, refuser, liste d'attente.",
         "enrolment:inbox",

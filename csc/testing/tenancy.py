@@ -47,6 +47,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     token, _ = core_services.create_api_token(user=staff_user, name=SECRET_TOKEN_NAME)
     share = share_household(household=household, centre=third_centre, reason="test", actor=None)
     world.objects.update(_leisure_objects(centre_b))
+    world.objects.update(_check_objects(centre_b, world.objects["activity_id"], person))
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -107,6 +108,39 @@ def _leisure_objects(centre_b: Centre) -> dict[str, models.Model]:
     }
 
 
+def _check_objects(centre_b: Centre, activity, person) -> dict[str, models.Model]:
+    """Centre B's weekly workshop with a schedule, a participant, a session with a presence, a closure."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from csc.activities import attendance, sessions
+    from csc.activities.models import Activity, Closure, Schedule
+
+    today = timezone.localdate()
+    workshop = Activity.objects.create(centre=centre_b, name="Atelier secret", kind=Activity.Kind.WORKSHOP)
+    schedule = Schedule(
+        activity=workshop,
+        weekdays="0,1,2,3,4,5,6",
+        starts_on=today - timedelta(days=3),
+        ends_on=today + timedelta(days=3),
+        start_time=time(14),
+        end_time=time(16),
+        skip_public_holidays=False,
+    )
+    created = sessions.create_schedule(schedule)
+    participant = sessions.enrol(activity=workshop, person=person, joined_on=today - timedelta(days=30))
+    past = next(s for s in created if s.date < today)
+    attendance.mark(session=past, person=person, status="present", actor=None)
+    closure = Closure.objects.create(centre=centre_b, starts_on=today, ends_on=today, reason="secret")
+    return {
+        "session_id": past,
+        "schedule_id": schedule,
+        "participant_id": participant,
+        "closure_id": closure,
+    }
+
+
 def object_for_parameter(world: ForeignWorld, name: str) -> models.Model:
     """The foreign object a URL parameter should point at, found by name when not planted explicitly."""
     if name in world.objects:
@@ -141,6 +175,24 @@ def snapshot(world: ForeignWorld) -> dict:
         apps.get_model("activities", "GroupDay")
         .objects.filter(group__activity__centre=world.centre)
         .values_list("pk", "held", "capacity")
+        .order_by("pk")
+    )
+    state["attendance"] = list(
+        apps.get_model("activities", "Attendance")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "person_id", "status")
+        .order_by("pk")
+    )
+    state["sessions"] = list(
+        apps.get_model("activities", "Session")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "date", "start_time", "status")
+        .order_by("pk")
+    )
+    state["participants"] = list(
+        apps.get_model("activities", "Participant")
+        .objects.filter(activity__centre=world.centre)
+        .values_list("pk", "left_on")
         .order_by("pk")
     )
     state["staff_of_b"] = list(

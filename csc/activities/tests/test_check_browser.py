@@ -1,0 +1,166 @@
+"""An animator takes a session's attendance on a phone, through a Wi-Fi that drops, and adds a walk-in;
+then programmes sessions and copies a paper sheet. axe-core on every page crossed."""
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from csc.activities import sessions
+from csc.activities.models import Activity, Attendance, Session
+from csc.people.models import Person
+from csc.testing.browser import assert_accessible, field, log_in, new_page
+from csc.testing.factories import PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def animator(staff):
+    return staff("animator", "a")
+
+
+@pytest.fixture
+def workshop_today(centre_a):
+    today = timezone.localdate()
+    workshop = Activity.objects.create(centre=centre_a, name="Atelier couture", kind=Activity.Kind.WORKSHOP)
+    session = sessions.add_session(activity=workshop, day=today, start_time=time(14), end_time=time(16))
+    people = [
+        PersonFactory(centre=centre_a, last_name="Benali", first_name="Yasmina"),
+        PersonFactory(centre=centre_a, last_name="Carpentier", first_name="Marc"),
+        PersonFactory(centre=centre_a, last_name="Diallo", first_name="Awa"),
+    ]
+    for person in people:
+        sessions.enrol(activity=workshop, person=person, joined_on=today - timedelta(days=30))
+    return workshop, session, people
+
+
+def row(page, name):
+    return page.get_by_role("row", name=re.compile(name, re.I))
+
+
+def test_an_animator_takes_attendance_on_a_phone_with_a_wifi_that_drops(
+    browser, live_server, animator, workshop_today
+):
+    workshop, session, people = workshop_today
+    visited = []
+    context, page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    log_in(page, live_server, animator)
+
+    page.get_by_role("link", name="Présences").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les séances d'aujourd'hui")
+    assert_accessible(page, visited)
+    page.get_by_role("link", name="Atelier couture").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Atelier couture")
+    expect(page.locator("#sheet-summary")).to_contain_text("0 présent sur 3 personnes, 3 sans réponse")
+    assert_accessible(page, visited)
+
+    # A tap is saved on its own.
+    row(page, "BENALI").get_by_role("button", name=re.compile("^Présent")).click()
+    expect(row(page, "BENALI")).to_contain_text("Enregistré : présent(e)")
+    expect(row(page, "BENALI").get_by_role("button", name=re.compile("^Présent"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    # The Wi-Fi drops: the tap shows, waits, and is not lost.
+    context.set_offline(True)
+    row(page, "CARPENTIER").get_by_role("button", name=re.compile("^Absent")).click()
+    expect(row(page, "CARPENTIER")).to_contain_text("Pas encore enregistré : absent(e)")
+    expect(page.locator("#pending-banner")).to_be_visible()
+    expect(page.locator("#pending-banner")).to_contain_text("1 réponse n'est pas encore enregistrée")
+    assert not Attendance.objects.filter(person=people[1]).exists()
+    # The network comes back: the answer is sent again by itself.
+    context.set_offline(False)
+    expect(row(page, "CARPENTIER")).to_contain_text("Enregistré : absent(e)", timeout=15_000)
+    expect(page.locator("#pending-banner")).to_be_hidden()
+    assert Attendance.objects.get(person=people[1]).status == "absent"
+
+    # Keyboard: Tab to Diallo's « Excusé » and press Space.
+    row(page, "DIALLO").get_by_role("button", name=re.compile("^Absent")).focus()
+    page.keyboard.press("Tab")
+    expect(row(page, "DIALLO").get_by_role("button", name=re.compile("^Excusé"))).to_be_focused()
+    page.keyboard.press("Space")
+    expect(row(page, "DIALLO")).to_contain_text("Enregistré : excusé(e)")
+    assert_accessible(page, visited)
+
+    # A walk-in: not in the centre yet.
+    page.get_by_role("link", name="Ajouter une personne venue sans inscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ajouter une personne venue sans inscription")
+    page.get_by_label("Nom ou prénom").fill("Nouvelle")
+    page.get_by_role("button", name="Chercher").click()
+    expect(page.get_by_text("Personne de ce nom dans le centre.")).to_be_visible()
+    assert_accessible(page, visited)
+    page.get_by_label(field("Nom")).fill("Nouvelle")
+    page.get_by_role("button", name="Créer la fiche et noter présent(e)").click()
+    expect(page.locator("#erreurs-formulaire")).to_be_focused()
+    assert_accessible(page, visited)
+    page.get_by_label(field("Prénom")).fill("Inès")
+    page.get_by_label(field("Commune")).fill("Roubaix")
+    page.get_by_role("button", name="Créer la fiche et noter présent(e)").click()
+    expect(page.get_by_role("status").first).to_contain_text("Inès Nouvelle ajouté(e) et noté(e) présent(e)")
+    expect(row(page, "NOUVELLE")).to_contain_text("Venu(e) sans inscription")
+    expect(page.locator("#sheet-summary")).to_contain_text("2 présents sur 4 personnes")
+    assert_accessible(page, visited)
+    walk_in = Person.objects.get(last_name="Nouvelle")
+    assert walk_in.centre_id == session.centre_id and walk_in.city == "Roubaix"
+
+    # The paper sheet for the next session without a device.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Feuille papier (PDF)").click()
+    assert download.value.suggested_filename == f"feuille-atelier-couture-{session.date:%Y-%m-%d}.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+    assert len(visited) == 6
+    context.close()
+
+
+def test_an_animator_programmes_a_workshop_and_copies_a_paper_sheet(browser, live_server, animator, centre_a):
+    today = timezone.localdate()
+    workshop = Activity.objects.create(centre=centre_a, name="Fablab du mardi", kind=Activity.Kind.FABLAB)
+    person = PersonFactory(centre=centre_a, last_name="Lemaire", first_name="Jules")
+    visited = []
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    log_in(page, live_server, animator)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Programmer les séances"
+    ).click()
+    assert_accessible(page, visited)
+    page.get_by_role("link", name="Fablab du mardi", exact=True).click()
+    assert_accessible(page, visited)
+
+    page.get_by_role("link", name="Programmer chaque semaine").click()
+    page.get_by_label("Mardi").check()
+    page.get_by_label(field("Première date")).fill((today - timedelta(days=14)).isoformat())
+    page.get_by_label(field("Dernière date")).fill((today + timedelta(days=60)).isoformat())
+    page.get_by_label(field("De")).fill("17:00")
+    page.get_by_label(field("À")).fill("15:00")
+    page.get_by_role("button", name="Créer les séances").click()
+    expect(page.locator("#erreurs-formulaire")).to_be_focused()
+    assert_accessible(page, visited)
+    page.get_by_label(field("À")).fill("19:00")
+    page.get_by_role("button", name="Créer les séances").click()
+    expect(page.get_by_role("status").first).to_contain_text("séance(s) programmée(s)")
+    assert Session.objects.filter(activity=workshop).count() >= 8
+
+    page.get_by_role("link", name="Participants").click()
+    page.get_by_label("Nom ou prénom").fill("lemaire")
+    page.get_by_role("button", name="Chercher").click()
+    assert_accessible(page, visited)
+    page.get_by_label("Inscrit(e) à partir du").fill((today - timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Inscrire Jules Lemaire").click()
+    expect(page.get_by_role("status").first).to_contain_text("Jules Lemaire inscrit(e)")
+    assert_accessible(page, visited)
+
+    # Copy last week's paper sheet.
+    past = Session.objects.filter(activity=workshop, date__lt=today).order_by("-date").first()
+    page.goto(
+        f"{live_server.url}/presences/activites/{workshop.pk}/saisie/?du={past.date:%Y-%m-%d}&au={past.date:%Y-%m-%d}"
+    )
+    assert_accessible(page, visited)
+    page.get_by_label(f"Jules Lemaire, {past.date:%d/%m/%Y}").select_option("present")
+    page.get_by_role("button", name="Enregistrer la feuille").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 présence(s) enregistrée(s)")
+    assert Attendance.objects.get(person=person, session=past).source == "feuille"
+    context.close()
