@@ -141,8 +141,11 @@ def load(faker, stdout):
     today = timezone.localdate()
     count = 0
     for centre in Centre.objects.order_by("slug"):
-        if Activity.objects.filter(centre=centre).exists():
+        if Activity.objects.filter(centre=centre, kind=Activity.Kind.LEISURE_CENTRE).exists():
             continue
         build_leisure_centre(centre, today=today, places=24, with_wednesdays=True)
         count += 1
     stdout.write(f"{count} accueils de loisirs créés (saison, grille tarifaire, périodes ouvertes).")
+    from .demo_check import load as load_check
+
+    load_check(faker, stdout)

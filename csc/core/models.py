@@ -336,6 +336,7 @@ class AuditEvent(models.Model):
         OTP_DISABLED = "otp_disabled", _("Double authentification désactivée")
         SHARE = "share", _("Partage avec un autre centre")
         SETTINGS = "settings", _("Réglages du centre")
+        ATTENDANCE_CORRECTION = "attendance_correction", _("Correction de présence après la séance")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -20,7 +20,7 @@ def load(faker, stdout):
     rng = random.Random(2017)
     created = 0
     for centre in Centre.objects.filter(slug__in=DEMO_CENTRES):
-        activity = Activity.objects.filter(centre=centre).first()
+        activity = Activity.objects.filter(centre=centre, kind=Activity.Kind.LEISURE_CENTRE).first()
         if activity is None:
             continue
         period = activity.periods.order_by("registration_opens_on", "id").first()

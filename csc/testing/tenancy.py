@@ -115,7 +115,7 @@ def _check_objects(centre_b: Centre, activity, person) -> dict[str, models.Model
     from django.utils import timezone
 
     from csc.activities import attendance, sessions
-    from csc.activities.models import Activity, Closure, Schedule
+    from csc.activities.models import Activity, AttendanceImport, Closure, Schedule
 
     today = timezone.localdate()
     workshop = Activity.objects.create(centre=centre_b, name="Atelier secret", kind=Activity.Kind.WORKSHOP)
@@ -133,7 +133,11 @@ def _check_objects(centre_b: Centre, activity, person) -> dict[str, models.Model
     past = next(s for s in created if s.date < today)
     attendance.mark(session=past, person=person, status="present", actor=None)
     closure = Closure.objects.create(centre=centre_b, starts_on=today, ends_on=today, reason="secret")
+    past_import = AttendanceImport.objects.create(
+        centre=centre_b, file_name=f"{SECRET_LAST_NAME}.csv", file_sha256="0" * 64
+    )
     return {
+        "import_id": past_import,
         "session_id": past,
         "schedule_id": schedule,
         "participant_id": participant,
