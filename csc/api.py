@@ -106,8 +106,10 @@ def _french(error: dict) -> str:
     return _MESSAGES.get(error.get("type", ""), "Valeur invalide.")
 
 
+from csc.activities.api import router as activities_router  # noqa: E402
 from csc.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
 from csc.people.api import router as people_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", people_router)
+api.add_router("/", activities_router)
