@@ -65,7 +65,7 @@ MODULES: list[Module] = [
     ),
     Module(
         "Activités et tarifs",
-        "Saisons, accueils de loisirs, périodes, places et grilles tarifaires.",
+        "Créer les activités ; saisons, accueils de loisirs, périodes, places et grilles tarifaires.",
         "activities:activity_list",
         Capability.ACTIVITIES_CONFIGURE,
     ),
