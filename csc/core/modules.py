@@ -39,6 +39,12 @@ MODULES: list[Module] = [
         Capability.SESSIONS_MANAGE,
     ),
     Module(
+        "Import de présences",
+        "Reprendre les présences passées d'un tableur (CSV ou Excel).",
+        "activities:import_start",
+        Capability.ATTENDANCE_IMPORT,
+    ),
+    Module(
         "Demandes en ligne",
         "Pré-adhésions et pré-inscriptions des familles : valider, refuser, liste d'attente.",
         "enrolment:inbox",
