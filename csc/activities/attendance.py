@@ -77,18 +77,15 @@ def mark(
         if existing is None:
             try:
                 with transaction.atomic():
-                    attendance = Attendance.objects.create(
-                        session=session,
-                        person=person,
-                        centre_id=session.centre_id,
-                        activity_id=session.activity_id,
-                        date=session.date,
-                        hours=session.counted_hours,
-                        status=status,
+                    attendance = Attendance.of_session(
+                        session,
+                        person,
+                        status,
                         source=source,
                         recorded_by=actor if getattr(actor, "pk", None) else None,
                         recorded_at=now,
                     )
+                    attendance.save(force_insert=True)
             except IntegrityError:
                 # Two taps for the same person crossed on the network: the other one created the row.
                 existing = Attendance.objects.select_for_update().get(session=session, person=person)

@@ -23,6 +23,14 @@ def _check_times(form, cleaned):
         form.add_error("end_time", "L'heure de fin doit être après l'heure de début.")
 
 
+def _limit_groups(form, activity):
+    """The activity's own groups only; no group field at all for an activity without groups."""
+    groups = Group.objects.filter(activity=activity)
+    form.fields["group"].queryset = groups
+    if not groups.exists():
+        del form.fields["group"]
+
+
 def _hours_cap_field():
     return forms.DecimalField(
         label="Heures retenues au plus",
@@ -85,11 +93,8 @@ class ScheduleForm(AccessibleFormMixin, forms.ModelForm):
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.activity = activity
-        groups = Group.objects.filter(activity=activity)
-        self.fields["group"].queryset = groups
         self.fields["group"].empty_label = "Tous les participants"
-        if not groups.exists():
-            del self.fields["group"]
+        _limit_groups(self, activity)
 
     def clean_weekdays(self):
         return ",".join(sorted(self.cleaned_data["weekdays"]))
@@ -143,10 +148,7 @@ class NewSessionForm(SessionForm):
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = Group.objects.filter(activity=activity)
-        self.fields["group"].queryset = groups
-        if not groups.exists():
-            del self.fields["group"]
+        _limit_groups(self, activity)
 
 
 class CancelForm(AccessibleFormMixin, forms.Form):
@@ -255,10 +257,7 @@ class EnrolForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = Group.objects.filter(activity=activity)
-        self.fields["group"].queryset = groups
-        if not groups.exists():
-            del self.fields["group"]
+        _limit_groups(self, activity)
 
 
 class PeriodSessionsForm(AccessibleFormMixin, forms.Form):

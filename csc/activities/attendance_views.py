@@ -370,6 +370,25 @@ def grid(request, activity_id):
 # --- programming sessions --------------------------------------------------------------------------
 
 
+def _form_page(request, *, activity, form, title, submit, intro="", session=None):
+    """The one page every programming form shows on, 400 when it comes back with errors."""
+    context = {
+        "activity": activity,
+        "session": session,
+        "form": form,
+        "summary": error_summary(form),
+        "title": title,
+        "intro": intro,
+        "submit": submit,
+    }
+    return render(request, "activities/attendance/form.html", context, status=400 if form.errors else 200)
+
+
+def _back_to_month(activity_id: int, day: date):
+    """Back to the activity's sessions, on the month of the session just changed."""
+    return redirect(f"{reverse('activities:session_list', args=[activity_id])}?mois={day:%Y-%m}")
+
+
 @login_required
 def programme(request):
     """The centre's activities with their next sessions and participants: where sessions are planned."""
@@ -438,19 +457,14 @@ def schedule_create(request, activity_id):
                 request, f"{len(created)} séance(s) programmée(s), sans les fermetures ni les jours fériés."
             )
             return redirect("activities:session_list", activity_id=activity.pk)
-    return render(
+    return _form_page(
         request,
-        "activities/attendance/form.html",
-        {
-            "activity": activity,
-            "form": form,
-            "summary": error_summary(form),
-            "title": f"Programmer les séances de « {activity.name} »",
-            "intro": "Les séances sont créées pour chaque jour coché entre les deux dates, "
-            "sauf les fermetures du centre et les jours fériés.",
-            "submit": "Créer les séances",
-        },
-        status=400 if form.errors else 200,
+        activity=activity,
+        form=form,
+        title=f"Programmer les séances de « {activity.name} »",
+        intro="Les séances sont créées pour chaque jour coché entre les deux dates, "
+        "sauf les fermetures du centre et les jours fériés.",
+        submit="Créer les séances",
     )
 
 
@@ -488,20 +502,13 @@ def session_create(request, activity_id):
             form.add_error(None, str(refusal))
         else:
             messages.success(request, f"Séance du {session.date:%d/%m/%Y} ajoutée.")
-            return redirect(
-                f"{reverse('activities:session_list', args=[activity.pk])}?mois={session.date:%Y-%m}"
-            )
-    return render(
+            return _back_to_month(activity.pk, session.date)
+    return _form_page(
         request,
-        "activities/attendance/form.html",
-        {
-            "activity": activity,
-            "form": form,
-            "summary": error_summary(form),
-            "title": f"Ajouter une séance à « {activity.name} »",
-            "submit": "Ajouter la séance",
-        },
-        status=400 if form.errors else 200,
+        activity=activity,
+        form=form,
+        title=f"Ajouter une séance à « {activity.name} »",
+        submit="Ajouter la séance",
     )
 
 
@@ -530,21 +537,14 @@ def session_edit(request, session_id):
             form.add_error(None, str(refusal))
         else:
             messages.success(request, f"Séance enregistrée : le {data['date']:%d/%m/%Y}.")
-            return redirect(
-                f"{reverse('activities:session_list', args=[session.activity_id])}?mois={data['date']:%Y-%m}"
-            )
-    return render(
+            return _back_to_month(session.activity_id, data["date"])
+    return _form_page(
         request,
-        "activities/attendance/form.html",
-        {
-            "activity": session.activity,
-            "session": session,
-            "form": form,
-            "summary": error_summary(form),
-            "title": f"Déplacer ou modifier la séance du {session.date:%d/%m/%Y}",
-            "submit": "Enregistrer",
-        },
-        status=400 if form.errors else 200,
+        activity=session.activity,
+        session=session,
+        form=form,
+        title=f"Déplacer ou modifier la séance du {session.date:%d/%m/%Y}",
+        submit="Enregistrer",
     )
 
 
@@ -559,23 +559,15 @@ def session_cancel(request, session_id):
             form.add_error(None, str(refusal))
         else:
             messages.success(request, f"Séance du {session.date:%d/%m/%Y} annulée.")
-            return redirect(
-                f"{reverse('activities:session_list', args=[session.activity_id])}?mois={session.date:%Y-%m}"
-            )
-    return render(
+            return _back_to_month(session.activity_id, session.date)
+    return _form_page(
         request,
-        "activities/attendance/form.html",
-        {
-            "activity": session.activity,
-            "session": session,
-            "form": form,
-            "summary": error_summary(form),
-            "title": f"Annuler la séance du {session.date:%d/%m/%Y}",
-            "intro": "Les participants attendus ne seront pas comptés absents. "
-            "Vous pourrez rétablir la séance.",
-            "submit": "Annuler la séance",
-        },
-        status=400 if form.errors else 200,
+        activity=session.activity,
+        session=session,
+        form=form,
+        title=f"Annuler la séance du {session.date:%d/%m/%Y}",
+        intro="Les participants attendus ne seront pas comptés absents. Vous pourrez rétablir la séance.",
+        submit="Annuler la séance",
     )
 
 
@@ -585,9 +577,7 @@ def session_reinstate(request, session_id):
     session = _session(request, session_id, MANAGE)
     sessions.reinstate_session(session)
     messages.success(request, f"Séance du {session.date:%d/%m/%Y} rétablie.")
-    return redirect(
-        f"{reverse('activities:session_list', args=[session.activity_id])}?mois={session.date:%Y-%m}"
-    )
+    return _back_to_month(session.activity_id, session.date)
 
 
 @login_required
@@ -610,19 +600,14 @@ def period_sessions(request, period_id):
         else:
             messages.success(request, f"{len(created)} séance(s) créée(s) pour « {period.name} ».")
             return redirect("activities:session_list", activity_id=period.activity_id)
-    return render(
+    return _form_page(
         request,
-        "activities/attendance/form.html",
-        {
-            "activity": period.activity,
-            "form": form,
-            "summary": error_summary(form),
-            "title": f"Créer les séances de « {period.name} »",
-            "intro": "Une séance par groupe et par jour d'ouverture ; "
-            "les enfants inscrits ce jour-là y sont attendus.",
-            "submit": "Créer les séances",
-        },
-        status=400 if form.errors else 200,
+        activity=period.activity,
+        form=form,
+        title=f"Créer les séances de « {period.name} »",
+        intro="Une séance par groupe et par jour d'ouverture ; "
+        "les enfants inscrits ce jour-là y sont attendus.",
+        submit="Créer les séances",
     )
 
 

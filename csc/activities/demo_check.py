@@ -48,18 +48,8 @@ def _attendance(rng, created, people, today):
         for person in people:
             roll = rng.random()
             status = "present" if roll < 0.78 else ("absent" if roll < 0.92 else "excuse")
-            rows.append(
-                Attendance(
-                    session=session,
-                    person=person,
-                    centre_id=session.centre_id,
-                    activity_id=session.activity_id,
-                    date=session.date,
-                    hours=session.counted_hours,
-                    status=status,
-                    recorded_at=datetime.combine(session.date, session.end_time, tzinfo=PARIS),
-                )
-            )
+            ended = datetime.combine(session.date, session.end_time, tzinfo=PARIS)
+            rows.append(Attendance.of_session(session, person, status, recorded_at=ended))
     Attendance.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 

@@ -6,6 +6,8 @@ family-quotient bracket, and the registrations with their booked units (Noethys'
 The attendance and planning modules build on the same Activity.
 """
 
+from __future__ import annotations
+
 import uuid
 
 from django.db import models
@@ -614,6 +616,20 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person_id} @ {self.session_id} : {self.status}"
+
+    @classmethod
+    def of_session(cls, session: Session, person: Person, status: str, **fields) -> Attendance:
+        """An unsaved row with the session's centre, activity, date and hours copied in."""
+        return cls(
+            session=session,
+            person=person,
+            centre_id=session.centre_id,
+            activity_id=session.activity_id,
+            date=session.date,
+            hours=session.counted_hours,
+            status=status,
+            **fields,
+        )
 
 
 class HeadCount(models.Model):
