@@ -39,6 +39,12 @@ MODULES: list[Module] = [
         Capability.SESSIONS_MANAGE,
     ),
     Module(
+        "Bilans de fréquentation",
+        "Séances, présences, heures réalisées et typologie des publics, par mois ou par période.",
+        "activities:report",
+        Capability.REPORTS_VIEW,
+    ),
+    Module(
         "Import de présences",
         "Reprendre les présences passées d'un tableur (CSV ou Excel).",
         "activities:import_start",
