@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions` (benchmarks/README.md).
-# BENCH_ONLY=socle or BENCH_ONLY=inscriptions runs one of them.
+# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, then `presences`
+# (benchmarks/README.md). BENCH_ONLY=socle, BENCH_ONLY=inscriptions or BENCH_ONLY=presences runs one of them.
 #
 # PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
-# already there) -> collectstatic -> gunicorn, 4 workers, on 127.0.0.1:8089 with production settings ->
-# warm-up then runs of benchmarks/loadgen.py -> benchmarks/results/socle.json.
+# already there), and for `presences` 10 million attendance rows on it -> collectstatic -> gunicorn,
+# 4 workers, on 127.0.0.1:8089 with production settings -> warm-up then runs of benchmarks/loadgen.py ->
+# benchmarks/results/socle.json (then inscriptions.json, presences.json).
 #
 # Knobs (environment): BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_USERS, BENCH_RUNS,
-# BENCH_DURATION, BENCH_WARMUP, BENCH_THINK_MS, BENCH_REBUILD=1 (regenerate the dataset).
+# BENCH_DURATION, BENCH_WARMUP, BENCH_THINK_MS, BENCH_REBUILD=1 (regenerate the dataset); for `presences`
+# BENCH_ANIMATORS, BENCH_DIRECTORS, BENCH_IMPORT_ROWS, BENCH_IMPORT_RUNS, BENCH_PRESENCES_PARTS; to try
+# at small scale, BENCH_SCALE_ARGS and BENCH_ATTENDANCE_ARGS (extra arguments of the two generators).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -63,17 +66,39 @@ with psycopg.connect(admin, autocommit=True) as conn:
 EOF
 "$BIN/python" manage.py migrate --noinput
 
+# Which benchmarks run: all of them, or the one BENCH_ONLY names.
+selected() { [[ -z "${BENCH_ONLY:-}" || "${BENCH_ONLY}" == "$1" ]]; }
+
 echo "== Jeu de données =="
 generate_args=()
-if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then generate_args+=(--force); fi
+if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then
+  generate_args+=(--force)
+  # The attendance rows hold on to the network's centres and people: they go first.
+  "$BIN/python" manage.py generate_attendance_data --delete
+fi
+# shellcheck disable=SC2086  # BENCH_SCALE_ARGS is a list of arguments
 "$BIN/python" manage.py generate_scale_data --staff-password "$PASSWORD" "${generate_args[@]}" \
-  | tee "$TMP/generate.log"
+  ${BENCH_SCALE_ARGS:-} | tee "$TMP/generate.log"
 # The generation time is the one of the last real generation (a run on existing data skips it).
 generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate.log" | tail -1)
 if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/generation_seconds"; fi
 generation_args=()
 if [[ -s "$TMP/generation_seconds" ]]; then
   generation_args=(--generation-seconds "$(cat "$TMP/generation_seconds")")
+fi
+
+presences_generation_args=()
+if selected presences; then
+  # Three years of attendance on that network (skipped when already there); each run also makes
+  # today's sessions to tap on, and the animator, director and federation accounts.
+  # shellcheck disable=SC2086
+  "$BIN/python" manage.py generate_attendance_data --staff-password "$PASSWORD" "${generate_args[@]}" \
+    ${BENCH_ATTENDANCE_ARGS:-} | tee "$TMP/generate_presences.log"
+  generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate_presences.log" | tail -1)
+  if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/presences_generation_seconds"; fi
+  if [[ -s "$TMP/presences_generation_seconds" ]]; then
+    presences_generation_args=(--generation-seconds "$(cat "$TMP/presences_generation_seconds")")
+  fi
 fi
 
 "$BIN/python" manage.py collectstatic --noinput -v 0
@@ -110,7 +135,7 @@ done
 git_commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git status --porcelain 2>/dev/null)" ]]; then git_commit="$git_commit-dirty"; fi
 
-if [[ "${BENCH_ONLY:-}" != "inscriptions" ]]; then
+if selected socle; then
 echo "== Charge : $USERS utilisateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s =="
 "$BIN/python" benchmarks/loadgen.py \
   --base-url "http://127.0.0.1:$PORT" \
@@ -123,7 +148,7 @@ fi
 
 # The `inscriptions` benchmark: 100 parents at once on a period with few places, with the task worker
 # running as in production (it sends the e-mails and their PDF meanwhile), then the 10,000-row exports.
-if [[ "${BENCH_ONLY:-}" != "socle" ]]; then
+if selected inscriptions; then
   echo "== Inscriptions : ${BENCH_PARENTS:-100} parents en même temps, ${BENCH_INSCRIPTION_RUNS:-3} vagues =="
   export DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"  # no mail server here
   # Lower CPU priority for the worker, as docs/inscriptions.md advises: PDFs wait, pages do not.
@@ -135,4 +160,19 @@ if [[ "${BENCH_ONLY:-}" != "socle" ]]; then
     --output "$ROOT/benchmarks/results/inscriptions.json"
   kill "$WORKER_PID" 2>/dev/null || true
   echo "Résultat : $ROOT/benchmarks/results/inscriptions.json"
+fi
+
+# The `presences` benchmark: 100 animators tapping at once, directors' monthly reports, the federation's
+# roll-up of the network, then the import of a 100,000-row file (in-process, same database).
+if selected presences; then
+  echo "== Présences : ${BENCH_ANIMATORS:-100} animateurs, ${BENCH_DIRECTORS:-10} directeurs, réseau, import =="
+  "$BIN/python" benchmarks/presences.py --base-url "http://127.0.0.1:$PORT" \
+    --animators "${BENCH_ANIMATORS:-100}" --directors "${BENCH_DIRECTORS:-10}" \
+    --runs "$RUNS" --duration "$DURATION" --warmup "$WARMUP" \
+    --import-rows "${BENCH_IMPORT_ROWS:-100000}" --import-runs "${BENCH_IMPORT_RUNS:-3}" \
+    --only "${BENCH_PRESENCES_PARTS:-taps,reports,rollup,import}" \
+    --git "$git_commit" "${presences_generation_args[@]}" \
+    --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
+    --output "${BENCH_PRESENCES_OUTPUT:-$ROOT/benchmarks/results/presences.json}"
+  echo "Résultat : ${BENCH_PRESENCES_OUTPUT:-$ROOT/benchmarks/results/presences.json}"
 fi
