@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import audit
-from .tenancy import second_factor_missing
+from .tenancy import recall_security_state, remember_security_state, second_factor_missing
 
 
 def client_ip(request) -> str | None:
@@ -37,9 +37,14 @@ class TwoFactorEnforcementMiddleware:
 
     def __call__(self, request):
         guarded = not request.path.startswith(self.OPEN_PREFIXES) and request.path != "/"
+        if guarded:
+            recall_security_state(request)
         missing = second_factor_missing(request) if guarded else None
         if missing == "verify":
             return redirect(f"{reverse('core:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
         if missing == "setup":
             return redirect("core:otp_setup")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if guarded and missing is None and getattr(request.user, "_csc_roles", None) is not None:
+            remember_security_state(request)  # looked up again this time: the stamp had moved
+        return response

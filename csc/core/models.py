@@ -177,6 +177,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à l'administration technique"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Moves on whenever the account's roles or second-factor devices change: a session remembers those
+    # (csc/core/tenancy.py) only as long as the stamp it saw is still the account's.
+    security_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -82,22 +82,75 @@ def requires_second_factor(user) -> bool:
     from django.conf import settings
 
     required = set(settings.CSC_OTP_REQUIRED_ROLES)
-    return any(r.role in required for r in active_roles(user))
+    remembered = getattr(user, "_csc_centres_by_role", None)
+    roles = remembered.keys() if remembered is not None else (r.role for r in active_roles(user))
+    return any(role in required for role in roles)
+
+
+def has_confirmed_device(user) -> bool:
+    cached = getattr(user, "_csc_has_device", None)
+    if cached is None:
+        from django_otp import user_has_device
+
+        cached = user._csc_has_device = user_has_device(user, confirmed=True)
+    return cached
 
 
 def second_factor_missing(request) -> str | None:
     """Why this logged-in session may not reach staff data yet: "verify" (a code is due), "setup"
     (the role requires TOTP and none is set up), or None when it may."""
-    from django_otp import user_has_device
-
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    if user_has_device(user, confirmed=True):
+    if has_confirmed_device(user):
         return "verify"
     if requires_second_factor(user):
         return "setup"
     return None
+
+
+# --- What a session remembers between requests -----------------------------------------------------
+#
+# Every staff request needs the centres of the user's roles and whether they have a second factor: two
+# queries, a third of the cost of a tap on the attendance sheet. The session keeps both, stamped with
+# the account's `security_stamp`, which any change of a role or a device moves on (csc/core/signals.py);
+# the user row is read on every request anyway, so a stale memory is noticed at no cost. Territory and
+# federation roles are never remembered: their centres change when a centre joins the network.
+
+SESSION_KEY = "csc_security"
+
+
+def recall_security_state(request) -> None:
+    """Give the request's user what the session remembers, if it is still true."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False) or not hasattr(request, "session"):
+        return
+    remembered = request.session.get(SESSION_KEY)
+    if not remembered or remembered.get("stamp") != user.security_stamp:
+        return
+    user._csc_centres_by_role = {role: set(ids) for role, ids in remembered["centres_by_role"].items()}
+    user._csc_has_device = remembered["has_device"]
+    request._csc_security_recalled = True
+
+
+def remember_security_state(request, user=None) -> None:
+    """Keep the user's roles and device flag in the session: at login (the session is written then
+    anyway), and after a request that had to look them up again because the stamp moved."""
+    user = user or getattr(request, "user", None)
+    if getattr(request, "_csc_security_recalled", False) or not getattr(user, "is_authenticated", False):
+        return
+    if not hasattr(request, "session"):
+        return
+    roles = active_roles(user)
+    if any(role.centre_id is None for role in roles):
+        return
+    by_role = _centres_by_role(user)
+    has_device = has_confirmed_device(user)
+    request.session[SESSION_KEY] = {
+        "stamp": user.security_stamp,
+        "centres_by_role": {role: sorted(ids) for role, ids in by_role.items()},
+        "has_device": has_device,
+    }
 
 
 def current_centre(request):
