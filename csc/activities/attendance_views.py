@@ -45,6 +45,17 @@ from .models import Activity, Attendance, Closure, HeadCount, Participant, Perio
 TAKE = Capability.ATTENDANCE_TAKE
 MANAGE = Capability.SESSIONS_MANAGE
 SEARCH_LIMIT = 20
+TAP_SESSION_FIELDS = (
+    "id",
+    "centre_id",
+    "activity_id",
+    "date",
+    "counted_hours",
+    "status",
+    "activity__counts_only",
+    "activity__centre_id",
+)
+TAP_PERSON_FIELDS = ("id", "centre_id", "first_name", "last_name", "anonymised_at", "last_activity_at")
 # A grid wider than this does not fit a paper sheet, nor a screen.
 MAX_GRID_SESSIONS = 31
 MONTHS = [
@@ -176,8 +187,14 @@ def session_sheet(request, session_id):
 def mark(request, session_id, person_id):
     """One tap. With htmx, answers the row alone (409 with the reason when refused); without
     JavaScript, comes back to the sheet at the person's row."""
-    session = _session(request, session_id)
-    person = get_object_or_404(Person.objects.filter(centre_id=session.centre_id), pk=person_id)
+    # The tap is the most frequent request of the platform: read only the columns it needs.
+    session = get_object_or_404(
+        Session.objects.visible_to(request.user, TAKE).select_related("activity").only(*TAP_SESSION_FIELDS),
+        pk=session_id,
+    )
+    person = get_object_or_404(
+        Person.objects.filter(centre_id=session.centre_id).only(*TAP_PERSON_FIELDS), pk=person_id
+    )
     try:
         result = attendance.mark(
             session=session, person=person, status=request.POST.get("statut", ""), actor=request.user

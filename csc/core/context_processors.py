@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from .tenancy import current_centre, visible_centre_ids
 
 
@@ -15,11 +17,12 @@ def shell(request):
             return []  # nothing to switch to: no query
         return list(Centre.objects.filter(pk__in=ids).only("id", "name"))
 
-    centre = current_centre(request)
+    # Lazy: a partial page (an htmx row) never shows the centre, and must not pay for finding it.
+    centre = SimpleLazyObject(lambda: current_centre(request))
 
     def nav_modules():
         from .modules import modules_for
 
-        return modules_for(user, centre)
+        return modules_for(user, current_centre(request))
 
     return {"current_centre": centre, "switchable_centres": centres, "nav_modules": nav_modules}
