@@ -8,6 +8,7 @@ from csc.core.forms import AccessibleFormMixin
 from csc.people.forms import validate_birth_date
 from csc.people.models import Person
 
+from .attendance import MAX_HEAD_COUNT
 from .forms import DATE_ERRORS, DATE_WIDGET, WEEKDAYS
 from .models import Closure, Group, HeadCount, Schedule
 from .sessions import MAX_SCHEDULE_DAYS
@@ -208,31 +209,24 @@ class WalkInForm(AccessibleFormMixin, forms.ModelForm):
         return value
 
 
+def _head_count_field(label: str, who: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_HEAD_COUNT,
+        error_messages={
+            "required": f"Indiquez le nombre {who} (0 si aucun).",
+            "invalid": "Saisissez un nombre entier, par exemple 12.",
+            "min_value": "Le nombre ne peut pas être négatif.",
+            "max_value": "Plus de 2 000 personnes : vérifiez le nombre.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class HeadCountForm(AccessibleFormMixin, forms.Form):
-    adultes = forms.IntegerField(
-        label="Adultes venus",
-        min_value=0,
-        max_value=2000,
-        error_messages={
-            "required": "Indiquez le nombre d'adultes (0 si aucun).",
-            "invalid": "Saisissez un nombre entier, par exemple 12.",
-            "min_value": "Le nombre ne peut pas être négatif.",
-            "max_value": "Plus de 2 000 personnes : vérifiez le nombre.",
-        },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    enfants = forms.IntegerField(
-        label="Enfants venus",
-        min_value=0,
-        max_value=2000,
-        error_messages={
-            "required": "Indiquez le nombre d'enfants (0 si aucun).",
-            "invalid": "Saisissez un nombre entier, par exemple 12.",
-            "min_value": "Le nombre ne peut pas être négatif.",
-            "max_value": "Plus de 2 000 personnes : vérifiez le nombre.",
-        },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    adultes = _head_count_field("Adultes venus", "d'adultes")
+    enfants = _head_count_field("Enfants venus", "d'enfants")
 
     def counts(self) -> dict[str, int]:
         return {
