@@ -164,3 +164,85 @@ def test_an_animator_programmes_a_workshop_and_copies_a_paper_sheet(browser, liv
     expect(page.get_by_role("status").first).to_contain_text("1 présence(s) enregistrée(s)")
     assert Attendance.objects.get(person=person, session=past).source == "feuille"
     context.close()
+
+
+def test_the_other_check_pages_counting_moving_cancelling_closures_and_a_periods_sessions(
+    browser, live_server, director_a, centre_a
+):
+    """Every Check page no other test crosses, each with one action and axe-core."""
+    from csc.activities.demo import build_leisure_centre
+    from csc.activities.models import Closure, HeadCount
+
+    today = timezone.localdate()
+    library = Activity.objects.create(
+        centre=centre_a, name="Ludothèque", kind=Activity.Kind.TOY_LIBRARY, counts_only=True
+    )
+    open_door = sessions.add_session(activity=library, day=today, start_time=time(14), end_time=time(17))
+    leisure = build_leisure_centre(centre_a, today=today)
+    visited = []
+    context, page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    log_in(page, live_server, director_a)
+
+    # Head count of an open-door session, with a bad number first.
+    page.goto(f"{live_server.url}/presences/seances/{open_door.pk}/")
+    assert_accessible(page, visited)
+    page.get_by_label(field("Adultes venus")).fill("-3")
+    page.get_by_label(field("Enfants venus")).fill("9")
+    page.get_by_role("button", name="Enregistrer le comptage").click()
+    expect(page.locator("#erreurs-formulaire")).to_be_focused()
+    assert_accessible(page, visited)
+    page.get_by_label(field("Adultes venus")).fill("4")
+    page.get_by_role("button", name="Enregistrer le comptage").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Comptage enregistré : 4 adulte(s), 9 enfant(s)."
+    )
+    assert dict(HeadCount.objects.values_list("category", "count")) == {"adultes": 4, "enfants": 9}
+
+    # A one-off session, then moved, then cancelled.
+    page.goto(f"{live_server.url}/presences/activites/{library.pk}/seances/nouvelle/")
+    assert_accessible(page, visited)
+    page.get_by_label(field("Date")).fill((today + timedelta(days=3)).isoformat())
+    page.get_by_label(field("De")).fill("10:00")
+    page.get_by_label(field("À")).fill("12:00")
+    page.get_by_label("Intitulé (facultatif)").fill("Soirée jeux")
+    page.get_by_role("button", name="Ajouter la séance").click()
+    expect(page.get_by_role("status").first).to_contain_text("ajoutée")
+    extra = Session.objects.get(title="Soirée jeux")
+    page.get_by_role("link", name=f"Déplacer la séance du {extra.date:%d/%m/%Y}").click()
+    assert_accessible(page, visited)
+    page.get_by_label(field("Date")).fill((today + timedelta(days=4)).isoformat())
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status").first).to_contain_text("Séance enregistrée")
+    page.goto(f"{live_server.url}/presences/seances/{extra.pk}/annuler/")
+    assert_accessible(page, visited)
+    page.get_by_role("button", name="Annuler la séance").click()
+    expect(page.locator("#erreurs-formulaire")).to_be_focused()
+    page.get_by_label(field("Motif de l'annulation")).fill("Salle prise")
+    page.get_by_role("button", name="Annuler la séance").click()
+    expect(page.get_by_role("status").first).to_contain_text("annulée")
+    extra.refresh_from_db()
+    assert extra.is_cancelled and extra.date == today + timedelta(days=4)
+
+    # The centre's closures.
+    page.goto(f"{live_server.url}/presences/fermetures/")
+    assert_accessible(page, visited)
+    page.get_by_label(field("Fermé du")).fill(today.isoformat())
+    page.get_by_label(field("Au (inclus)")).fill((today + timedelta(days=2)).isoformat())
+    page.get_by_label("Motif").fill("Pont")
+    page.get_by_role("button", name="Ajouter la fermeture").click()
+    expect(page.get_by_role("status").first).to_contain_text("Fermeture du")
+    assert Closure.objects.get().reason == "Pont"
+    assert_accessible(page, visited)
+
+    # The sessions of a leisure-centre period.
+    page.goto(f"{live_server.url}/presences/periodes/{leisure.period.pk}/seances/")
+    assert_accessible(page, visited)
+    page.get_by_label(field("Accueil de")).fill("09:00")
+    page.get_by_label(field("À")).fill("17:00")
+    page.get_by_role("button", name="Créer les séances").click()
+    expect(page.get_by_role("status").first).to_contain_text("séance(s) créée(s)")
+    assert (
+        Session.objects.filter(period_day__period=leisure.period).count() == leisure.period.days.count() * 3
+    )
+    assert len(visited) == 8
+    context.close()
