@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
 from csc.core.roles import Capability
-from csc.core.tenancy import require_capability
+from csc.core.tenancy import has_capability, require_capability
 from csc.people.models import Person
 from csc.people.queries import search_people
 
@@ -111,9 +111,10 @@ def today(request):
     """The sessions of a day in the current centre, with how many came: where an animator starts."""
     centre = require_capability(request, TAKE)
     asked = request.GET.get("jour")
-    day = _parse_day(asked) or timezone.localdate()
-    if asked and _parse_day(asked) is None:
+    day = _parse_day(asked)
+    if asked and day is None:
         messages.error(request, "Date impossible : voici les séances d'aujourd'hui.")
+    day = day or timezone.localdate()
     day_sessions = list(
         Session.objects.filter(centre=centre, date=day)
         .select_related("activity", "group")
@@ -137,17 +138,9 @@ def today(request):
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
             "sessions": day_sessions,
-            "can_manage": MANAGE in _capabilities(request, centre),
+            "can_manage": has_capability(request.user, MANAGE, centre),
         },
     )
-
-
-def _capabilities(request, centre) -> set[str]:
-    from csc.core.tenancy import has_capability
-
-    return {
-        cap for cap in (TAKE, MANAGE, Capability.REPORTS_VIEW) if has_capability(request.user, cap, centre)
-    }
 
 
 # --- the sheet -------------------------------------------------------------------------------------
@@ -168,7 +161,7 @@ def session_sheet(request, session_id):
     context = {
         "session": session,
         "closed_reason": _closed_reason(session),
-        "can_manage": MANAGE in _capabilities(request, session.centre_id),
+        "can_manage": has_capability(request.user, MANAGE, session.centre_id),
     }
     if session.activity.counts_only:
         counts = {hc.category: hc.count for hc in session.head_counts.all()}
@@ -246,7 +239,7 @@ def head_count(request, session_id):
             "closed_reason": _closed_reason(session),
             "head_count_form": form,
             "summary": error_summary(form),
-            "can_manage": MANAGE in _capabilities(request, session.centre_id),
+            "can_manage": has_capability(request.user, MANAGE, session.centre_id),
         },
         status=200 if form.is_valid() else 400,
     )
@@ -355,11 +348,10 @@ def grid(request, activity_id):
             "cells": [
                 {
                     "name": f"c-{session.pk}-{person.pk}",
+                    # What was posted (kept when a cell is refused), else what is noted; GET has no POST.
                     "value": request.POST.get(
                         f"c-{session.pk}-{person.pk}", noted.get((session.pk, person.pk), "")
-                    )
-                    if request.method == "POST"
-                    else noted.get((session.pk, person.pk), ""),
+                    ),
                     "error": errors.get((session.pk, person.pk)),
                     "session": session,
                 }

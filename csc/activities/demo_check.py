@@ -64,20 +64,21 @@ def build_check(centre: Centre, *, today: date, rng: random.Random) -> int:
         counts_only=True,
         description="Jeux sur place et prêt de jeux, pour les familles.",
     )
-    for session in _schedule(library, "2,5", time(14), time(17, 30), first, last):
-        if session.date < today:
-            HeadCount.objects.bulk_create(
-                HeadCount(
-                    session=session,
-                    centre_id=centre.pk,
-                    activity_id=library.pk,
-                    date=session.date,
-                    category=category,
-                    count=rng.randint(low, high),
-                    recorded_at=datetime.combine(session.date, time(17, 30), tzinfo=PARIS),
-                )
-                for category, low, high in (("adultes", 3, 14), ("enfants", 5, 25))
-            )
+    # One insert for all the toy library's past head counts.
+    HeadCount.objects.bulk_create(
+        HeadCount(
+            session=session,
+            centre_id=centre.pk,
+            activity_id=library.pk,
+            date=session.date,
+            category=category,
+            count=rng.randint(low, high),
+            recorded_at=datetime.combine(session.date, time(17, 30), tzinfo=PARIS),
+        )
+        for session in _schedule(library, "2,5", time(14), time(17, 30), first, last)
+        if session.date < today
+        for category, low, high in (("adultes", 3, 14), ("enfants", 5, 25))
+    )
     people = list(Person.objects.filter(centre=centre, anonymised_at__isnull=True).order_by("id"))
     adults = [p for p in people if p.age is None or p.age >= 18]
     children = [p for p in people if p.age is not None and 6 <= p.age <= 15]

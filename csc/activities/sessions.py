@@ -16,6 +16,7 @@ from csc.core.holidays import public_holidays
 from csc.people.models import Person
 
 from .models import Activity, Attendance, Closure, Group, HeadCount, Participant, Period, Schedule, Session
+from .services import weekdays_between
 
 # A schedule longer than this is a typing error (2062 instead of 2026), not a programme.
 MAX_SCHEDULE_DAYS = 400
@@ -54,14 +55,7 @@ def schedule_dates(schedule: Schedule, centre_id: int) -> list[date]:
     if schedule.skip_public_holidays:
         for year in range(schedule.starts_on.year, schedule.ends_on.year + 1):
             skipped |= set(public_holidays(year))
-    weekdays = schedule.weekday_set
-    dates = []
-    current = schedule.starts_on
-    while current <= schedule.ends_on:
-        if current.weekday() in weekdays and current not in skipped:
-            dates.append(current)
-        current += timedelta(days=1)
-    return dates
+    return weekdays_between(schedule.starts_on, schedule.ends_on, schedule.weekday_set, skipped)
 
 
 def _check_schedule(schedule: Schedule) -> None:
