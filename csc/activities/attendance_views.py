@@ -7,7 +7,7 @@ without the capability, gets a 404. Rules live in `sessions.py` and `attendance.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +39,7 @@ from .attendance_forms import (
     SessionForm,
     WalkInForm,
 )
-from .forms import error_summary
+from .forms import error_summary, parse_date
 from .models import Activity, Attendance, Closure, HeadCount, Participant, Period, Schedule, Session
 
 TAKE = Capability.ATTENDANCE_TAKE
@@ -73,15 +73,6 @@ def _activity(request, activity_id, capability=MANAGE):
     return get_object_or_404(Activity.objects.visible_to(request.user, capability), pk=activity_id)
 
 
-def _parse_day(text: str | None) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime((text or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _parse_month(text: str | None, default: date) -> date:
     try:
         year, month = (int(part) for part in (text or "").split("-"))
@@ -111,7 +102,7 @@ def today(request):
     """The sessions of a day in the current centre, with how many came: where an animator starts."""
     centre = require_capability(request, TAKE)
     asked = request.GET.get("jour")
-    day = _parse_day(asked)
+    day = parse_date(asked or "")
     if asked and day is None:
         messages.error(request, "Date impossible : voici les séances d'aujourd'hui.")
     day = day or timezone.localdate()
@@ -303,8 +294,8 @@ def grid(request, activity_id):
     """Copy a paper sheet afterwards: people × sessions, one choice per cell, saved in one go."""
     activity = get_object_or_404(Activity.objects.visible_to(request.user, TAKE), pk=activity_id)
     today_ = timezone.localdate()
-    start = _parse_day(request.GET.get("du")) or today_ - timedelta(days=today_.weekday())
-    end = _parse_day(request.GET.get("au")) or start + timedelta(days=6)
+    start = parse_date(request.GET.get("du", "")) or today_ - timedelta(days=today_.weekday())
+    end = parse_date(request.GET.get("au", "")) or start + timedelta(days=6)
     problems = []
     if end < start:
         problems.append("La date de fin est avant la date de début : voici une semaine à partir du début.")
