@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csc.people",
     "csc.activities",
     "csc.enrolment",
+    "csc.animation",
     "django_tasks",
     "django_tasks_db",
 ]

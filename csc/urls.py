@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("csc.people.urls")),
     path("", include("csc.activities.urls")),
     path("", include("csc.enrolment.urls")),
+    path("", include("csc.animation.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin-technique/", admin.site.urls),

@@ -472,6 +472,9 @@ class Session(ChangeTrackingMixin, models.Model):
     title = models.CharField(_("intitulé"), max_length=150, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
+    # Who made the session when another module did (« planning:12 »): that module may then update or
+    # remove it (see `sessions.sync_planned_sessions`); blank for sessions made here.
+    origin = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     objects = SessionQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ Every function is one transaction and the only place these rules live; views par
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -254,3 +255,111 @@ def unenrol(participant: Participant, *, left_on: date) -> Participant:
     participant.left_on = max(left_on, participant.joined_on)
     participant.save()
     return participant
+
+
+# --- Sessions made by another module (the plannings of Anim'connect) ------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One session a programme asks for: a group (or the whole activity) on a day, at these hours."""
+
+    group_id: int | None
+    date: date
+    start_time: time
+    end_time: time
+    title: str = ""
+    period_day_id: int | None = None
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    # Sessions no longer planned that keep their attendance: they happened, they stay counted.
+    kept: list[Session] = field(default_factory=list)
+
+
+@transaction.atomic
+def sync_planned_sessions(
+    activity: Activity, *, origin: str, wanted: list[PlannedSession], hours_cap: Decimal | None = None
+) -> SyncResult:
+    """Make the activity's sessions match a published programme, so that attendance is taken on them.
+
+    One session per group and day. A session already there for that group and day (made by hand, for a
+    period, or by an earlier publication) is reused, never doubled: its hours would be counted twice.
+    Only the sessions this origin made have their hours changed, and only while nobody has been noted;
+    those no longer in the programme are removed unless attendance was noted, in which case they stay
+    and are returned in `kept`. A session cancelled by hand stays cancelled.
+    """
+    if not origin:
+        raise ValueError("origin is required: it tells which sessions the programme may change")
+    for item in wanted:
+        if item.end_time <= item.start_time:
+            raise SessionRefused("L'heure de fin doit être après l'heure de début.")
+    wanted_by_key = {(item.group_id, item.date): item for item in wanted}
+    dates = {item.date for item in wanted}
+    candidates = list(
+        Session.objects.select_for_update()
+        .filter(activity=activity)
+        .filter(Q(origin=origin) | Q(date__in=dates, status=Session.Status.PLANNED))
+        .order_by("id")
+    )
+    ids = [session.pk for session in candidates]
+    noted = set(Attendance.objects.filter(session_id__in=ids).values_list("session_id", flat=True)) | set(
+        HeadCount.objects.filter(session_id__in=ids).values_list("session_id", flat=True)
+    )
+    existing: dict[tuple[int | None, date], Session] = {}
+    for session in candidates:
+        key = (session.group_id, session.date)
+        # Ours first, then the oldest: the session attendance is most likely taken on.
+        if key not in existing or (session.origin == origin and existing[key].origin != origin):
+            existing[key] = session
+
+    result = SyncResult()
+    to_create, to_update = [], []
+    for key, item in wanted_by_key.items():
+        session = existing.get(key)
+        title = item.title[:150]
+        if session is None:
+            to_create.append(
+                Session(
+                    centre_id=activity.centre_id,
+                    activity=activity,
+                    group_id=item.group_id,
+                    period_day_id=item.period_day_id,
+                    date=item.date,
+                    start_time=item.start_time,
+                    end_time=item.end_time,
+                    counted_hours=counted_hours(item.start_time, item.end_time, hours_cap),
+                    title=title,
+                    origin=origin,
+                )
+            )
+            continue
+        changed = session.title != title
+        session.title = title
+        times = (item.start_time, item.end_time)
+        if (
+            session.origin == origin
+            and session.pk not in noted
+            and (session.start_time, session.end_time) != times
+        ):
+            session.start_time, session.end_time = times
+            session.counted_hours = counted_hours(*times, hours_cap)
+            changed = True
+        if changed:
+            to_update.append(session)
+    Session.objects.bulk_create(to_create)
+    Session.objects.bulk_update(to_update, ["title", "start_time", "end_time", "counted_hours"])
+    result.created, result.updated = len(to_create), len(to_update)
+
+    used = {session.pk for key, session in existing.items() if key in wanted_by_key}
+    stale = [s for s in candidates if s.origin == origin and s.pk not in used]
+    removable = [s.pk for s in stale if s.pk not in noted]
+    if removable:
+        Session.objects.filter(pk__in=removable).delete()
+    result.removed = len(removable)
+    result.kept = [s for s in stale if s.pk in noted]
+    return result

@@ -51,6 +51,12 @@ class Capability(models.TextChoices):
     )
     ATTENDANCE_IMPORT = "attendance.import", _("Importer des présences passées")
     REPORTS_VIEW = "reports.view", _("Consulter les bilans de fréquentation")
+    ANIMATION_SHEETS = (
+        "animation.sheets",
+        _("Écrire, partager, copier et commenter des fiches d'activité ; lire le projet pédagogique"),
+    )
+    ANIMATION_PLANNINGS = "animation.plannings", _("Construire et publier les plannings d'activités")
+    PEDAGOGICAL_PROJECT = "animation.project", _("Écrire le projet pédagogique du centre")
 
 
 _PEOPLE_READERS = {Capability.PEOPLE_VIEW, Capability.ACTIVITIES_VIEW}
@@ -59,7 +65,12 @@ _ENROLMENT = {Capability.ENROLMENT_PROCESS}
 _CONFIGURE = {Capability.ACTIVITIES_CONFIGURE}
 _ATTENDANCE = {Capability.ATTENDANCE_TAKE}
 # Those who run activities programme their sessions and say who takes part.
-_ANIMATION = _ATTENDANCE | {Capability.SESSIONS_MANAGE}
+_ANIMATION = _ATTENDANCE | {
+    Capability.SESSIONS_MANAGE,
+    Capability.ANIMATION_SHEETS,
+    Capability.ANIMATION_PLANNINGS,
+}
+_PROJECT = {Capability.PEDAGOGICAL_PROJECT}
 _FIGURES = {Capability.REPORTS_VIEW, Capability.ATTENDANCE_IMPORT}
 _MANAGERS = {
     Capability.ACTIVITIES_VIEW,
@@ -72,12 +83,13 @@ _MANAGERS = {
 }
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT | _ANIMATION | _FIGURES,
+    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT | _ANIMATION | _PROJECT | _FIGURES,
     Role.COORDINATOR: _PEOPLE_EDITORS
     | {Capability.PEOPLE_RIGHTS}
     | _CONFIGURE
     | _ENROLMENT
     | _ANIMATION
+    | _PROJECT
     | _FIGURES,
     Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE,
     Role.SOCIAL_WORKER: _PEOPLE_EDITORS,

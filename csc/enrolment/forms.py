@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from csc.activities.models import Group, Period, Unit
 from csc.core.forms import AccessibleFormMixin
+from csc.core.uploads import check_document
 from csc.core.validators import normalize_phone, validate_postcode
 from csc.people.forms import validate_birth_date, validate_family_quotient
 from csc.people.models import Person
@@ -50,48 +51,17 @@ CONSENTS = {
 # --- The attestation upload -----------------------------------------------------------------------
 
 
-def sniff_document(head: bytes) -> str | None:
-    """The real type of an uploaded document from its first bytes, whatever its name says."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    return None
-
-
 def check_attestation(upload) -> None:
     """Refuse what is not a real PDF, JPG or PNG of at most 5 MB, with a message a parent understands."""
-    limit = settings.CSC_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(
-            f"Ce fichier pèse {upload.size / 1024 / 1024:.1f} Mo : "
-            f"le maximum est {limit // 1024 // 1024} Mo. "
-            "Prenez une photo moins lourde ou envoyez le PDF de la CAF."
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    kind = sniff_document(head)
-    if kind is None:
-        raise forms.ValidationError(
+    check_document(
+        upload,
+        limit=settings.CSC_MAX_UPLOAD_BYTES,
+        too_big_hint="Prenez une photo moins lourde ou envoyez le PDF de la CAF.",
+        wrong_type=(
             "Ce fichier n'est pas un PDF, une photo JPG ou PNG. Envoyez l'attestation téléchargée sur caf.fr "
             "ou une photo de celle-ci."
-        )
-    upload.seek(0)
-    if kind == "pdf":
-        upload.seek(max(0, upload.size - 2048))
-        if b"%%EOF" not in upload.read():
-            raise forms.ValidationError("Ce PDF semble abîmé ou incomplet. Téléchargez-le à nouveau.")
-    else:
-        from PIL import Image
-
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except Exception:  # noqa: BLE001 — Pillow raises many kinds of errors for a broken image
-            raise forms.ValidationError("Cette image est abîmée et ne peut pas être lue.") from None
-    upload.seek(0)
+        ),
+    )
 
 
 def keep_pending(upload) -> str:

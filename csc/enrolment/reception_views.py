@@ -15,6 +15,7 @@ from csc.core.forms import posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
+from csc.core.uploads import CONTENT_TYPES, EXTENSIONS, sniff_document
 from csc.people.models import Season
 
 from . import services
@@ -270,7 +271,6 @@ def request_attestation(request, request_id):
     enrolment_request = _request(request, request_id)
     if not enrolment_request.quotient_attestation:
         raise Http404
-    from .forms import sniff_document
 
     handle = enrolment_request.quotient_attestation.open("rb")
     kind = sniff_document(handle.read(16))
@@ -281,10 +281,8 @@ def request_attestation(request, request_id):
         obj=enrolment_request,
         detail=enrolment_request.reference,
     )
-    content_type = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}.get(
-        kind, "application/octet-stream"
-    )
-    extension = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}.get(kind, "bin")
+    content_type = CONTENT_TYPES.get(kind, "application/octet-stream")
+    extension = EXTENSIONS.get(kind, "bin")
     return FileResponse(
         handle,
         content_type=content_type,

@@ -1,0 +1,3 @@
+"""planning pages of Anim'connect, included in the `animation` namespace."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""project pages of Anim'connect, included in the `animation` namespace."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""sheet pages of Anim'connect, included in the `animation` namespace."""
+
+urlpatterns = []
