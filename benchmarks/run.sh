@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, then `presences`
-# (benchmarks/README.md). BENCH_ONLY=socle, BENCH_ONLY=inscriptions or BENCH_ONLY=presences runs one of them.
+# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, `presences` and
+# `animation` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions, presences or animation runs one of them.
 #
 # PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
-# already there), and for `presences` 10 million attendance rows on it -> collectstatic -> gunicorn,
+# already there), for `presences` 10 million attendance rows on it, for `animation` 50,000 activity
+# sheets and 30 plannings -> collectstatic -> gunicorn,
 # 4 workers, on 127.0.0.1:8089 with production settings -> warm-up then runs of benchmarks/loadgen.py ->
-# benchmarks/results/socle.json (then inscriptions.json, presences.json).
+# benchmarks/results/socle.json (then inscriptions.json, presences.json, animation.json).
 #
 # Knobs (environment): BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_USERS, BENCH_RUNS,
 # BENCH_DURATION, BENCH_WARMUP, BENCH_THINK_MS, BENCH_REBUILD=1 (regenerate the dataset); for `presences`
 # BENCH_ANIMATORS, BENCH_DIRECTORS, BENCH_IMPORT_ROWS, BENCH_IMPORT_RUNS, BENCH_PRESENCES_PARTS; to try
-# at small scale, BENCH_SCALE_ARGS and BENCH_ATTENDANCE_ARGS (extra arguments of the two generators).
+# at small scale, BENCH_SCALE_ARGS and BENCH_ATTENDANCE_ARGS (extra arguments of the two generators); for
+# `animation` BENCH_ANIMATION_USERS, BENCH_ANIMATION_ARGS (extra arguments of its generator),
+# BENCH_ANIMATION_OUTPUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -73,7 +76,9 @@ echo "== Jeu de données =="
 generate_args=()
 if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then
   generate_args+=(--force)
-  # The attendance rows hold on to the network's centres and people: they go first.
+  # The activity sheets and plannings hold on to the network's centres and leisure centres, the
+  # attendance rows to its centres and people: they go first.
+  "$BIN/python" manage.py generate_animation_data --delete
   "$BIN/python" manage.py generate_attendance_data --delete
 fi
 # shellcheck disable=SC2086  # BENCH_SCALE_ARGS is a list of arguments
@@ -98,6 +103,21 @@ if selected presences; then
   if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/presences_generation_seconds"; fi
   if [[ -s "$TMP/presences_generation_seconds" ]]; then
     presences_generation_args=(--generation-seconds "$(cat "$TMP/presences_generation_seconds")")
+  fi
+fi
+
+animation_generation_args=()
+if selected animation; then
+  # 50,000 activity sheets over the network's centres, a pedagogical project per centre, and in 30
+  # centres a two-week holiday planning of four groups (skipped when already there); each run also
+  # refreshes the animator accounts bench-anim-NNNN@bench.localhost.
+  # shellcheck disable=SC2086
+  "$BIN/python" manage.py generate_animation_data --staff-password "$PASSWORD" "${generate_args[@]}" \
+    ${BENCH_ANIMATION_ARGS:-} | tee "$TMP/generate_animation.log"
+  generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate_animation.log" | tail -1)
+  if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/animation_generation_seconds"; fi
+  if [[ -s "$TMP/animation_generation_seconds" ]]; then
+    animation_generation_args=(--generation-seconds "$(cat "$TMP/animation_generation_seconds")")
   fi
 fi
 
@@ -175,4 +195,16 @@ if selected presences; then
     --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
     --output "${BENCH_PRESENCES_OUTPUT:-$ROOT/benchmarks/results/presences.json}"
   echo "Résultat : ${BENCH_PRESENCES_OUTPUT:-$ROOT/benchmarks/results/presences.json}"
+fi
+
+# The `animation` benchmark: animators searching 50,000 activity sheets and opening their centre's
+# two-week planning (4 groups × 10 days × morning and afternoon).
+if selected animation; then
+  echo "== Animation : ${BENCH_ANIMATION_USERS:-30} animateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s =="
+  "$BIN/python" benchmarks/animation.py --base-url "http://127.0.0.1:$PORT" \
+    --users "${BENCH_ANIMATION_USERS:-30}" --runs "$RUNS" --duration "$DURATION" --warmup "$WARMUP" \
+    --think-ms "$THINK_MS" --git "$git_commit" "${animation_generation_args[@]}" \
+    --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
+    --output "${BENCH_ANIMATION_OUTPUT:-$ROOT/benchmarks/results/animation.json}"
+  echo "Résultat : ${BENCH_ANIMATION_OUTPUT:-$ROOT/benchmarks/results/animation.json}"
 fi

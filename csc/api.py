@@ -107,9 +107,11 @@ def _french(error: dict) -> str:
 
 
 from csc.activities.api import router as activities_router  # noqa: E402
+from csc.animation.api import router as animation_router  # noqa: E402
 from csc.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
 from csc.people.api import router as people_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", people_router)
 api.add_router("/", activities_router)
+api.add_router("/", animation_router)

@@ -183,9 +183,13 @@ class ActivitySheet(ChangeTrackingMixin, models.Model):
     class Meta:
         verbose_name = _("fiche d'activité")
         ordering = ["-updated_at", "-id"]
+        # The list without words walks the newest first; a kind filter has its own order; the
+        # full-text and materials indexes (GIN) are PostgreSQL-only, in migrations 0002 and 0004.
         indexes = [
             models.Index(fields=["centre", "-updated_at"]),
             models.Index(fields=["visibility", "status", "-updated_at"]),
+            models.Index(fields=["-updated_at", "-id"], name="sheet_newest"),
+            models.Index(fields=["kind", "-updated_at", "-id"], name="sheet_kind_newest"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -340,6 +344,9 @@ class Planning(ChangeTrackingMixin, models.Model):
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     published_revision = models.PositiveIntegerField(default=0)
+    # The programme as parents read it, copied at each publication (see `plannings.public_content`):
+    # the team keeps editing while families see what was announced, until the next publication.
+    published_content = models.JSONField(default=dict, blank=True, editable=False)
     # Bumped by every change to the planning or its entries: a form posted on an older revision is a
     # conflict with a colleague's change, and the parents' page says when it is out of date.
     revision = models.PositiveIntegerField(default=1)

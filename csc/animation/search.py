@@ -9,6 +9,7 @@ finds « peinture »), and the ranking is `ts_rank` then the most recently chang
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -98,6 +99,23 @@ def _prefix_query(words: list[str]) -> SearchQuery:
     return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
 
 
+_ACCENTED = {
+    "a": "aàáâãäå",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iìíîï",
+    "n": "nñ",
+    "o": "oòóôõö",
+    "u": "uùúûü",
+    "y": "yýÿ",
+}
+
+
+def _accent_pattern(word: str) -> str:
+    """A regular expression that finds a normalised word in a text written with its accents."""
+    return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in word)
+
+
 def filter_sheets(sheets: QuerySet, filters: SheetFilters) -> QuerySet:
     """The sheets matching the filters, best matches first (most recently changed when no text)."""
     if filters.kind:
@@ -125,8 +143,11 @@ def filter_sheets(sheets: QuerySet, filters: SheetFilters) -> QuerySet:
         )
     for word in words:
         sheets = sheets.filter(search_text__contains=word)
-    # Without a ranking function: a sheet whose title holds the first word comes first.
+    # Without a ranking function: a sheet whose title holds the first word comes first. The title is
+    # stored with its accents and the word without: match each letter with its accented forms.
     in_title = Case(
-        When(title__icontains=words[0], then=Value(1)), default=Value(0), output_field=IntegerField()
+        When(title__iregex=_accent_pattern(words[0]), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
     return sheets.annotate(rank=in_title).order_by("-rank", "-updated_at", "-id")

@@ -51,6 +51,24 @@ MODULES: list[Module] = [
         Capability.ATTENDANCE_IMPORT,
     ),
     Module(
+        "Fiches d'activité",
+        "Trouver, écrire et partager des fiches d'activité avec tout le réseau.",
+        "animation:sheet_list",
+        Capability.ANIMATION_SHEETS,
+    ),
+    Module(
+        "Plannings d'activités",
+        "Placer les activités par groupe, jour et moment ; publier pour les parents et pour l'appel.",
+        "animation:planning_list",
+        Capability.ANIMATION_PLANNINGS,
+    ),
+    Module(
+        "Projet pédagogique",
+        "Les objectifs du centre et de ses accueils de loisirs, que servent fiches et plannings.",
+        "animation:project",
+        Capability.PEDAGOGICAL_PROJECT,
+    ),
+    Module(
         "Demandes en ligne",
         "Pré-adhésions et pré-inscriptions des familles : valider, refuser, liste d'attente.",
         "enrolment:inbox",

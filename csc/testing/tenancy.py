@@ -48,6 +48,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     share = share_household(household=household, centre=third_centre, reason="test", actor=None)
     world.objects.update(_leisure_objects(centre_b))
     world.objects.update(_check_objects(centre_b, world.objects["activity_id"], person))
+    world.objects.update(_animation_objects(centre_b, world.objects["period_id"], staff_user))
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -145,6 +146,73 @@ def _check_objects(centre_b: Centre, activity, person) -> dict[str, models.Model
     }
 
 
+def _animation_objects(centre_b: Centre, period, author) -> dict[str, models.Model]:
+    """Centre B's project and objective, a sheet kept to its centre (with a photo, a comment and a
+    version), and a planning of its leisure centre with one entry."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from csc.animation import project
+    from csc.animation.models import (
+        ActivitySheet,
+        Planning,
+        PlanningEntry,
+        SheetAttachment,
+        SheetComment,
+        SheetVersion,
+    )
+
+    objective = project.add_objective(
+        project.get_or_create_project(centre_b),
+        text=f"Objectif {SECRET_LAST_NAME}",
+        level="general",
+        user=None,
+    )
+    sheet = ActivitySheet.objects.create(
+        centre=centre_b,
+        author=author,
+        title=f"Fiche {SECRET_LAST_NAME}",
+        status=ActivitySheet.Status.PUBLISHED,
+        visibility=ActivitySheet.Visibility.CENTRE,
+    )
+    sheet.objectives.add(objective)
+    version = SheetVersion.objects.create(sheet=sheet, number=1, content={"title": sheet.title})
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(png, format="PNG")
+    attachment = SheetAttachment(sheet=sheet, name=f"{SECRET_LAST_NAME}.png", kind="photo", file_type="png")
+    attachment.size = len(png.getvalue())
+    attachment.file.save("photo.png", ContentFile(png.getvalue()), save=True)
+    comment = SheetComment.objects.create(sheet=sheet, author=author, centre=centre_b, text=SECRET_HOUSEHOLD)
+    day = period.days.first().date
+    planning = Planning.objects.create(
+        centre=centre_b,
+        activity=period.activity,
+        period=period,
+        title="Planning secret",
+        starts_on=day,
+        ends_on=day,
+    )
+    entry = PlanningEntry.objects.create(
+        planning=planning,
+        centre=centre_b,
+        date=day,
+        slot="matin",
+        sheet=sheet,
+        title=f"Activité {SECRET_LAST_NAME}",
+    )
+    return {
+        "objective_id": objective,
+        "sheet_id": sheet,
+        "version_number": version,
+        "attachment_id": attachment,
+        "comment_id": comment,
+        "planning_id": planning,
+        "entry_id": entry,
+    }
+
+
 def object_for_parameter(world: ForeignWorld, name: str) -> models.Model:
     """The foreign object a URL parameter should point at, found by name when not planted explicitly."""
     if name in world.objects:
@@ -192,6 +260,33 @@ def snapshot(world: ForeignWorld) -> dict:
         .objects.filter(centre=world.centre)
         .values_list("pk", "date", "start_time", "status")
         .order_by("pk")
+    )
+    state["sheets"] = list(
+        apps.get_model("animation", "ActivitySheet")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "title", "version", "status", "visibility")
+        .order_by("pk")
+    )
+    state["sheet_comments"] = (
+        apps.get_model("animation", "SheetComment").objects.filter(sheet__centre=world.centre).count()
+    )
+    state["sheet_attachments"] = (
+        apps.get_model("animation", "SheetAttachment").objects.filter(sheet__centre=world.centre).count()
+    )
+    state["plannings"] = list(
+        apps.get_model("animation", "Planning")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "revision", "status")
+        .order_by("pk")
+    )
+    state["planning_entries"] = list(
+        apps.get_model("animation", "PlanningEntry")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "group_id", "date", "slot", "title")
+        .order_by("pk")
+    )
+    state["objectives"] = list(
+        apps.get_model("animation", "Objective").objects.filter(centre=world.centre).values_list("pk", "text")
     )
     state["participants"] = list(
         apps.get_model("activities", "Participant")

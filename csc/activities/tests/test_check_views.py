@@ -43,7 +43,8 @@ def enrolled(workshop, count, today):
     people = []
     for index in range(count):
         person = PersonFactory(centre=workshop.centre, last_name=f"Participant{index:03d}")
-        sessions.enrol(activity=workshop, person=person, joined_on=today - timedelta(days=10))
+        # Three weeks back: every session of the current and previous week is theirs, whatever the day.
+        sessions.enrol(activity=workshop, person=person, joined_on=today - timedelta(days=21))
         people.append(person)
     return people
 

@@ -1,7 +1,9 @@
+import pytest
 from django.core.paginator import Paginator
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csc.core.models import Centre
 from csc.core.pagination import CountSparingPaginator
 
 
@@ -23,3 +25,18 @@ def test_the_count_sparing_paginator_shows_what_django_shows(rows, per_page, num
         expected.paginator.num_pages,
     )
     assert (page.has_next(), page.has_previous()) == (expected.has_next(), expected.has_previous())
+
+
+@pytest.mark.django_db
+def test_a_capped_count_stops_early_and_says_so(django_assert_num_queries):
+    from csc.testing.factories import CentreFactory
+
+    for _ in range(7):
+        CentreFactory()
+    centres = Centre.objects.order_by("pk")
+    with django_assert_num_queries(2):  # the first page (one row more), then the capped count
+        page = CountSparingPaginator(centres, 2, count_cap=5).get_page(None)
+        assert (len(page.object_list), page.paginator.count, page.paginator.capped) == (2, 5, True)
+    with django_assert_num_queries(1):  # a first page that is not full is the whole result
+        page = CountSparingPaginator(centres, 10, count_cap=5).get_page("1")
+        assert (len(page.object_list), page.paginator.count, page.paginator.capped) == (7, 7, False)
