@@ -1,21 +1,27 @@
-"""An animator of centre A writes a sheet (a mistake first) and shares it with the network; an animator
-of centre B finds it typing without accents, keeps it as a favourite, comments and copies it. axe-core on
-every page crossed."""
+"""The issue's path, across two centres: an animator of centre A writes a sheet (a mistake first) and
+shares it with the network; an animator of centre B finds it typing without accents, keeps it as a
+favourite, comments, copies it, places the copy in the holiday planning with the keyboard only and
+publishes; the parents' page shows it. axe-core on every page crossed."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from csc.animation.models import ActivitySheet, SheetComment
+from csc.animation.models import ActivitySheet, PlanningEntry, SheetComment
+from csc.animation.tests.test_plannings import HOLIDAY_DAYS, make_leisure_centre
+from csc.animation.tests.test_plannings_browser import tab_to
 from csc.testing.browser import assert_accessible, field, log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_sheet_is_written_shared_found_and_copied(browser, live_server, staff, centre_b):
+def test_a_sheet_is_written_shared_found_copied_planned_and_shown_to_parents(
+    browser, live_server, staff, centre_b
+):
     writer = staff("animator", "a", user__first_name="Awa", user__last_name="Diallo")
     reader = staff("animator", "b", user__first_name="Marc", user__last_name="Carpentier")
+    activity, period = make_leisure_centre(centre_b)
     visited = []
 
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
@@ -82,9 +88,35 @@ def test_a_sheet_is_written_shared_found_and_copied(browser, live_server, staff,
         page.get_by_text(re.compile("^Choisissez les objectifs de votre projet pédagogique :"))
     ).to_be_visible()
     assert_accessible(page, visited)
-    context.close()
 
+    # The copy goes into centre B's holiday planning, placed with the keyboard only.
     copy = ActivitySheet.objects.get(centre=centre_b)
+    page.goto(f"{live_server.url}/plannings/nouveau/")
+    page.get_by_label("Période", exact=True).select_option(str(period.pk))
+    page.get_by_role("button", name="Créer le planning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{period.name} — {activity.name}")
+    page.get_by_label("Chercher une fiche", exact=True).focus()
+    tab_to(page, "Placer… « Gâteau au yaourt »")
+    page.keyboard.press("Enter")
+    dialog = page.locator("#dialog-place")
+    expect(dialog.get_by_label("Groupe")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_label("Jour")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # the second day
+    tab_to(page, "Placer")
+    page.keyboard.press("Enter")
+    expect(page.locator("#planning-live")).to_contain_text("« Gâteau au yaourt » placé")
+    assert_accessible(page, visited)
+    page.get_by_role("button", name="Publier", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Planning publié le")
+    page.get_by_role("link", name="Page des familles").click()
+    expect(page.get_by_text("susceptible d'évoluer")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Gâteau au yaourt")
+    expect(page.locator("main")).not_to_contain_text("Marc")  # no staff name for families
+    assert_accessible(page, visited)
+    context.close()
+    entry = PlanningEntry.objects.get(planning__centre=centre_b)
+    assert (entry.sheet, entry.date, entry.planning.status) == (copy, HOLIDAY_DAYS[1], "publie")
     assert (copy.author, copy.visibility, copy.copied_from.title) == (reader, "centre", "Gâteau au yaourt")
     assert SheetComment.objects.get().text == "Testé avec les 8-10 ans :\nprévoir deux fours."
-    assert len(visited) == 7
+    assert len(visited) == 9
