@@ -13,7 +13,7 @@
 # BENCH_ANIMATORS, BENCH_DIRECTORS, BENCH_IMPORT_ROWS, BENCH_IMPORT_RUNS, BENCH_PRESENCES_PARTS; to try
 # at small scale, BENCH_SCALE_ARGS and BENCH_ATTENDANCE_ARGS (extra arguments of the two generators); for
 # `animation` BENCH_ANIMATION_USERS, BENCH_ANIMATION_ARGS (extra arguments of its generator),
-# BENCH_ANIMATION_OUTPUT.
+# BENCH_ANIMATION_OUTPUT, BENCH_ANIMATION_THINK_MS (3000: an animator reads a result page before the next one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -203,7 +203,7 @@ if selected animation; then
   echo "== Animation : ${BENCH_ANIMATION_USERS:-30} animateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s =="
   "$BIN/python" benchmarks/animation.py --base-url "http://127.0.0.1:$PORT" \
     --users "${BENCH_ANIMATION_USERS:-30}" --runs "$RUNS" --duration "$DURATION" --warmup "$WARMUP" \
-    --think-ms "$THINK_MS" --git "$git_commit" "${animation_generation_args[@]}" \
+    --think-ms "${BENCH_ANIMATION_THINK_MS:-3000}" --git "$git_commit" "${animation_generation_args[@]}" \
     --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
     --output "${BENCH_ANIMATION_OUTPUT:-$ROOT/benchmarks/results/animation.json}"
   echo "Résultat : ${BENCH_ANIMATION_OUTPUT:-$ROOT/benchmarks/results/animation.json}"
