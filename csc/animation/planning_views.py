@@ -284,15 +284,7 @@ def planning_place(request, planning_id):
                     return _reply(request, planning, str(refused), level="error", status=400)
                 form.add_error(None, str(refused))
             else:
-                message = f"« {entry.title} » placé : {cell_label(entry.group, entry.date, entry.slot)}"
-                return _reply(
-                    request,
-                    planning,
-                    message,
-                    day=entry.date,
-                    entry_id=entry.pk,
-                    anchor=f"activite-{entry.pk}",
-                )
+                return _reply_in_cell(request, planning, entry, "placé")
         elif _is_fetch(request):
             return _reply(request, planning, _form_errors(form), level="error", status=400)
     sheet = None
@@ -307,6 +299,14 @@ def planning_place(request, planning_id):
         request,
         "animation/plannings/place.html",
         {"planning": planning, "form": form, "sheet": sheet, "single_row": groups == [None]},
+    )
+
+
+def _reply_in_cell(request, planning, entry, verb: str):
+    """Say where the entry now is (the live region reads it) and bring the focus back to it."""
+    message = f"« {entry.title} » {verb} : {cell_label(entry.group, entry.date, entry.slot)}"
+    return _reply(
+        request, planning, message, day=entry.date, entry_id=entry.pk, anchor=f"activite-{entry.pk}"
     )
 
 
@@ -335,15 +335,7 @@ def planning_entry_move(request, planning_id, entry_id):
                     return _reply(request, planning, str(refused), level="error", status=400)
                 form.add_error(None, str(refused))
             else:
-                message = f"« {entry.title} » déplacé : {cell_label(entry.group, entry.date, entry.slot)}"
-                return _reply(
-                    request,
-                    planning,
-                    message,
-                    day=entry.date,
-                    entry_id=entry.pk,
-                    anchor=f"activite-{entry.pk}",
-                )
+                return _reply_in_cell(request, planning, entry, "déplacé")
         elif _is_fetch(request):
             return _reply(request, planning, _form_errors(form), level="error", status=400)
     return render(
