@@ -216,6 +216,12 @@ class ActivitySheet(ChangeTrackingMixin, models.Model):
         return self.visibility == self.Visibility.NETWORK
 
     @property
+    def kind_label(self) -> str:
+        """`get_kind_display()` without its cost: Django rebuilds the whole choice table at every call,
+        and the lists of sheets show it on every row."""
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
     def age_label(self) -> str:
         if self.min_age is not None and self.max_age is not None:
             return f"{self.min_age} à {self.max_age} ans"
@@ -224,6 +230,9 @@ class ActivitySheet(ChangeTrackingMixin, models.Model):
         if self.max_age is not None:
             return f"jusqu'à {self.max_age} ans"
         return ""
+
+
+_KIND_LABELS = dict(ActivitySheet.Kind.choices)
 
 
 class SheetVersion(models.Model):

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
+from csc.core.links import LinkPattern
 from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
@@ -203,6 +204,7 @@ def planning_detail(request, planning_id):
     age = _parse_int(request.GET.get("age"), 0, 120)
     filters = SheetFilters(text=text, age=age) if text or age is not None else None
     tray = plannings.tray(planning, request.user, filters)
+    _fill_links(planning, view, tray)
     animators, objectives = _people(planning)
     board = view.board
     context = {
@@ -230,6 +232,19 @@ def planning_detail(request, planning_id):
         "single_row": board.groups == [None],
     }
     return render(request, "animation/plannings/detail.html", context)
+
+
+def _fill_links(planning, view, tray) -> None:
+    """The links of the grid's entries and of the tray's sheets, each route reversed once."""
+    sheet_url = LinkPattern("animation:sheet_detail")
+    move_url = LinkPattern("animation:planning_entry_move", (planning.pk,))
+    edit_url = LinkPattern("animation:planning_entry_edit", (planning.pk,))
+    place_url = reverse("animation:planning_place", args=[planning.pk])
+    for entry in view.entries:
+        entry.sheet_url = sheet_url(entry.sheet_id) if entry.sheet_id else ""
+        entry.move_url, entry.edit_url = move_url(entry.id), edit_url(entry.id)
+    for item in tray.items():
+        item.detail_url, item.place_url = sheet_url(item.id), f"{place_url}?fiche={item.id}"
 
 
 def _entry_or_none(planning, entry_id) -> PlanningEntry | None:

@@ -27,7 +27,7 @@ from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from csc.activities.models import Activity, Group, Period, PeriodDay
@@ -676,6 +676,7 @@ class Board:
     groups: list[Group | None]
     entries: list[PlanningEntry]
     period_day_ids: dict[date, int]
+    animator_names: dict[int, list[str]]  # entry id -> its animators' first names, in order
 
     @property
     def group_by_id(self) -> dict[int | None, Group | None]:
@@ -683,34 +684,37 @@ class Board:
 
 
 def load_board(planning: Planning) -> Board:
-    """Days, groups and entries of a planning: four queries whatever its size."""
+    """Days, groups and entries of a planning, with their animators' first names: five queries
+    whatever its size."""
     if planning.kind == Planning.Kind.PERIOD and planning.period_id:
         period_day_ids = _period_days(planning)
         days = list(period_day_ids)
     else:
         period_day_ids = {}
         days = planning_days(planning)
-    user_model = get_user_model()
     entries = list(
         PlanningEntry.objects.filter(planning_id=planning.pk)
         .select_related("sheet")
         .only(*ENTRY_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "animators",
-                queryset=user_model.objects.only("id", "first_name", "last_name").order_by(
-                    "first_name", "id"
-                ),
-            )
-        )
         .order_by("date", "position", "id")
     )
+    # The names straight from the link table rather than a prefetch: a grid shows them for a hundred
+    # entries, and only their first names.
+    names: dict[int, list[str]] = defaultdict(list)
+    links = (
+        PlanningEntry.animators.through.objects.filter(planningentry__planning_id=planning.pk)
+        .values_list("planningentry_id", "user_id", "user__first_name", "user__last_name")
+        .order_by("user__first_name", "user_id")
+    )
+    for entry_id, user_id, first, last in links:
+        names[entry_id].append(first_name(first, last, user_id))
     return Board(
         planning=planning,
         days=days,
         groups=planning_groups(planning),
         entries=entries,
         period_day_ids=period_day_ids,
+        animator_names=names,
     )
 
 
@@ -726,6 +730,10 @@ class GridEntry:
     slot: str
     is_draft: bool
     warnings: list[str] = field(default_factory=list)
+    # Links, filled in by the page (`LinkPattern`): the grid shows up to a hundred entries.
+    sheet_url: str = ""
+    move_url: str = ""
+    edit_url: str = ""
 
     @property
     def day_label(self) -> str:
@@ -734,11 +742,15 @@ class GridEntry:
 
 @dataclass
 class GridCell:
+    """A cell of the table. `group_key` and `day_key` are what its data attributes and the forms say
+    (ready-made strings: the template writes forty cells)."""
+
     group_id: int | None
     date: date
     slot: str
-    label: str
     entries: list[GridEntry]
+    group_key: str = ""
+    day_key: str = ""
 
 
 @dataclass
@@ -770,6 +782,7 @@ class Grid:
     warnings: list[PlanningWarning]
     off_days: list[GridEntry]
     board: Board
+    entries: list[GridEntry]  # every entry of the planning, this week's and the others'
 
     @property
     def columns(self) -> list[tuple[date, str]]:
@@ -786,21 +799,23 @@ class Grid:
         return self.weeks[index + 1] if 0 <= index < len(self.weeks) - 1 else None
 
 
-def first_name(user) -> str:
-    return user.first_name or (user.last_name or "").split(" ")[0] or f"n°{user.pk}"
+def first_name(first: str, last: str, user_id: int) -> str:
+    """What the grid and the team's PDF call an animator: the first name, else the first word of the
+    last name."""
+    return first or (last or "").split(" ")[0] or f"n°{user_id}"
 
 
 def full_name(user) -> str:
     return f"{user.first_name} {user.last_name}".strip() or f"n°{user.pk}"
 
 
-def _grid_entry(entry: PlanningEntry) -> GridEntry:
+def _grid_entry(entry: PlanningEntry, animators: list[str]) -> GridEntry:
     return GridEntry(
         id=entry.pk,
         title=entry.title,
         sheet_id=entry.sheet_id,
         notes=entry.notes,
-        animators=[first_name(a) for a in entry.animators.all()],
+        animators=animators,
         group_id=entry.group_id,
         date=entry.date,
         slot=entry.slot,
@@ -815,8 +830,10 @@ def grid_groups(board: Board, days: list[date], grid_entries: dict[int, GridEntr
         by_cell[(entry.group_id, entry.date, entry.slot)].append(grid_entries[entry.pk])
     planning = board.planning
     result = []
+    day_keys = {day: day.isoformat() for day in days}
     for group in board.groups:
         group_id = getattr(group, "pk", None)
+        group_key = "" if group_id is None else str(group_id)
         rows = []
         for slot in GRID_SLOTS:
             cells = [
@@ -824,8 +841,9 @@ def grid_groups(board: Board, days: list[date], grid_entries: dict[int, GridEntr
                     group_id=group_id,
                     date=day,
                     slot=slot,
-                    label=cell_label(group, day, slot),
                     entries=by_cell.get((group_id, day, slot), []),
+                    group_key=group_key,
+                    day_key=day_keys[day],
                 )
                 for day in days
             ]
@@ -849,7 +867,7 @@ def grid(planning: Planning, *, week: date | None = None, today: date | None = N
     """What the grid page shows: one week of the planning (the asked one, else the current one, else
     the first), its coverage of the pedagogical project and its warnings."""
     board = load_board(planning)
-    grid_entries = {e.pk: _grid_entry(e) for e in board.entries}
+    grid_entries = {e.pk: _grid_entry(e, board.animator_names.get(e.pk, [])) for e in board.entries}
     found = warnings(board)
     for warning in found:
         for entry_id in warning.entry_ids:
@@ -875,6 +893,7 @@ def grid(planning: Planning, *, week: date | None = None, today: date | None = N
         warnings=found,
         off_days=[grid_entries[e.pk] for e in board.entries if e.date not in day_set],
         board=board,
+        entries=list(grid_entries.values()),
     )
 
 
@@ -1282,10 +1301,55 @@ TRAY_FIELDS = (
 
 
 @dataclass
+class TrayItem:
+    """A sheet of the tray, with what its line says ready-made (the tray lists up to sixty)."""
+
+    id: int
+    title: str
+    meta: str  # ages · kind · draft · another centre's
+    other_centre: str  # the centre's name when the sheet comes from another centre
+    detail_url: str = ""  # filled in by the page
+    place_url: str = ""
+
+    @classmethod
+    def of(cls, sheet: ActivitySheet, centre_id: int) -> TrayItem:
+        other = sheet.centre.name if sheet.centre_id != centre_id else ""
+        parts = [sheet.age_label or "tous âges"]
+        if sheet.kind:
+            parts.append(sheet.kind_label)
+        if sheet.status == ActivitySheet.Status.DRAFT:
+            parts.append("brouillon")
+        if other:
+            parts.append(f"fiche de {other}")
+        return cls(id=sheet.pk, title=sheet.title, meta=" · ".join(parts), other_centre=other)
+
+
+@dataclass
 class Tray:
-    favourites: list[ActivitySheet]
-    centre_sheets: list[ActivitySheet]
-    results: list[ActivitySheet] | None
+    favourites: list[TrayItem]
+    centre_sheets: list[TrayItem]
+    results: list[TrayItem] | None
+
+    def items(self):
+        yield from self.favourites
+        yield from self.centre_sheets
+        yield from self.results or ()
+
+    @property
+    def sections(self) -> list[TraySection]:
+        """The tray's lists in the order shown: a search's results first, when there was one."""
+        sections = [] if self.results is None else [TraySection("results", "Résultats", self.results)]
+        return sections + [
+            TraySection("favourites", "Mes favorites", self.favourites),
+            TraySection("centre", "Fiches du centre", self.centre_sheets),
+        ]
+
+
+@dataclass
+class TraySection:
+    key: str
+    title: str
+    items: list[TrayItem]
 
 
 def tray(planning: Planning, user, filters=None) -> Tray:
@@ -1294,23 +1358,20 @@ def tray(planning: Planning, user, filters=None) -> Tray:
     from .search import filter_sheets
 
     readable = ActivitySheet.objects.readable_in(planning.centre_id)
-    favourites = list(
-        readable.filter(favourites__user_id=user.pk)
-        .select_related("centre")
-        .only(*TRAY_FIELDS)
-        .order_by("title", "id")[:TRAY_SIZE]
-    )
-    centre_sheets = list(
-        ActivitySheet.objects.filter(centre_id=planning.centre_id, status=ActivitySheet.Status.PUBLISHED)
-        .select_related("centre")
-        .only(*TRAY_FIELDS)
-        .order_by("-updated_at", "-id")[:TRAY_SIZE]
+
+    def first_items(sheets) -> list[TrayItem]:
+        sheets = sheets.select_related("centre").only(*TRAY_FIELDS)[:TRAY_SIZE]
+        return [TrayItem.of(sheet, planning.centre_id) for sheet in sheets]
+
+    favourites = first_items(readable.filter(favourites__user_id=user.pk).order_by("title", "id"))
+    centre_sheets = first_items(
+        ActivitySheet.objects.filter(
+            centre_id=planning.centre_id, status=ActivitySheet.Status.PUBLISHED
+        ).order_by("-updated_at", "-id")
     )
     results = None
     if filters is not None:
-        results = list(
-            filter_sheets(readable, filters).select_related("centre").only(*TRAY_FIELDS)[:TRAY_SIZE]
-        )
+        results = first_items(filter_sheets(readable, filters))
     return Tray(favourites=favourites, centre_sheets=centre_sheets, results=results)
 
 
@@ -1411,7 +1472,7 @@ def current_programme(board: Board, *, with_animators: bool) -> Programme:
             PaperItem(
                 title=entry.title,
                 notes=entry.notes,
-                animators=", ".join(first_name(a) for a in entry.animators.all()) if with_animators else "",
+                animators=", ".join(board.animator_names.get(entry.pk, ())) if with_animators else "",
             )
         )
     groups = [

@@ -122,8 +122,9 @@
     return openDialog("dialog-place", link, function (form, dialog) {
       var free = freeTitle !== undefined;
       $$(".js-free-only", dialog).forEach(function (block) { block.hidden = !free; });
-      $(".js-dialog-what", dialog).textContent = free ? "une activité libre" : "« " + link.getAttribute("data-title") + " »";
-      form.elements.sheet.value = free ? "" : link.getAttribute("data-sheet-id");
+      var item = free ? null : link.closest(".tray-item");
+      $(".js-dialog-what", dialog).textContent = free ? "une activité libre" : "« " + item.getAttribute("data-title") + " »";
+      form.elements.sheet.value = free ? "" : item.getAttribute("data-sheet-id");
       if (form.elements.title) { form.elements.title.value = free ? freeTitle : ""; }
       if (form.elements.notes) { form.elements.notes.value = ""; }
       $$("input[type=checkbox]", form).forEach(function (box) { box.checked = false; });
@@ -134,11 +135,16 @@
 
   function openMove(link) {
     return openDialog("dialog-move", link, function (form, dialog) {
+      // The entry says its title; the cell it sits in says where it is.
+      var entry = link.closest(".entry");
+      var cell = cellOf(entry);
       form.action = link.getAttribute("href");
-      $(".js-dialog-what", dialog).textContent = "« " + link.getAttribute("data-title") + " »";
-      setValue(form, "group", link.getAttribute("data-group"));
-      setValue(form, "day", link.getAttribute("data-day"));
-      setValue(form, "slot", link.getAttribute("data-slot"));
+      $(".js-dialog-what", dialog).textContent = "« " + entry.getAttribute("data-title") + " »";
+      if (cell) {
+        setValue(form, "group", cell.getAttribute("data-group"));
+        setValue(form, "day", cell.getAttribute("data-day"));
+        setValue(form, "slot", cell.getAttribute("data-slot"));
+      }
       setValue(form, "revision", revision());
     });
   }
@@ -206,17 +212,18 @@
 
   document.addEventListener("dragstart", function (event) {
     var node = event.target.closest ? event.target : event.target.parentElement;
-    var entry = node.closest("[data-entry-id][draggable=true]");
+    var entry = node.closest(".entry[draggable=true]");
     var sheet = node.closest(".tray-item[data-sheet-id]");
     var free = node.closest(".js-free-place");
     var source = entry || sheet || free;
     if (!source) { return; }
     if (entry) {
+      var from = cellOf(entry);
       dragged = {
         kind: "entry",
         title: entry.getAttribute("data-title"),
-        url: entry.getAttribute("data-move-url"),
-        from: [entry.getAttribute("data-group"), entry.getAttribute("data-day"), entry.getAttribute("data-slot")].join("|")
+        url: $(".js-move", entry).getAttribute("href"),
+        from: [from.getAttribute("data-group"), from.getAttribute("data-day"), from.getAttribute("data-slot")].join("|")
       };
     } else if (sheet) {
       dragged = { kind: "sheet", id: sheet.getAttribute("data-sheet-id"), title: sheet.getAttribute("data-title") };
