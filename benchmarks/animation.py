@@ -34,11 +34,9 @@ import os
 import platform
 import random
 import re
-import statistics
 import sys
 import time
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -47,7 +45,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.loadgen import Budget, CpuMeter, percentile, wait_for_quiet  # noqa: E402
+from benchmarks import loadgen  # noqa: E402
+from benchmarks.loadgen import Budget, CpuMeter, measure, median_of, strip_accents  # noqa: E402
 from benchmarks.presences import Account, Client, login_all  # noqa: E402
 
 TARGETS = {"sheet_search_p95_ms": 100, "planning_page_p95_ms": 150, "errors": 0}
@@ -219,11 +218,6 @@ def describe_dataset(cur, planning_ids: list[int]) -> dict:
 # --- what animators type ----------------------------------------------------------------------------------
 
 
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def typed(text: str, rng: random.Random) -> str:
     """As typed: often without accents, sometimes in lower case or only the beginning of the word."""
     roll = rng.random()
@@ -275,51 +269,12 @@ def search_params(animator: Animator, rng: random.Random) -> dict[str, str | int
 
 
 @dataclass
-class Run:
-    name: str
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
-    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    error_samples: list[str] = field(default_factory=list)
-    empty_searches: int = 0
-    elapsed: float = 0.0
-    requests: int = 0
-    machine: dict | None = None
-    cpu: dict | None = None
-
-    def record(self, kind: str, ms: float, error: str | None):
-        self.requests += 1
-        if error is None:
-            self.latencies[kind].append(ms)
-        else:
-            self.errors[kind] += 1
-            if len(self.error_samples) < 20:
-                self.error_samples.append(f"{kind}: {error}")
+class Run(loadgen.Run):
+    kinds: tuple[str, ...] = KINDS
+    empty_searches: int = 0  # searches that found no sheet: a workload that asks for nothing is no test
 
     def summary(self) -> dict:
-        result = {
-            "name": self.name,
-            "requests": self.requests,
-            "seconds": round(self.elapsed, 2),
-            "throughput_rps": round(self.requests / self.elapsed, 1) if self.elapsed else 0.0,
-            "errors": sum(self.errors.values()),
-            "searches_without_result": self.empty_searches,
-        }
-        for kind in KINDS:
-            values = self.latencies[kind]
-            result[kind] = {
-                "count": len(values),
-                "errors": self.errors[kind],
-                "p50_ms": percentile(values, 50),
-                "p95_ms": percentile(values, 95),
-                "p99_ms": percentile(values, 99),
-                "max_ms": round(max(values), 1) if values else None,
-                "mean_ms": round(statistics.fmean(values), 1) if values else None,
-            }
-        result["machine_before"] = self.machine
-        result["cpu"] = self.cpu
-        if self.error_samples:
-            result["error_samples"] = self.error_samples
-        return result
+        return super().summary() | {"searches_without_result": self.empty_searches}
 
 
 class User(Client):
@@ -390,18 +345,6 @@ class User(Client):
             await self.think(think_ms)
 
 
-async def run_once(users: list[User], name: str, args, meter: CpuMeter, seconds: float) -> Run:
-    run = Run(name)
-    run.machine = await wait_for_quiet(meter, args.quiet_cores, args.quiet_timeout)
-    budget = Budget(seconds, args.max_requests)
-    meter.start()
-    started = time.monotonic()
-    await asyncio.gather(*(u.loop(run, budget, args.think_ms) for u in users))
-    run.elapsed = time.monotonic() - started
-    run.cpu = meter.stop(run.requests)
-    return run
-
-
 async def main_async(args, animators: list[Animator]) -> tuple[list[dict], list[dict], dict | None]:
     rng = random.Random(args.seed)
     users = [User(a, args.base_url, args.timeout, random.Random(rng.random())) for a in animators]
@@ -413,40 +356,10 @@ async def main_async(args, animators: list[Animator]) -> tuple[list[dict], list[
         if failures:
             raise SystemExit("Échec de connexion :\n" + "\n".join(failures[:5]))
         print(f"{len(users)} animateurs connectés en {time.monotonic() - started:.1f} s", file=sys.stderr)
-        warmup = None
-        if args.warmup > 0:
-            warmup = (await run_once(users, "chauffe", args, meter, args.warmup)).summary()
-            print(f"chauffe : {json.dumps(warmup, ensure_ascii=False)}", file=sys.stderr)
-        runs, disturbed = [], []
-        attempt = 0
-        while len(runs) < args.runs and attempt < args.runs + args.retries:
-            attempt += 1
-            summary = (await run_once(users, f"run {attempt}", args, meter, args.duration)).summary()
-            summary["disturbed"] = bool(
-                summary["cpu"] and summary["cpu"]["other_cores"] > args.disturbed_cores
-            )
-            (disturbed if summary["disturbed"] else runs).append(summary)
-            label = " (perturbé, refait)" if summary["disturbed"] else ""
-            print(f"run {attempt}{label} : {json.dumps(summary, ensure_ascii=False)}", file=sys.stderr)
-        if len(runs) < args.runs:
-            # Not enough quiet runs: complete with the least disturbed ones, flagged as such.
-            disturbed.sort(key=lambda r: r["cpu"]["other_cores"])
-            runs += disturbed[: args.runs - len(runs)]
-            disturbed = disturbed[args.runs - len(runs) :]
+        runs, disturbed, warmup = await measure(users, args, meter, Run)
     finally:
         await asyncio.gather(*(u.close() for u in users))
     return runs, disturbed, warmup
-
-
-def median_of(runs: list[dict], *keys) -> float | None:
-    values = []
-    for run in runs:
-        value = run
-        for key in keys:
-            value = value[key]
-        if value is not None:
-            values.append(value)
-    return round(statistics.median(values), 1) if values else None
 
 
 def build_result(args, dataset: dict, runs: list[dict], set_aside: list[dict], warmup: dict | None) -> dict:

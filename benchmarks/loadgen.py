@@ -152,15 +152,23 @@ def search_query(names: list[tuple[str, str]], rng: random.Random) -> str:
 
 @dataclass
 class Run:
+    """One run's requests, per kind of page (`kinds`: the benchmark's own, `person_search` and
+    `household_page` here; benchmarks/animation.py reuses it with its pages)."""
+
     name: str
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
-    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    kinds: tuple[str, ...] = KINDS
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
     started: float = 0.0
     elapsed: float = 0.0
     requests: int = 0
     machine: dict | None = None
     cpu: dict | None = None
+
+    def __post_init__(self):
+        self.latencies = {kind: [] for kind in self.kinds}
+        self.errors = dict.fromkeys(self.kinds, 0)
 
     def record(self, kind: str, ms: float, error: str | None):
         self.requests += 1
@@ -173,12 +181,13 @@ class Run:
 
     def summary(self) -> dict:
         result = {
+            "name": self.name,
             "requests": self.requests,
             "seconds": round(self.elapsed, 2),
             "throughput_rps": round(self.requests / self.elapsed, 1) if self.elapsed else 0.0,
             "errors": sum(self.errors.values()),
         }
-        for kind in KINDS:
+        for kind in self.kinds:
             values = self.latencies[kind]
             result[kind] = {
                 "count": len(values),
@@ -405,8 +414,9 @@ class User:
         await self.client.aclose()
 
 
-async def run_once(users: list[User], name: str, args, meter: CpuMeter, seconds: float) -> Run:
-    run = Run(name)
+async def run_once(users: list, name: str, args, meter: CpuMeter, seconds: float, make_run=Run) -> Run:
+    """Every user's loop for `seconds` (or `args.max_requests`), once the machine is quiet."""
+    run = make_run(name)
     run.machine = await wait_for_quiet(meter, args.quiet_cores, args.quiet_timeout)
     budget = Budget(seconds, args.max_requests)
     meter.start()
@@ -455,32 +465,38 @@ async def main_async(args) -> dict:
         print(f"{len(users)} connexions en {time.monotonic() - started:.1f} s", file=sys.stderr)
         if failures:
             raise SystemExit("Échec de connexion :\n" + "\n".join(failures[:5]))
-        warmup = None
-        if args.warmup > 0:
-            warmup = await run_once(users, "warm-up", args, meter, args.warmup)
-            print(f"chauffe : {json.dumps(warmup.summary(), ensure_ascii=False)}", file=sys.stderr)
-        runs, disturbed = [], []
-        attempt = 0
-        while len(runs) < args.runs and attempt < args.runs + args.retries:
-            attempt += 1
-            run = await run_once(users, f"run {attempt}", args, meter, args.duration)
-            summary = run.summary()
-            # Another program took CPU during the run: its figures say more about that program than
-            # about CSC. Such a run is set aside and done again, a bounded number of times.
-            summary["disturbed"] = bool(
-                summary["cpu"] and summary["cpu"]["other_cores"] > args.disturbed_cores
-            )
-            (disturbed if summary["disturbed"] else runs).append(summary)
-            label = " (perturbé, refait)" if summary["disturbed"] else ""
-            print(f"run {attempt}{label} : {json.dumps(summary, ensure_ascii=False)}", file=sys.stderr)
-        if len(runs) < args.runs:
-            # Not enough quiet runs: complete with the least disturbed ones, flagged as such.
-            disturbed.sort(key=lambda r: r["cpu"]["other_cores"])
-            runs += disturbed[: args.runs - len(runs)]
-            disturbed = disturbed[args.runs - len(runs) :]
+        runs, disturbed, warmup = await measure(users, args, meter)
     finally:
         await asyncio.gather(*(u.close() for u in users))
-    return build_result(args, dataset, runs, disturbed, warmup.summary() if warmup else None)
+    return build_result(args, dataset, runs, disturbed, warmup)
+
+
+async def measure(
+    users: list, args, meter: CpuMeter, make_run=Run
+) -> tuple[list[dict], list[dict], dict | None]:
+    """The warm-up, then `args.runs` runs: the summaries of the runs kept, of those set aside, and of
+    the warm-up."""
+    warmup = None
+    if args.warmup > 0:
+        warmup = (await run_once(users, "chauffe", args, meter, args.warmup, make_run)).summary()
+        print(f"chauffe : {json.dumps(warmup, ensure_ascii=False)}", file=sys.stderr)
+    runs, disturbed = [], []
+    attempt = 0
+    while len(runs) < args.runs and attempt < args.runs + args.retries:
+        attempt += 1
+        summary = (await run_once(users, f"run {attempt}", args, meter, args.duration, make_run)).summary()
+        # Another program took CPU during the run: its figures say more about that program than
+        # about CSC. Such a run is set aside and done again, a bounded number of times.
+        summary["disturbed"] = bool(summary["cpu"] and summary["cpu"]["other_cores"] > args.disturbed_cores)
+        (disturbed if summary["disturbed"] else runs).append(summary)
+        label = " (perturbé, refait)" if summary["disturbed"] else ""
+        print(f"run {attempt}{label} : {json.dumps(summary, ensure_ascii=False)}", file=sys.stderr)
+    if len(runs) < args.runs:
+        # Not enough quiet runs: complete with the least disturbed ones, flagged as such.
+        disturbed.sort(key=lambda r: r["cpu"]["other_cores"])
+        runs += disturbed[: args.runs - len(runs)]
+        disturbed = disturbed[args.runs - len(runs) :]
+    return runs, disturbed, warmup
 
 
 def median_of(runs: list[dict], *keys) -> float | None:
