@@ -117,9 +117,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # working set in memory, it keeps the planner away from index plans that win: a sheet search on a
     # broad word (« jeu », a third of 50,000 sheets) scans the whole table in 90 ms instead of using its
     # full-text index in 20 ms. DATABASE_RANDOM_PAGE_COST restores another value for other disks.
+    # PGOPTIONS comes last so that a setting can be tried (benchmarks/README.md) before it lands here:
+    # the connection's own options would otherwise hide it.
     random_page_cost = float(os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c jit=off -c random_page_cost={random_page_cost}"
+        f"-c jit=off -c random_page_cost={random_page_cost} {os.environ.get('PGOPTIONS', '')}".strip()
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
