@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csc.core",
     "csc.people",
     "csc.activities",
+    "csc.directory",
     "csc.enrolment",
     "csc.animation",
     "django_tasks",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("csc.core.urls")),
     path("", include("csc.people.urls")),
     path("", include("csc.activities.urls")),
+    path("", include("csc.directory.urls")),
     path("", include("csc.enrolment.urls")),
     path("", include("csc.animation.urls")),
     path("healthz", core_views.healthz, name="healthz"),

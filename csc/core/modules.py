@@ -69,6 +69,12 @@ MODULES: list[Module] = [
         Capability.PEDAGOGICAL_PROJECT,
     ),
     Module(
+        "Annuaire des structures",
+        "France Services, CCAS, médiathèques, centres du réseau : adresses, horaires, services.",
+        "directory:structure_list",
+        Capability.DIRECTORY_VIEW,
+    ),
+    Module(
         "Demandes en ligne",
         "Pré-adhésions et pré-inscriptions des familles : valider, refuser, liste d'attente.",
         "enrolment:inbox",

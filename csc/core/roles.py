@@ -57,6 +57,8 @@ class Capability(models.TextChoices):
     )
     ANIMATION_PLANNINGS = "animation.plannings", _("Construire et publier les plannings d'activités")
     PEDAGOGICAL_PROJECT = "animation.project", _("Écrire le projet pédagogique du centre")
+    DIRECTORY_VIEW = "directory.view", _("Consulter l'annuaire des structures du réseau")
+    DIRECTORY_EDIT = "directory.edit", _("Compléter l'annuaire des structures (adresses, horaires, services)")
 
 
 _PEOPLE_READERS = {Capability.PEOPLE_VIEW, Capability.ACTIVITIES_VIEW}
@@ -82,21 +84,27 @@ _MANAGERS = {
     Capability.CENTRE_SETTINGS,
 }
 
+# Everybody in a centre may point a resident to the right place; those who receive and help people
+# keep the directory up to date.
+_DIRECTORY_READERS = {Capability.DIRECTORY_VIEW}
+_DIRECTORY = {Capability.DIRECTORY_VIEW, Capability.DIRECTORY_EDIT}
+
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT | _ANIMATION | _PROJECT | _FIGURES,
+    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT | _ANIMATION | _PROJECT | _FIGURES | _DIRECTORY,
     Role.COORDINATOR: _PEOPLE_EDITORS
     | {Capability.PEOPLE_RIGHTS}
     | _CONFIGURE
     | _ENROLMENT
     | _ANIMATION
     | _PROJECT
-    | _FIGURES,
-    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE,
-    Role.SOCIAL_WORKER: _PEOPLE_EDITORS,
-    Role.ANIMATOR: _PEOPLE_READERS | _ANIMATION,
-    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS | _ANIMATION,
-    Role.KIOSK_REFERENT: set(),
-    Role.VOLUNTEER: set(),
+    | _FIGURES
+    | _DIRECTORY,
+    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE | _DIRECTORY,
+    Role.SOCIAL_WORKER: _PEOPLE_EDITORS | _DIRECTORY,
+    Role.ANIMATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY_READERS,
+    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY,
+    Role.KIOSK_REFERENT: _DIRECTORY,
+    Role.VOLUNTEER: _DIRECTORY_READERS,
     # Above centres: figures and oversight, not the day-to-day files of people.
     # Their figures come as anonymous counts: reports show no names.
     Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW},

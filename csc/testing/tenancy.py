@@ -49,6 +49,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     world.objects.update(_leisure_objects(centre_b))
     world.objects.update(_check_objects(centre_b, world.objects["activity_id"], person))
     world.objects.update(_animation_objects(centre_b, world.objects["period_id"], staff_user))
+    world.objects.update(_directory_objects())
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -211,6 +212,23 @@ def _animation_objects(centre_b: Centre, period, author) -> dict[str, models.Mod
         "planning_id": planning,
         "entry_id": entry,
     }
+
+
+def _directory_objects() -> dict[str, models.Model]:
+    """The directory is shared by the centres of a federation: the foreign entry is another network's."""
+    other_network = factories.CentreFactory(
+        territory=factories.TerritoryFactory(
+            federation=factories.FederationFactory(slug="autre-reseau", name="Autre réseau")
+        )
+    )
+    structure = apps.get_model("directory", "Structure").objects.create(
+        federation_id=other_network.territory.federation_id,
+        kept_by=other_network,
+        name=f"Permanence {SECRET_LAST_NAME}",
+        city="Arras",
+        email=SECRET_EMAIL,
+    )
+    return {"structure_id": structure}
 
 
 def object_for_parameter(world: ForeignWorld, name: str) -> models.Model:

@@ -1,0 +1,109 @@
+"""Demo directory: every centre of the network as an entry (the kiosk reads its reception hours there),
+and a few public places of Lille and Roubaix that help with online procedures. Their hours are examples:
+the description says so, and a centre checks them before pointing a resident there."""
+
+from datetime import time
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from csc.core.models import Centre
+from csc.core.validators import normalize_phone
+
+from .models import ServiceCategory, Structure
+from .services import check_week
+
+EXAMPLE = "Exemple de démonstration : vérifiez les horaires avant d'y envoyer quelqu'un."
+WEEKDAYS_9_TO_18 = [[(time(9), time(12)), (time(14), time(18))]] * 5 + [[], []]
+
+PLACES = [
+    {
+        "name": "Médiathèque Jean Lévy",
+        "kind": Structure.Kind.LIBRARY,
+        "address": "32-34 rue Édouard Delesalle",
+        "postcode": "59000",
+        "city": "Lille",
+        "latitude": Decimal("50.63370"),
+        "longitude": Decimal("3.06280"),
+        "website": "https://www.bm-lille.fr",
+        "categories": ["ordinateur-libre", "ateliers-numeriques"],
+        "week": [[], [(time(10), time(19))], [(time(10), time(19))], [(time(10), time(19))]]
+        + [[(time(10), time(19))], [(time(10), time(18))], []],
+    },
+    {
+        "name": "Mairie de Lille — accueil des habitants",
+        "kind": Structure.Kind.TOWN_HALL,
+        "address": "Place Augustin Laurent",
+        "postcode": "59000",
+        "city": "Lille",
+        "latitude": Decimal("50.63110"),
+        "longitude": Decimal("3.07010"),
+        "website": "https://www.lille.fr",
+        "categories": ["demarches-en-ligne", "acces-aux-droits"],
+        "week": [[(time(8, 30), time(17))]] * 5 + [[], []],
+    },
+    {
+        "name": "Médiathèque La Grand-Plage",
+        "kind": Structure.Kind.LIBRARY,
+        "address": "2 rue Pierre Motte",
+        "postcode": "59100",
+        "city": "Roubaix",
+        "latitude": Decimal("50.69090"),
+        "longitude": Decimal("3.17860"),
+        "website": "https://www.mediathequederoubaix.fr",
+        "categories": ["ordinateur-libre", "ateliers-numeriques"],
+        "week": [[], [(time(13), time(18))], [(time(10), time(18))], [(time(13), time(18))]]
+        + [[(time(13), time(18))], [(time(10), time(18))], []],
+    },
+]
+
+
+def _phone(number: str) -> str:
+    try:
+        return normalize_phone(number)
+    except ValidationError:
+        return ""
+
+
+def load(faker, stdout):
+    if Structure.objects.exists():
+        stdout.write("Annuaire des structures déjà présent.")
+        return
+    categories = {c.slug: c for c in ServiceCategory.objects.all()}
+    centres = list(Centre.objects.select_related("territory").order_by("slug"))
+    for centre in centres:
+        structure = Structure.objects.create(
+            federation_id=centre.territory.federation_id,
+            centre=centre,
+            kept_by=centre,
+            name=centre.name,
+            kind=Structure.Kind.SOCIAL_CENTRE,
+            description="Accueil, aide aux démarches en ligne avec la borne du hall, ateliers numériques. "
+            + EXAMPLE,
+            address=centre.address,
+            postcode=centre.postcode,
+            city=centre.city,
+            latitude=centre.latitude,
+            longitude=centre.longitude,
+            phone=_phone(centre.phone),
+            website=centre.website if (centre.website or "").startswith("https://") else "",
+            hours=check_week(WEEKDAYS_9_TO_18),
+        )
+        structure.categories.set(
+            [
+                categories[s]
+                for s in ("demarches-en-ligne", "ateliers-numeriques", "familles")
+                if s in categories
+            ]
+        )
+    federation_id = centres[0].territory.federation_id if centres else None
+    if federation_id is None:
+        return
+    for place in PLACES:
+        place = dict(place)
+        slugs, week = place.pop("categories"), place.pop("week")
+        structure = Structure.objects.create(
+            federation_id=federation_id, description=EXAMPLE, hours=check_week(week), **place
+        )
+        structure.categories.set([categories[s] for s in slugs if s in categories])
+    stdout.write(f"Annuaire : {len(centres)} centres et {len(PLACES)} autres lieux.")

@@ -1,0 +1,165 @@
+"""The staff form of a directory entry: what the structure is and offers, where, how to reach it, and
+its week of opening hours (two intervals a day, like a door notice)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from csc.core.forms import AccessibleFormMixin
+from csc.core.validators import normalize_phone
+
+from .models import ServiceCategory, Structure
+from .services import MAX_INTERVALS, WEEKDAYS, DirectoryRefused, check_website
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+TIME_ERRORS = {"invalid": "Saisissez une heure, par exemple 09:00."}
+
+
+class StructureForm(AccessibleFormMixin, forms.ModelForm):
+    # « www.caf.fr » typed without its scheme becomes https://www.caf.fr.
+    website = forms.URLField(
+        label="Site internet",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="Commence par https://",
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label="Ce qu'on y trouve",
+        queryset=ServiceCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le kiosque montre en premier les lieux qui aident aux démarches en ligne.",
+    )
+
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "categories",
+            "address",
+            "postcode",
+            "city",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "website",
+            "hours_note",
+        ]
+        labels = {
+            "name": "Nom",
+            "kind": "Type de structure",
+            "description": "Ce que la structure propose",
+            "address": "Adresse",
+            "postcode": "Code postal",
+            "city": "Commune",
+            "latitude": "Latitude",
+            "longitude": "Longitude",
+            "phone": "Téléphone",
+            "email": "Adresse e-mail",
+            "hours_note": "À savoir sur les horaires",
+        }
+        help_texts = {
+            "description": "En mots simples : « Aide pour la CAF, les impôts et la carte grise, "
+            "sans rendez-vous ».",
+            "latitude": "Pour classer les lieux du plus proche au plus loin. Sur openstreetmap.org, "
+            "clic droit sur le lieu puis « Afficher l'adresse » : le premier nombre est la latitude "
+            "(50.63…).",
+            "longitude": "Le second nombre (3.06…).",
+            "hours_note": "Par exemple « Fermé en août » ou « Sur rendez-vous le jeudi ».",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "latitude": forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        }
+        error_messages = {
+            "name": {"required": "Écrivez le nom de la structure."},
+            "city": {"required": "Écrivez la commune."},
+            "latitude": {"invalid": "Écrivez la latitude avec un point : 50.63183."},
+            "longitude": {"invalid": "Écrivez la longitude avec un point : 3.06339."},
+        }
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
+
+    def clean_website(self):
+        try:
+            return check_website(self.cleaned_data.get("website"))
+        except DirectoryRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError("Donnez la latitude et la longitude ensemble, ou aucune des deux.")
+        return data
+
+
+class HoursForm(AccessibleFormMixin, forms.Form):
+    """Seven days × two intervals: `lundi_1_ouvre`, `lundi_1_ferme`, `lundi_2_ouvre`…"""
+
+    def __init__(self, *args, structure: Structure | None = None, **kwargs):
+        from .services import intervals_on
+
+        initial = kwargs.pop("initial", None) or {}
+        if structure is not None and structure.pk:
+            for weekday, day in enumerate(WEEKDAYS):
+                for index, (opens, closes) in enumerate(intervals_on(structure, weekday), start=1):
+                    initial[f"{day}_{index}_ouvre"] = opens
+                    initial[f"{day}_{index}_ferme"] = closes
+        super().__init__(*args, initial=initial, **kwargs)
+        for day in WEEKDAYS:
+            for index in range(1, MAX_INTERVALS + 1):
+                which = "le matin" if index == 1 else "l'après-midi"
+                self.fields[f"{day}_{index}_ouvre"] = forms.TimeField(
+                    label=f"{day.capitalize()}, {which} : ouverture",
+                    required=False,
+                    widget=TIME_INPUT,
+                    error_messages=TIME_ERRORS,
+                )
+                self.fields[f"{day}_{index}_ferme"] = forms.TimeField(
+                    label=f"{day.capitalize()}, {which} : fermeture",
+                    required=False,
+                    widget=TIME_INPUT,
+                    error_messages=TIME_ERRORS,
+                )
+
+    def rows(self):
+        """For the template: a row per day with its fields in order."""
+        return [
+            (
+                day,
+                [
+                    (self[f"{day}_{index}_ouvre"], self[f"{day}_{index}_ferme"])
+                    for index in range(1, MAX_INTERVALS + 1)
+                ],
+            )
+            for day in WEEKDAYS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for day in WEEKDAYS:
+            for index in range(1, MAX_INTERVALS + 1):
+                opens, closes = data.get(f"{day}_{index}_ouvre"), data.get(f"{day}_{index}_ferme")
+                if (opens is None) != (closes is None) and not self.has_error(f"{day}_{index}_ouvre"):
+                    missing = f"{day}_{index}_ferme" if closes is None else f"{day}_{index}_ouvre"
+                    self.add_error(missing, "Donnez l'heure d'ouverture et l'heure de fermeture.")
+        return data
+
+    def week(self):
+        data = self.cleaned_data
+        week = []
+        for day in WEEKDAYS:
+            intervals = []
+            for index in range(1, MAX_INTERVALS + 1):
+                opens, closes = data.get(f"{day}_{index}_ouvre"), data.get(f"{day}_{index}_ferme")
+                if opens is not None and closes is not None:
+                    intervals.append((opens, closes))
+            week.append(intervals)
+        return week

@@ -1,0 +1,277 @@
+"""The rules of the directory: opening hours, distances, who may change an entry, and the changes.
+
+Opening hours are stored per weekday as a list of intervals, `[["09:00", "12:00"], ["14:00", "17:30"]]`
+(Monday first, seven lists). Most places open in the morning and the afternoon: two intervals a day
+are offered, and a third is refused rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
+
+from django.db import transaction
+
+from .models import ServiceCategory, Structure
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MAX_INTERVALS = 2
+
+
+class DirectoryRefused(Exception):
+    """A change the directory refuses, with the French sentence to show."""
+
+
+# --- Opening hours ------------------------------------------------------------------------------------
+
+Interval = tuple[time, time]
+
+
+def check_week(week: list[list[Interval]]) -> list[list[list[str]]]:
+    """Seven days of intervals -> what the model stores. Each interval must close after it opens and
+    after the previous one closed."""
+    if len(week) != 7:
+        raise DirectoryRefused("Les horaires comptent sept jours, du lundi au dimanche.")
+    stored = []
+    for weekday, intervals in enumerate(week):
+        if len(intervals) > MAX_INTERVALS:
+            raise DirectoryRefused(f"Le {WEEKDAYS[weekday]}, deux plages horaires au plus.")
+        previous_end = None
+        day = []
+        for opens, closes in intervals:
+            if closes <= opens:
+                raise DirectoryRefused(
+                    f"Le {WEEKDAYS[weekday]}, l'heure de fermeture ({hour_label(closes)}) doit venir après "
+                    f"celle d'ouverture ({hour_label(opens)})."
+                )
+            if previous_end is not None and opens < previous_end:
+                raise DirectoryRefused(
+                    f"Le {WEEKDAYS[weekday]}, la deuxième plage commence avant la fin de la première."
+                )
+            previous_end = closes
+            day.append([opens.strftime("%H:%M"), closes.strftime("%H:%M")])
+        stored.append(day)
+    return stored
+
+
+def intervals_on(structure: Structure, weekday: int) -> list[Interval]:
+    """The intervals of a weekday; an entry with no hours (or hours in another shape) has none."""
+    week = structure.hours or []
+    if not isinstance(week, list) or weekday >= len(week):
+        return []
+    result = []
+    for pair in week[weekday] or []:
+        try:
+            result.append((time.fromisoformat(pair[0]), time.fromisoformat(pair[1])))
+        except (TypeError, ValueError, IndexError):
+            continue
+    return result
+
+
+def hour_label(value: time) -> str:
+    """9 h, 13 h 30: how a French notice writes an hour."""
+    return f"{value.hour} h" if value.minute == 0 else f"{value.hour} h {value.minute:02d}"
+
+
+def day_hours_label(intervals: list[Interval]) -> str:
+    if not intervals:
+        return "fermé"
+    return ", ".join(f"{hour_label(a)} – {hour_label(b)}" for a, b in intervals)
+
+
+@dataclass(frozen=True)
+class DayHours:
+    weekday: int
+    name: str
+    label: str
+    is_today: bool
+
+
+def week_hours(structure: Structure, today: date | None = None) -> list[DayHours]:
+    today_weekday = today.weekday() if today else None
+    return [
+        DayHours(d, WEEKDAYS[d], day_hours_label(intervals_on(structure, d)), d == today_weekday)
+        for d in range(7)
+    ]
+
+
+def has_hours(structure: Structure) -> bool:
+    return any(intervals_on(structure, d) for d in range(7))
+
+
+def is_open_at(structure: Structure, moment: datetime) -> bool:
+    now = moment.time()
+    return any(opens <= now < closes for opens, closes in intervals_on(structure, moment.weekday()))
+
+
+def today_label(structure: Structure, moment: datetime) -> str:
+    """« Ouvert maintenant, jusqu'à 12 h », « Ouvre à 14 h », « Fermé aujourd'hui »…"""
+    now = moment.time()
+    intervals = intervals_on(structure, moment.weekday())
+    if not intervals:
+        return "Fermé aujourd'hui"
+    for opens, closes in intervals:
+        if opens <= now < closes:
+            return f"Ouvert maintenant, jusqu'à {hour_label(closes)}"
+        if now < opens:
+            return f"Fermé pour l'instant, ouvre à {hour_label(opens)}"
+    return "Fermé pour le reste de la journée"
+
+
+# --- Distances ----------------------------------------------------------------------------------------
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance (haversine). Enough to sort places of a town by how far they are."""
+    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dphi = phi2 - phi1
+    dlambda = math.radians(float(lon2) - float(lon1))
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_label(km: float | None) -> str:
+    if km is None:
+        return ""
+    if km < 1:
+        return f"à {max(50, round(km * 1000, -1)):.0f} m"
+    return f"à {km:.1f} km".replace(".", ",")
+
+
+@dataclass
+class Nearby:
+    structure: Structure
+    km: float | None
+
+    @property
+    def distance(self) -> str:
+        return distance_label(self.km)
+
+
+def nearest_first(structures, latitude: Decimal | None, longitude: Decimal | None) -> list[Nearby]:
+    """The structures with their distance from a point, nearest first; those without a position (or
+    when the point is unknown) come after, by name."""
+    located, elsewhere = [], []
+    for structure in structures:
+        if latitude is not None and longitude is not None and structure.has_position:
+            km = distance_km(latitude, longitude, structure.latitude, structure.longitude)
+            located.append(Nearby(structure, km))
+        else:
+            elsewhere.append(Nearby(structure, None))
+    located.sort(key=lambda n: (n.km, n.structure.name.casefold()))
+    elsewhere.sort(key=lambda n: n.structure.name.casefold())
+    return located + elsewhere
+
+
+# --- Finding ----------------------------------------------------------------------------------------
+
+
+def folded(text: str) -> str:
+    """Lower case without accents: « Médiathèque » and « mediatheque » are the same word here."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def matching(structures, text: str) -> list[Structure]:
+    """The entries holding every word typed, in their name, kind, services, commune, postcode or
+    description, accents and capitals ignored. In Python: a federation's directory is a few hundred
+    entries, already loaded to be sorted by distance."""
+    words = folded(text).split()
+    found = []
+    for structure in structures:
+        haystack = folded(
+            " ".join(
+                [
+                    structure.name,
+                    structure.get_kind_display(),
+                    structure.city,
+                    structure.postcode,
+                    structure.description,
+                    *(category.label for category in structure.categories.all()),
+                ]
+            )
+        )
+        if all(word in haystack for word in words):
+            found.append(structure)
+    return found
+
+
+def querystring(*, text: str, category, withdrawn: bool) -> str:
+    """The list's filters, for its page links."""
+    params = {"q": text, "service": category.slug if category else "", "retirees": "1" if withdrawn else ""}
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+# --- Links ------------------------------------------------------------------------------------------
+
+
+def check_website(url: str) -> str:
+    """Only https addresses: a resident follows them from a shared computer, and `javascript:` or a
+    plain http page has no place on it."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.netloc:
+        raise DirectoryRefused("L'adresse du site doit commencer par https:// (connexion sécurisée).")
+    return url
+
+
+# --- Changes ------------------------------------------------------------------------------------------
+
+
+def can_edit(structure: Structure, centre) -> bool:
+    """Any centre of the federation completes the directory; another federation's entries are not
+    even seen."""
+    return structure.federation_id == centre.territory.federation_id
+
+
+@transaction.atomic
+def save_structure(
+    structure: Structure,
+    *,
+    centre,
+    user,
+    categories: list[ServiceCategory],
+    week: list[list[Interval]],
+) -> Structure:
+    """Create or change an entry from the staff page: the fields already cleaned by the form, the
+    categories and the week of opening hours checked here."""
+    created = structure.pk is None
+    if created:
+        structure.federation_id = centre.territory.federation_id
+        structure.kept_by = centre
+    elif not can_edit(structure, centre):
+        raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
+    structure.website = check_website(structure.website)
+    structure.hours = check_week(week)
+    structure.updated_by = user
+    structure.save()
+    structure.categories.set(categories)
+    return structure
+
+
+@transaction.atomic
+def withdraw_structure(structure: Structure, *, centre, user) -> None:
+    """Take an entry out of the lists (closed, moved away). Nothing is deleted: it can come back, and
+    the journal keeps every change (the model is `@audited`)."""
+    if not can_edit(structure, centre):
+        raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
+    structure.is_active = False
+    structure.updated_by = user
+    structure.save(update_fields=["is_active", "updated_by", "updated_at"])
+
+
+@transaction.atomic
+def restore_structure(structure: Structure, *, centre, user) -> None:
+    if not can_edit(structure, centre):
+        raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
+    structure.is_active = True
+    structure.updated_by = user
+    structure.save(update_fields=["is_active", "updated_by", "updated_at"])

@@ -1,0 +1,143 @@
+"""Staff pages of the directory: find a place for a resident, nearest to the centre first; add and
+complete entries; withdraw one that closed. Every entry is fetched within the current centre's
+federation: another network's entry is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from csc.core.forms import posted
+from csc.core.roles import Capability
+from csc.core.tenancy import has_capability, require_capability
+
+from . import services
+from .forms import HoursForm, StructureForm
+from .models import ServiceCategory, Structure
+
+PAGE_SIZE = 25
+MAX_SEARCH = 100
+
+
+def _structures(centre):
+    return Structure.objects.of_federation(centre.territory.federation_id)
+
+
+def _structure(centre, structure_id) -> Structure:
+    return get_object_or_404(_structures(centre).prefetch_related("categories"), pk=structure_id)
+
+
+@login_required
+def structure_list(request):
+    centre = require_capability(request, Capability.DIRECTORY_VIEW)
+    text = (request.GET.get("q") or "").strip()[:MAX_SEARCH]
+    categories = list(ServiceCategory.objects.all())
+    category = next((c for c in categories if c.slug == request.GET.get("service")), None)
+    withdrawn = request.GET.get("retirees") == "1"
+    rows = _structures(centre).filter(is_active=not withdrawn).prefetch_related("categories")
+    if category is not None:
+        rows = rows.filter(categories=category)
+    if text:
+        rows = services.matching(rows, text)
+    # A directory holds hundreds of entries, not millions: sorted by distance in Python, then paged.
+    nearby = services.nearest_first(rows, centre.latitude, centre.longitude)
+    page = Paginator(nearby, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/list.html",
+        {
+            "centre": centre,
+            "page": page,
+            "text": text,
+            "categories": categories,
+            "category": category,
+            "withdrawn": withdrawn,
+            "can_edit": has_capability(request.user, Capability.DIRECTORY_EDIT, centre),
+            "querystring": services.querystring(text=text, category=category, withdrawn=withdrawn),
+        },
+    )
+
+
+@login_required
+def structure_detail(request, structure_id):
+    centre = require_capability(request, Capability.DIRECTORY_VIEW)
+    structure = _structure(centre, structure_id)
+    now = timezone.localtime()
+    distance = None
+    if structure.has_position and centre.latitude is not None and centre.longitude is not None:
+        distance = services.distance_label(
+            services.distance_km(centre.latitude, centre.longitude, structure.latitude, structure.longitude)
+        )
+    return render(
+        request,
+        "directory/detail.html",
+        {
+            "centre": centre,
+            "structure": structure,
+            "week": services.week_hours(structure, now.date()),
+            "has_hours": services.has_hours(structure),
+            "today": services.today_label(structure, now),
+            "distance": distance,
+            "can_edit": has_capability(request.user, Capability.DIRECTORY_EDIT, centre),
+        },
+    )
+
+
+def _edit(request, centre, structure: Structure):
+    form = StructureForm(posted(request), instance=structure)
+    hours = HoursForm(posted(request), structure=structure)
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        created = structure.pk is None
+        try:
+            structure = services.save_structure(
+                form.save(commit=False),
+                centre=centre,
+                user=request.user,
+                categories=list(form.cleaned_data["categories"]),
+                week=hours.week(),
+            )
+        except services.DirectoryRefused as refused:
+            hours.add_error(None, str(refused))
+        else:
+            done = f"« {structure.name} » est dans l'annuaire." if created else "Fiche enregistrée."
+            messages.success(request, done)
+            return redirect("directory:structure_detail", structure_id=structure.pk)
+    return render(
+        request,
+        "directory/form.html",
+        {"centre": centre, "structure": structure, "form": form, "hours": hours},
+    )
+
+
+@login_required
+def structure_create(request):
+    centre = require_capability(request, Capability.DIRECTORY_EDIT)
+    return _edit(request, centre, Structure())
+
+
+@login_required
+def structure_edit(request, structure_id):
+    centre = require_capability(request, Capability.DIRECTORY_EDIT)
+    return _edit(request, centre, _structure(centre, structure_id))
+
+
+@login_required
+def structure_withdraw(request, structure_id):
+    centre = require_capability(request, Capability.DIRECTORY_EDIT)
+    structure = _structure(centre, structure_id)
+    if request.method == "POST":
+        if structure.is_active:
+            services.withdraw_structure(structure, centre=centre, user=request.user)
+            messages.success(
+                request,
+                f"« {structure.name} » est retirée de l'annuaire. Elle reste dans la liste des structures "
+                "retirées, d'où elle peut revenir.",
+            )
+        else:
+            services.restore_structure(structure, centre=centre, user=request.user)
+            messages.success(request, f"« {structure.name} » est de retour dans l'annuaire.")
+        return redirect("directory:structure_detail", structure_id=structure.pk)
+    return render(request, "directory/withdraw.html", {"structure": structure})
