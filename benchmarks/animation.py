@@ -31,7 +31,6 @@ import asyncio
 import html
 import json
 import os
-import platform
 import random
 import re
 import sys
@@ -46,8 +45,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import loadgen  # noqa: E402
-from benchmarks.loadgen import Budget, CpuMeter, measure, median_of, strip_accents  # noqa: E402
-from benchmarks.presences import Account, Client, login_all  # noqa: E402
+from benchmarks.loadgen import Budget, CpuMeter, login_all, measure, median_of, strip_accents  # noqa: E402
+from benchmarks.presences import Account, Client  # noqa: E402
 
 TARGETS = {"sheet_search_p95_ms": 100, "planning_page_p95_ms": 150, "errors": 0}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -397,17 +396,7 @@ def build_result(args, dataset: dict, runs: list[dict], set_aside: list[dict], w
             "errors = all errors, warm-up and runs set aside included. throughput_rps = median of the "
             "runs' completed requests per second, both pages. A run during which other programs used more "
             f"than {args.disturbed_cores:g} core is set aside and done again (at most {args.retries} times).",
-            "runs": args.runs,
-            "run_seconds": args.duration,
-            "warmup_seconds": args.warmup,
-            "max_requests_per_run": args.max_requests,
-            "concurrent_users": args.users,
-            "think_time_mean_ms": args.think_ms,
-            "server": args.server_description,
-            "client": f"animation.py, httpx {httpx.__version__}, Python {platform.python_version()}",
-            "cpus": os.cpu_count(),
-            "quiet_before_run": f"waits up to {args.quiet_timeout:g} s for < {args.quiet_cores:g} busy cores",
-            "pgoptions": os.environ.get("PGOPTIONS", ""),
+            **loadgen.run_method(args, "animation.py"),
         },
         "runs": runs,
         "disturbed_runs_set_aside": set_aside,
@@ -417,29 +406,7 @@ def build_result(args, dataset: dict, runs: list[dict], set_aside: list[dict], w
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--base-url", default="http://127.0.0.1:8089")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csc_bench"),
-    )
-    parser.add_argument("--password", default=os.environ.get("CSC_BENCH_PASSWORD", "bench-csc-2026"))
-    parser.add_argument("--users", type=int, default=30, help="Animateurs à la fois (un par centre).")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=60, help="Secondes par run.")
-    parser.add_argument("--warmup", type=float, default=20, help="Secondes de chauffe, non comptées.")
-    parser.add_argument("--max-requests", type=int, default=100_000, help="Plafond de requêtes par run.")
-    parser.add_argument("--think-ms", type=float, default=1000, help="Temps de réflexion moyen (ms).")
-    parser.add_argument("--timeout", type=float, default=30)
-    parser.add_argument("--quiet-cores", type=float, default=0.3)
-    parser.add_argument("--quiet-timeout", type=float, default=120)
-    parser.add_argument("--disturbed-cores", type=float, default=0.3)
-    parser.add_argument("--retries", type=int, default=3)
-    parser.add_argument("--login-parallel", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--git", default="unknown")
-    parser.add_argument("--generation-seconds", type=float, default=None)
-    parser.add_argument("--server-description", default="gunicorn")
-    parser.add_argument("--output", help="Fichier JSON du résultat (sinon sur la sortie standard).")
+    loadgen.add_load_arguments(parser, users=30, users_help="Animateurs à la fois (un par centre).")
     return parser.parse_args(argv)
 
 

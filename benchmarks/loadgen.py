@@ -353,26 +353,12 @@ class User:
         )
         self.found: list[int] = []
 
+    @property
+    def email(self) -> str:
+        return self.staff.email
+
     async def login(self, password: str):
-        page = await self.client.get("/compte/connexion/")
-        page.raise_for_status()
-        token = CSRF_INPUT.search(page.text)
-        if not token:
-            raise RuntimeError("pas de jeton CSRF sur la page de connexion")
-        response = await self.client.post(
-            "/compte/connexion/",
-            data={
-                "csrfmiddlewaretoken": token.group(1),
-                "username": self.staff.email,
-                "password": password,
-            },
-            headers={"Referer": f"{self.client.base_url}compte/connexion/"},
-        )
-        if response.status_code != 302 or "/compte/" in response.headers.get("location", "/compte/"):
-            raise RuntimeError(
-                f"connexion refusée pour {self.staff.email} (HTTP {response.status_code}) — "
-                "mot de passe ? (django-axes bloque après 5 échecs : on ne réessaie pas)"
-            )
+        await log_in(self.client, self.staff.email, password)
 
     async def get(self, kind: str, url: str, run: Run) -> str | None:
         started = time.perf_counter()
@@ -427,17 +413,38 @@ async def run_once(users: list, name: str, args, meter: CpuMeter, seconds: float
     return run
 
 
-async def login_all(users: list[User], password: str, parallel: int) -> list[str]:
-    """Log everybody in, a few at a time (each login is a deliberately slow password hash)."""
+async def log_in(http: httpx.AsyncClient, email: str, password: str, *, refused_at: str = "/compte/"):
+    """Through the real login form, as a person does. A redirection to `refused_at` is a refusal
+    (a benchmark whose accounts go on to a second factor narrows it to the login page)."""
+    page = await http.get("/compte/connexion/")
+    page.raise_for_status()
+    token = CSRF_INPUT.search(page.text)
+    if not token:
+        raise RuntimeError("pas de jeton CSRF sur la page de connexion")
+    response = await http.post(
+        "/compte/connexion/",
+        data={"csrfmiddlewaretoken": token.group(1), "username": email, "password": password},
+        headers={"Referer": f"{http.base_url}compte/connexion/"},
+    )
+    if response.status_code != 302 or refused_at in response.headers.get("location", refused_at):
+        raise RuntimeError(
+            f"connexion refusée pour {email} (HTTP {response.status_code}) — "
+            "mot de passe ? (django-axes bloque après 5 échecs : on ne réessaie pas)"
+        )
+
+
+async def login_all(users: list, password: str, parallel: int) -> list[str]:
+    """Log everybody in (anything with `email` and `login(password)`), a few at a time: each login is
+    a deliberately slow password hash."""
     semaphore = asyncio.Semaphore(parallel)
     failures: list[str] = []
 
-    async def one(user: User):
+    async def one(user):
         async with semaphore:
             try:
                 await user.login(password)
             except (httpx.HTTPError, RuntimeError) as exc:
-                failures.append(f"{user.staff.email}: {exc}")
+                failures.append(f"{user.email}: {exc}")
 
     await asyncio.gather(*(one(u) for u in users))
     return failures
@@ -543,17 +550,7 @@ def build_result(args, dataset: dict, runs: list[dict], set_aside: list[dict], w
             "runs' completed requests per second, both kinds of page. A run during which other programs "
             f"used more than {args.disturbed_cores:g} core is set aside and done again "
             f"(at most {args.retries} times).",
-            "runs": args.runs,
-            "run_seconds": args.duration,
-            "warmup_seconds": args.warmup,
-            "max_requests_per_run": args.max_requests,
-            "concurrent_users": args.users,
-            "think_time_mean_ms": args.think_ms,
-            "server": args.server_description,
-            "client": f"loadgen.py, httpx {httpx.__version__}, Python {platform.python_version()}",
-            "cpus": os.cpu_count(),
-            "quiet_before_run": f"waits up to {args.quiet_timeout:g} s for < {args.quiet_cores:g} busy cores",
-            "pgoptions": os.environ.get("PGOPTIONS", ""),
+            **run_method(args, "loadgen.py"),
         },
         "runs": runs,
         "disturbed_runs_set_aside": set_aside,
@@ -561,15 +558,15 @@ def build_result(args, dataset: dict, runs: list[dict], set_aside: list[dict], w
     }
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+def add_load_arguments(parser: argparse.ArgumentParser, *, users: int, users_help: str | None = None):
+    """The arguments every load benchmark takes (this one and benchmarks/animation.py)."""
     parser.add_argument("--base-url", default="http://127.0.0.1:8089")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csc_bench"),
     )
     parser.add_argument("--password", default=os.environ.get("CSC_BENCH_PASSWORD", "bench-csc-2026"))
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=users, help=users_help)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=60, help="Secondes par run.")
     parser.add_argument("--warmup", type=float, default=20, help="Secondes de chauffe, non mesurées.")
@@ -593,12 +590,34 @@ def parse_args(argv=None):
     )
     parser.add_argument("--retries", type=int, default=3, help="… au plus ce nombre de fois en tout.")
     parser.add_argument("--login-parallel", type=int, default=4)
-    parser.add_argument("--sample", type=int, default=300, help="Foyers et noms tirés par centre.")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--git", default="unknown")
     parser.add_argument("--generation-seconds", type=float, default=None)
     parser.add_argument("--server-description", default="gunicorn")
     parser.add_argument("--output", help="Fichier JSON du résultat (sinon sur la sortie standard).")
+
+
+def run_method(args, client: str) -> dict:
+    """How the runs were made, as every load benchmark's result says it (under `method`)."""
+    return {
+        "runs": args.runs,
+        "run_seconds": args.duration,
+        "warmup_seconds": args.warmup,
+        "max_requests_per_run": args.max_requests,
+        "concurrent_users": args.users,
+        "think_time_mean_ms": args.think_ms,
+        "server": args.server_description,
+        "client": f"{client}, httpx {httpx.__version__}, Python {platform.python_version()}",
+        "cpus": os.cpu_count(),
+        "quiet_before_run": f"waits up to {args.quiet_timeout:g} s for < {args.quiet_cores:g} busy cores",
+        "pgoptions": os.environ.get("PGOPTIONS", ""),
+    }
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    add_load_arguments(parser, users=50)
+    parser.add_argument("--sample", type=int, default=300, help="Foyers et noms tirés par centre.")
     return parser.parse_args(argv)
 
 

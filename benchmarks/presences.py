@@ -48,7 +48,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.loadgen import CpuMeter, percentile, wait_for_quiet  # noqa: E402  (after the path is set)
+from benchmarks.loadgen import CpuMeter, log_in, login_all, percentile, wait_for_quiet  # noqa: E402  (after the path is set)
 
 TARGETS = {
     "tap_p95_ms_100_animators": 50,
@@ -209,26 +209,14 @@ class Client:
             headers={"User-Agent": "csc-presences-bench/1"},
         )
 
+    @property
+    def email(self) -> str:
+        return self.account.email
+
     async def login(self, password: str):
-        page = await self.http.get("/compte/connexion/")
-        page.raise_for_status()
-        token = CSRF_INPUT.search(page.text)
-        if not token:
-            raise RuntimeError("pas de jeton CSRF sur la page de connexion")
-        response = await self.http.post(
-            "/compte/connexion/",
-            data={
-                "csrfmiddlewaretoken": token.group(1),
-                "username": self.account.email,
-                "password": password,
-            },
-            headers={"Referer": f"{self.http.base_url}compte/connexion/"},
-        )
-        if response.status_code != 302 or "/compte/connexion" in response.headers.get("location", "/compte/"):
-            raise RuntimeError(
-                f"connexion refusée pour {self.account.email} (HTTP {response.status_code}) — "
-                "mot de passe ? (django-axes bloque après 5 échecs : on ne réessaie pas)"
-            )
+        # Accounts with a second factor are sent on to it, under /compte/ too: only the login page
+        # again is a refusal.
+        await log_in(self.http, self.account.email, password, refused_at="/compte/connexion")
         if self.account.totp:
             await self.second_factor()
 
@@ -262,22 +250,6 @@ class Client:
 
     async def close(self):
         await self.http.aclose()
-
-
-async def login_all(clients: list[Client], password: str, parallel: int) -> list[str]:
-    """Log everybody in, a few at a time (each login is a deliberately slow password hash)."""
-    semaphore = asyncio.Semaphore(parallel)
-    failures: list[str] = []
-
-    async def one(client: Client):
-        async with semaphore:
-            try:
-                await client.login(password)
-            except (httpx.HTTPError, RuntimeError) as exc:
-                failures.append(f"{client.account.email}: {exc}")
-
-    await asyncio.gather(*(one(c) for c in clients))
-    return failures
 
 
 @dataclass
