@@ -223,16 +223,21 @@ class ActivitySheet(ChangeTrackingMixin, models.Model):
 
     @property
     def age_label(self) -> str:
-        if self.min_age is not None and self.max_age is not None:
-            return f"{self.min_age} à {self.max_age} ans"
-        if self.min_age is not None:
-            return f"dès {self.min_age} ans"
-        if self.max_age is not None:
-            return f"jusqu'à {self.max_age} ans"
-        return ""
+        return ages_label(self.min_age, self.max_age)
 
 
 _KIND_LABELS = dict(ActivitySheet.Kind.choices)
+
+
+def ages_label(min_age: int | None, max_age: int | None) -> str:
+    """« 6 à 10 ans », « dès 6 ans », « jusqu'à 10 ans »: a sheet's or a group's ages."""
+    if min_age is not None and max_age is not None:
+        return f"{min_age} à {max_age} ans"
+    if min_age is not None:
+        return f"dès {min_age} ans"
+    if max_age is not None:
+        return f"jusqu'à {max_age} ans"
+    return ""
 
 
 class SheetVersion(models.Model):

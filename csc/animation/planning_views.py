@@ -205,7 +205,7 @@ def planning_detail(request, planning_id):
     filters = SheetFilters(text=text, age=age) if text or age is not None else None
     tray = plannings.tray(planning, request.user, filters)
     _fill_links(planning, view, tray)
-    animators, objectives = _people(planning)
+    animators, objectives = list(plannings.eligible_animators(planning.centre_id)), view.objectives
     board = view.board
     context = {
         "planning": planning,

@@ -42,7 +42,7 @@ from csc.activities.sessions import (
 from csc.core.holidays import public_holidays
 from csc.core.roles import Role
 
-from .models import ActivitySheet, Objective, Planning, PlanningEntry
+from .models import ActivitySheet, Objective, Planning, PlanningEntry, ages_label
 
 Slot = PlanningEntry.Slot
 
@@ -102,16 +102,6 @@ def monday_of(day: date) -> date:
 
 def group_label(group: Group | None) -> str:
     return group.name if group is not None else ALL_GROUPS_LABEL
-
-
-def ages_label(min_age: int | None, max_age: int | None) -> str:
-    if min_age is not None and max_age is not None:
-        return f"{min_age} à {max_age} ans"
-    if min_age is not None:
-        return f"dès {min_age} ans"
-    if max_age is not None:
-        return f"jusqu'à {max_age} ans"
-    return ""
 
 
 def cell_label(group: Group | None, day: date, slot: str) -> str:
@@ -783,6 +773,7 @@ class Grid:
     off_days: list[GridEntry]
     board: Board
     entries: list[GridEntry]  # every entry of the planning, this week's and the others'
+    objectives: list[Objective]  # the projects' objectives: the coverage's, and the place dialog's
 
     @property
     def columns(self) -> list[tuple[date, str]]:
@@ -867,6 +858,7 @@ def grid(planning: Planning, *, week: date | None = None, today: date | None = N
     """What the grid page shows: one week of the planning (the asked one, else the current one, else
     the first), its coverage of the pedagogical project and its warnings."""
     board = load_board(planning)
+    objectives = list(project_objectives(planning))
     grid_entries = {e.pk: _grid_entry(e, board.animator_names.get(e.pk, [])) for e in board.entries}
     found = warnings(board)
     for warning in found:
@@ -889,11 +881,12 @@ def grid(planning: Planning, *, week: date | None = None, today: date | None = N
         week_days=week_days,
         groups=grid_groups(board, week_days, grid_entries),
         entry_count=len(board.entries),
-        coverage=coverage(board),
+        coverage=coverage(board, objectives),
         warnings=found,
         off_days=[grid_entries[e.pk] for e in board.entries if e.date not in day_set],
         board=board,
         entries=list(grid_entries.values()),
+        objectives=objectives,
     )
 
 
@@ -931,12 +924,14 @@ class Coverage:
         return [line for line in self.lines if not line.count]
 
 
-def coverage(board: Board) -> Coverage:
-    """For each objective of the centre's and the activity's projects, how many entries of the planning
-    serve it, through their sheet's objectives or their own. A general objective is also served by the
-    entries serving one of its operational objectives. Three queries."""
+def coverage(board: Board, objectives: list[Objective] | None = None) -> Coverage:
+    """For each objective of the centre's and the activity's projects (`project_objectives`, loaded
+    here unless given), how many entries of the planning serve it, through their sheet's objectives or
+    their own. A general objective is also served by the entries serving one of its operational
+    objectives. Three queries."""
     planning = board.planning
-    objectives = list(project_objectives(planning))
+    if objectives is None:
+        objectives = list(project_objectives(planning))
     if not objectives:
         return Coverage(lines=[])
     served: dict[int, set[int]] = defaultdict(set)

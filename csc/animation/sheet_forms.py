@@ -13,12 +13,23 @@ from django import forms
 from csc.core.forms import AccessibleFormMixin
 
 from .models import ActivitySheet, Objective
-from .sheets import MAX_COMMENT_LENGTH
+from .sheets import CONTENT_FIELDS, MAX_COMMENT_LENGTH
 
 MAX_AGE = 99
 MAX_MINUTES = 1440
 MAX_GROUP = 500
 LONG_TEXT = 10_000
+
+
+def _long_text(label: str, rows: int, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"max_length": "10 000 caractères au plus."},
+    )
 
 
 def _number(label: str, low: int, high: int, unit: str, help_text: str = "") -> forms.IntegerField:
@@ -84,38 +95,10 @@ class SheetForm(AccessibleFormMixin, forms.Form):
     preparation_minutes = _number(
         "Préparation (minutes)", 0, MAX_MINUTES, " minutes", "Le temps de préparer avant l'activité."
     )
-    materials = forms.CharField(
-        label="Matériel",
-        required=False,
-        max_length=LONG_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Un élément par ligne, par exemple « 2 pots de yaourt ».",
-        error_messages={"max_length": "10 000 caractères au plus."},
-    )
-    steps = forms.CharField(
-        label="Déroulement",
-        required=False,
-        max_length=LONG_TEXT,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Une étape par ligne, dans l'ordre.",
-        error_messages={"max_length": "10 000 caractères au plus."},
-    )
-    variants = forms.CharField(
-        label="Variantes",
-        required=False,
-        max_length=LONG_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Pour les plus petits, les plus grands, s'il pleut…",
-        error_messages={"max_length": "10 000 caractères au plus."},
-    )
-    safety_notes = forms.CharField(
-        label="Sécurité",
-        required=False,
-        max_length=LONG_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Allergies, outils coupants, encadrement nécessaire.",
-        error_messages={"max_length": "10 000 caractères au plus."},
-    )
+    materials = _long_text("Matériel", 5, "Un élément par ligne, par exemple « 2 pots de yaourt ».")
+    steps = _long_text("Déroulement", 8, "Une étape par ligne, dans l'ordre.")
+    variants = _long_text("Variantes", 3, "Pour les plus petits, les plus grands, s'il pleut…")
+    safety_notes = _long_text("Sécurité", 3, "Allergies, outils coupants, encadrement nécessaire.")
     objectives = ObjectiveChoiceField(
         label="Objectifs servis",
         required=False,
@@ -159,22 +142,7 @@ class SheetForm(AccessibleFormMixin, forms.Form):
         return initial
 
 
-SHEET_FIELDS = (
-    "title",
-    "summary",
-    "kind",
-    "min_age",
-    "max_age",
-    "group_min",
-    "group_max",
-    "duration_minutes",
-    "preparation_minutes",
-    "materials",
-    "steps",
-    "variants",
-    "safety_notes",
-    "visibility",
-)
+SHEET_FIELDS = (*CONTENT_FIELDS, "visibility")
 
 
 class AttachmentForm(AccessibleFormMixin, forms.Form):

@@ -20,7 +20,15 @@ from csc.core import audit
 from csc.core.models import AuditEvent
 from csc.core.uploads import check_document
 
-from .models import ActivitySheet, Objective, SheetAttachment, SheetComment, SheetFavourite, SheetVersion
+from .models import (
+    ActivitySheet,
+    Objective,
+    SheetAttachment,
+    SheetComment,
+    SheetFavourite,
+    SheetVersion,
+    ages_label,
+)
 from .search import refresh_search_columns
 
 # What a version remembers and a restore brings back; status and visibility are remembered (the history
@@ -141,16 +149,6 @@ def changed_fields(before: dict, after: dict) -> list[str]:
     return names
 
 
-def age_label(min_age: int | None, max_age: int | None) -> str:
-    if min_age is not None and max_age is not None:
-        return f"{min_age} à {max_age} ans"
-    if min_age is not None:
-        return f"dès {min_age} ans"
-    if max_age is not None:
-        return f"jusqu'à {max_age} ans"
-    return ""
-
-
 def group_label(group_min: int | None, group_max: int | None) -> str:
     if group_min and group_max:
         return f"{group_min} à {group_max} participants"
@@ -175,7 +173,7 @@ def body(content) -> dict:
     return {
         "content": content,
         "kind_label": kind_label(get("kind") or ""),
-        "age_label": age_label(get("min_age"), get("max_age")),
+        "age_label": ages_label(get("min_age"), get("max_age")),
         "group_label": group_label(get("group_min"), get("group_max")),
         "materials": lines(get("materials", "")),
         "steps": lines(get("steps", "")),

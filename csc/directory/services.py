@@ -258,20 +258,11 @@ def save_structure(
 
 
 @transaction.atomic
-def withdraw_structure(structure: Structure, *, centre, user) -> None:
-    """Take an entry out of the lists (closed, moved away). Nothing is deleted: it can come back, and
+def set_listed(structure: Structure, *, listed: bool, centre, user) -> None:
+    """Take an entry out of the lists (closed, moved away), or bring it back. Nothing is deleted, and
     the journal keeps every change (the model is `@audited`)."""
     if not can_edit(structure, centre):
         raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
-    structure.is_active = False
-    structure.updated_by = user
-    structure.save(update_fields=["is_active", "updated_by", "updated_at"])
-
-
-@transaction.atomic
-def restore_structure(structure: Structure, *, centre, user) -> None:
-    if not can_edit(structure, centre):
-        raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
-    structure.is_active = True
+    structure.is_active = listed
     structure.updated_by = user
     structure.save(update_fields=["is_active", "updated_by", "updated_at"])

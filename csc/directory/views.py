@@ -129,15 +129,14 @@ def structure_withdraw(request, structure_id):
     centre = require_capability(request, Capability.DIRECTORY_EDIT)
     structure = _structure(centre, structure_id)
     if request.method == "POST":
-        if structure.is_active:
-            services.withdraw_structure(structure, centre=centre, user=request.user)
+        services.set_listed(structure, listed=not structure.is_active, centre=centre, user=request.user)
+        if not structure.is_active:
             messages.success(
                 request,
                 f"« {structure.name} » est retirée de l'annuaire. Elle reste dans la liste des structures "
                 "retirées, d'où elle peut revenir.",
             )
         else:
-            services.restore_structure(structure, centre=centre, user=request.user)
             messages.success(request, f"« {structure.name} » est de retour dans l'annuaire.")
         return redirect("directory:structure_detail", structure_id=structure.pk)
     return render(request, "directory/withdraw.html", {"structure": structure})
