@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csc.directory",
     "csc.enrolment",
     "csc.animation",
+    "csc.kiosk",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -225,6 +226,14 @@ CSC_DEFAULT_RETENTION_MONTHS = int(os.environ.get("CSC_DEFAULT_RETENTION_MONTHS"
 CSC_NETWORK_FILE = Path(
     os.environ.get("CSC_NETWORK_FILE", BASE_DIR.parent / "shared" / "data" / "network.json")
 )
+
+# The kiosk's catalogue of national online services (`manage.py load_procedures`).
+CSC_PROCEDURES_FILE = Path(
+    os.environ.get("CSC_PROCEDURES_FILE", BASE_DIR.parent / "shared" / "data" / "procedures.json")
+)
+# The kiosk's anonymous counts: how many events one client may send a minute before a 429. A centre's
+# kiosks share one public address, so this counts for all of them (a busy kiosk sends a few a minute).
+CSC_KIOSK_EVENTS_PER_MINUTE = int(os.environ.get("CSC_KIOSK_EVENTS_PER_MINUTE", "240"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day

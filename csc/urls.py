@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("csc.directory.urls")),
     path("", include("csc.enrolment.urls")),
     path("", include("csc.animation.urls")),
+    path("", include("csc.kiosk.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin-technique/", admin.site.urls),

@@ -75,6 +75,30 @@ MODULES: list[Module] = [
         Capability.DIRECTORY_VIEW,
     ),
     Module(
+        "Aides aux démarches en ligne",
+        "Noter en quelques clics une démarche faite avec une personne ; le rapport CAF du mois.",
+        "kiosk:help_log",
+        Capability.KIOSK_HELP_LOG,
+    ),
+    Module(
+        "Ma borne",
+        "Les démarches de la borne du hall, les liens locaux, l'accueil, l'aperçu.",
+        "kiosk:settings",
+        Capability.KIOSK_CONFIGURE,
+    ),
+    Module(
+        "Statistiques de la borne",
+        "Visites, clics par démarche, recherches sans résultat ; aujourd'hui et par mois.",
+        "kiosk:statistics",
+        Capability.KIOSK_FIGURES,
+    ),
+    Module(
+        "Fiches d'aide aux démarches",
+        "Les fiches de la borne : quoi apporter, quels identifiants, les étapes. Partagées dans le réseau.",
+        "kiosk:sheet_list",
+        Capability.KIOSK_CONFIGURE,
+    ),
+    Module(
         "Demandes en ligne",
         "Pré-adhésions et pré-inscriptions des familles : valider, refuser, liste d'attente.",
         "enrolment:inbox",

@@ -59,6 +59,12 @@ class Capability(models.TextChoices):
     PEDAGOGICAL_PROJECT = "animation.project", _("Écrire le projet pédagogique du centre")
     DIRECTORY_VIEW = "directory.view", _("Consulter l'annuaire des structures du réseau")
     DIRECTORY_EDIT = "directory.edit", _("Compléter l'annuaire des structures (adresses, horaires, services)")
+    KIOSK_CONFIGURE = (
+        "kiosk.configure",
+        _("Régler la borne du centre (démarches, liens locaux, accueil) et écrire les fiches d'aide"),
+    )
+    KIOSK_HELP_LOG = "kiosk.help_log", _("Noter les aides aux démarches en ligne données à l'accueil")
+    KIOSK_FIGURES = "kiosk.figures", _("Lire les statistiques de la borne et le rapport CAF des aides")
 
 
 _PEOPLE_READERS = {Capability.PEOPLE_VIEW, Capability.ACTIVITIES_VIEW}
@@ -88,9 +94,20 @@ _MANAGERS = {
 # keep the directory up to date.
 _DIRECTORY_READERS = {Capability.DIRECTORY_VIEW}
 _DIRECTORY = {Capability.DIRECTORY_VIEW, Capability.DIRECTORY_EDIT}
+# Whoever helps a resident with an online procedure notes it; the kiosk's referent and the managers set
+# the kiosk up and read its figures.
+_HELP_LOG = {Capability.KIOSK_HELP_LOG}
+_KIOSK = {Capability.KIOSK_CONFIGURE, Capability.KIOSK_HELP_LOG, Capability.KIOSK_FIGURES}
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.DIRECTOR: _MANAGERS | _CONFIGURE | _ENROLMENT | _ANIMATION | _PROJECT | _FIGURES | _DIRECTORY,
+    Role.DIRECTOR: _MANAGERS
+    | _CONFIGURE
+    | _ENROLMENT
+    | _ANIMATION
+    | _PROJECT
+    | _FIGURES
+    | _DIRECTORY
+    | _KIOSK,
     Role.COORDINATOR: _PEOPLE_EDITORS
     | {Capability.PEOPLE_RIGHTS}
     | _CONFIGURE
@@ -98,17 +115,18 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     | _ANIMATION
     | _PROJECT
     | _FIGURES
-    | _DIRECTORY,
-    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE | _DIRECTORY,
-    Role.SOCIAL_WORKER: _PEOPLE_EDITORS | _DIRECTORY,
+    | _DIRECTORY
+    | _KIOSK,
+    Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE | _DIRECTORY | _HELP_LOG,
+    Role.SOCIAL_WORKER: _PEOPLE_EDITORS | _DIRECTORY | _HELP_LOG,
     Role.ANIMATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY_READERS,
-    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY,
-    Role.KIOSK_REFERENT: _DIRECTORY,
-    Role.VOLUNTEER: _DIRECTORY_READERS,
+    Role.DIGITAL_MEDIATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY | _KIOSK,
+    Role.KIOSK_REFERENT: _DIRECTORY | _KIOSK,
+    Role.VOLUNTEER: _DIRECTORY_READERS | _HELP_LOG,
     # Above centres: figures and oversight, not the day-to-day files of people.
     # Their figures come as anonymous counts: reports show no names.
-    Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW},
-    Role.FEDERATION: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW},
+    Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW, Capability.KIOSK_FIGURES},
+    Role.FEDERATION: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW, Capability.KIOSK_FIGURES},
 }
 
 

@@ -5,13 +5,10 @@ the description says so, and a centre checks them before pointing a resident the
 from datetime import time
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
 from csc.core.models import Centre
-from csc.core.validators import normalize_phone
 
 from .models import ServiceCategory, Structure
-from .services import check_week
+from .services import check_week, phone_or_blank
 
 EXAMPLE = "Exemple de démonstration : vérifiez les horaires avant d'y envoyer quelqu'un."
 WEEKDAYS_9_TO_18 = [[(time(9), time(12)), (time(14), time(18))]] * 5 + [[], []]
@@ -58,13 +55,6 @@ PLACES = [
 ]
 
 
-def _phone(number: str) -> str:
-    try:
-        return normalize_phone(number)
-    except ValidationError:
-        return ""
-
-
 def load(faker, stdout):
     if Structure.objects.exists():
         stdout.write("Annuaire des structures déjà présent.")
@@ -85,7 +75,7 @@ def load(faker, stdout):
             city=centre.city,
             latitude=centre.latitude,
             longitude=centre.longitude,
-            phone=_phone(centre.phone),
+            phone=phone_or_blank(centre.phone),
             website=centre.website if (centre.website or "").startswith("https://") else "",
             hours=check_week(WEEKDAYS_9_TO_18),
         )

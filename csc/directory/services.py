@@ -14,7 +14,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from csc.core.validators import normalize_phone
 
 from .models import ServiceCategory, Structure
 
@@ -266,3 +269,37 @@ def set_listed(structure: Structure, *, listed: bool, centre, user) -> None:
     structure.is_active = listed
     structure.updated_by = user
     structure.save(update_fields=["is_active", "updated_by", "updated_at"])
+
+
+@transaction.atomic
+def entry_of_centre(centre, *, user=None) -> Structure:
+    """The centre's own entry, whose hours are the reception's: created from the centre's address the
+    first time a module needs it (the kiosk's settings, for one)."""
+    entry = Structure.objects.filter(centre=centre).first()
+    if entry is not None:
+        return entry
+    entry = Structure.objects.create(
+        federation_id=centre.territory.federation_id,
+        centre=centre,
+        kept_by=centre,
+        name=centre.name,
+        kind=Structure.Kind.SOCIAL_CENTRE,
+        address=centre.address,
+        postcode=(centre.postcode or "")[:5],
+        city=centre.city or "—",
+        latitude=round(centre.latitude, 5) if centre.latitude is not None else None,
+        longitude=round(centre.longitude, 5) if centre.longitude is not None else None,
+        phone=phone_or_blank(centre.phone),
+        email=centre.email,
+        website=centre.website if centre.website.startswith("https://") else "",
+        updated_by=user,
+    )
+    return entry
+
+
+def phone_or_blank(phone: str) -> str:
+    """A number in E.164, or nothing when it is not one (a centre's phone from an old file)."""
+    try:
+        return normalize_phone(phone)
+    except ValidationError:
+        return ""

@@ -50,6 +50,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     world.objects.update(_check_objects(centre_b, world.objects["activity_id"], person))
     world.objects.update(_animation_objects(centre_b, world.objects["period_id"], staff_user))
     world.objects.update(_directory_objects())
+    world.objects.update(_kiosk_objects(centre_b, person))
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -247,6 +248,39 @@ def object_for_parameter(world: ForeignWorld, name: str) -> models.Model:
     )
 
 
+def _kiosk_objects(centre_b: Centre, person) -> dict[str, models.Model]:
+    """Centre B's kiosk with a hidden local link (its public page never shows it), a help sheet kept to
+    the centre, and a help recorded at its reception for a person who agreed."""
+    from csc.kiosk.models import AssistedProcedure, HelpSheet, Kiosk, Procedure, Theme, Tile
+
+    theme, _ = Theme.objects.get_or_create(slug="local", defaults={"label": "Ma ville et mon centre"})
+    procedure, _ = Procedure.objects.get_or_create(
+        slug="caf", defaults={"theme": theme, "title": "CAF", "url": "https://www.caf.fr"}
+    )
+    # The welcome text is public: it holds no marker, but must not change.
+    Kiosk.objects.create(centre=centre_b, welcome_text="Bienvenue au centre B")
+    tile = Tile.objects.create(
+        centre=centre_b,
+        theme=theme,
+        title=f"Lien {SECRET_LAST_NAME}",
+        url="https://example.org/secret",
+        is_hidden=True,
+    )
+    sheet = HelpSheet.objects.create(
+        centre=centre_b, procedure=procedure, title=f"Fiche {SECRET_LAST_NAME}", is_shared=False
+    )
+    record = AssistedProcedure.objects.create(
+        centre=centre_b,
+        organisation="caf",
+        kind="compte",
+        autonomy="with",
+        duration="0-10",
+        person=person,
+        consent=True,
+    )
+    return {"tile_id": tile, "help_sheet_id": sheet, "record_id": record}
+
+
 def snapshot(world: ForeignWorld) -> dict:
     """What must not change when an intruder pokes at centre B."""
     state = {}
@@ -311,6 +345,26 @@ def snapshot(world: ForeignWorld) -> dict:
         .objects.filter(activity__centre=world.centre)
         .values_list("pk", "left_on")
         .order_by("pk")
+    )
+    state["kiosk"] = list(
+        apps.get_model("kiosk", "Kiosk")
+        .objects.filter(centre=world.centre)
+        .values_list("welcome_text", "idle_minutes")
+    )
+    state["kiosk_tiles"] = list(
+        apps.get_model("kiosk", "Tile")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "title", "url", "position", "is_hidden")
+        .order_by("pk")
+    )
+    state["help_sheets"] = list(
+        apps.get_model("kiosk", "HelpSheet")
+        .objects.filter(centre=world.centre)
+        .values_list("pk", "title", "is_shared")
+        .order_by("pk")
+    )
+    state["assisted"] = (
+        apps.get_model("kiosk", "AssistedProcedure").objects.filter(centre=world.centre).count()
     )
     state["staff_of_b"] = list(
         StaffRole.objects.filter(centre=world.centre)

@@ -60,6 +60,8 @@ def fill(route, world):
             return "AAAA" if name == "uidb64" else "bad-token"
         if name == "fmt":  # the format of an export: try the one that streams
             return "csv"
+        if name == "action":  # a kiosk tile's action
+            return "masquer"
         if match.group("converter") in ("slug", "path") or name == "slug":
             return world.centre.slug
         return str(object_for_parameter(world, name).pk)

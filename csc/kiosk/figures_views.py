@@ -1,0 +1,231 @@
+"""The kiosk's statistics for the referent (a month, and today live), and the CAF report of the help
+log: per centre, and rolled up for coordinators over exactly the centres where they hold the
+capability. Anonymous counts only. A month that cannot be read comes back as a French message with a
+400, never a 500."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from csc.activities.report_views import month_bounds, parse_month
+from csc.activities.reports import CentreInfo
+from csc.core.models import Centre
+from csc.core.roles import Capability
+from csc.core.tenancy import centres_with, require_capability
+
+from . import caf, exports, stats
+
+FIGURES = Capability.KIOSK_FIGURES
+MONTH_ERROR = "Ce mois n'est pas reconnu : choisissez-le dans la liste, ou écrivez-le 2026-03 ou 03/2026."
+
+
+def _month(text: str, today: date, default: date) -> tuple[date, date, str] | None:
+    """The month asked for, or the default's, cut at today; None when it cannot be read or is in the
+    future."""
+    text = text.strip()[:20]
+    if not text:
+        year, month = default.year, default.month
+    else:
+        parsed = parse_month(text)
+        if parsed is None:
+            return None
+        year, month = parsed
+    start, end = month_bounds(year, month)
+    if start > today:
+        return None
+    return start, min(end, today), date_format(start, "F Y")
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _month_error(request, template: str, context: dict) -> HttpResponse:
+    return render(request, template, context | {"month_error": MONTH_ERROR}, status=400)
+
+
+# --- Statistics ---------------------------------------------------------------------------------------
+
+
+def _statistics(request, fmt: str):
+    centre = require_capability(request, FIGURES)
+    today = timezone.localdate()
+    # The referent reads this month's figures as they go.
+    month_value = (request.GET.get("mois") or "")[:20]
+    context = {"centre": centre, "month_value": month_value, "today": today}
+    month = _month(month_value, today, today)
+    if month is None:
+        return _month_error(request, "kiosk/statistics.html", context)
+    start, end, label = month
+    figures = stats.statistics(centre.pk, start, end)
+    filename = f"borne-{slugify(centre.name)}-{start:%Y-%m}"
+    if fmt == "csv":
+        return _download(exports.statistics_csv(figures), f"{filename}.csv", "text/csv; charset=utf-8")
+    if fmt == "xlsx":
+        content = exports.statistics_xlsx(figures, centre_name=centre.name, period_label=label)
+        return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
+    context.update(stats=figures, label=label, month=f"{start:%Y-%m}")
+    return render(request, "kiosk/statistics.html", context)
+
+
+@login_required
+@require_GET
+def statistics(request):
+    return _statistics(request, "html")
+
+
+@login_required
+@require_GET
+def statistics_csv(request):
+    return _statistics(request, "csv")
+
+
+@login_required
+@require_GET
+def statistics_xlsx(request):
+    return _statistics(request, "xlsx")
+
+
+@login_required
+@require_GET
+def today(request):
+    """Today as it happens: the page reloads itself every minute (an htmx poll of the same page)."""
+    centre = require_capability(request, FIGURES)
+    day = timezone.localdate()
+    context = {
+        "centre": centre,
+        "today": day,
+        "stats": stats.statistics(centre.pk, day, day),
+        "recent": stats.recent(centre.pk, day),
+        "now": timezone.localtime(),
+    }
+    template = "kiosk/includes/today_figures.html" if request.htmx else "kiosk/today.html"
+    return render(request, template, context)
+
+
+# --- The CAF report -----------------------------------------------------------------------------------
+
+
+def previous_month(today: date) -> date:
+    """The CAF report is sent for the month that ended: the previous month unless one is asked."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
+def _caf(request, fmt: str):
+    centre = require_capability(request, FIGURES)
+    today = timezone.localdate()
+    month_value = (request.GET.get("mois") or "")[:20]
+    context = {"centre": centre, "month_value": month_value, "today": today}
+    month = _month(month_value, today, previous_month(today))
+    if month is None:
+        return _month_error(request, "kiosk/caf_report.html", context)
+    start, end, label = month
+    report = caf.caf_report([centre.pk], start, end)
+    context.update(
+        report=report,
+        label=label,
+        month=f"{start:%Y-%m}",
+        sees_network=len(centres_with(request.user, FIGURES)) > 1,
+    )
+    filename = f"point-relais-caf-{slugify(centre.name)}-{start:%Y-%m}"
+    if fmt == "pdf":
+        return _download(
+            exports.pdf("kiosk/pdf/caf_report.html", context), f"{filename}.pdf", "application/pdf"
+        )
+    if fmt == "xlsx":
+        content = exports.caf_xlsx(report, centre_name=centre.name, period_label=label)
+        return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
+    return render(request, "kiosk/caf_report.html", context)
+
+
+@login_required
+@require_GET
+def caf_report(request):
+    return _caf(request, "html")
+
+
+@login_required
+@require_GET
+def caf_report_pdf(request):
+    return _caf(request, "pdf")
+
+
+@login_required
+@require_GET
+def caf_report_xlsx(request):
+    return _caf(request, "xlsx")
+
+
+def _caf_network(request, fmt: str):
+    centre_ids = centres_with(request.user, FIGURES)
+    if not centre_ids:
+        raise Http404
+    today = timezone.localdate()
+    centres = [
+        CentreInfo(pk, name, territory_id, territory_name)
+        for pk, name, territory_id, territory_name in Centre.objects.filter(pk__in=centre_ids).values_list(
+            "id", "name", "territory_id", "territory__name"
+        )
+    ]
+    territories = {c.territory_id: c.territory_name for c in centres}
+    territory = request.GET.get("territoire", "")
+    month_value = (request.GET.get("mois") or "")[:20]
+    context = {
+        "month_value": month_value,
+        "today": today,
+        "territories": sorted(territories.items(), key=lambda t: t[1]),
+        "territory": territory,
+    }
+    month = _month(month_value, today, previous_month(today))
+    if month is None:
+        return _month_error(request, "kiosk/caf_network.html", context)
+    if territory:
+        if not territory.isdigit() or int(territory) not in territories:
+            context["territory_error"] = "Choisissez un des territoires de la liste."
+            return render(request, "kiosk/caf_network.html", context, status=400)
+        centres = [c for c in centres if c.territory_id == int(territory)]
+        scope = territories[int(territory)]
+    else:
+        scope = next(iter(territories.values())) if len(territories) == 1 else "Vos centres"
+    start, end, label = month
+    report = caf.network_caf_report(centres, start, end)
+    context.update(report=report, label=label, month=f"{start:%Y-%m}", scope=scope)
+    filename = f"point-relais-caf-{slugify(scope)}-{start:%Y-%m}"
+    if fmt == "pdf":
+        return _download(
+            exports.pdf("kiosk/pdf/caf_network.html", context), f"{filename}.pdf", "application/pdf"
+        )
+    if fmt == "xlsx":
+        content = exports.caf_network_xlsx(report, scope=scope, period_label=label)
+        return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
+    return render(request, "kiosk/caf_network.html", context)
+
+
+@login_required
+@require_GET
+def caf_network(request):
+    return _caf_network(request, "html")
+
+
+@login_required
+@require_GET
+def caf_network_pdf(request):
+    return _caf_network(request, "pdf")
+
+
+@login_required
+@require_GET
+def caf_network_xlsx(request):
+    return _caf_network(request, "xlsx")

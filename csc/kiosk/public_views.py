@@ -1,0 +1,282 @@
+"""The kiosk residents use, at /borne/<centre>/: no login, no cookie, no personal data.
+
+No page here uses the session, the CSRF cookie or the messages framework: the forms post nothing that
+a forged request could abuse (an anonymous survey answer, a count), so they are exempt from CSRF rather
+than leaving a cookie on a shared computer. The home page is rendered once a minute per kiosk version
+and served from the cache: it is the page every visit starts from.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from csc.core.middleware import client_ip
+from csc.core.models import Centre
+from csc.directory import services as directory
+from csc.directory.models import Structure
+
+from . import queries, services, text
+from .forms import SurveyForm
+from .models import Kiosk, Tile
+
+MAX_SEARCH = 100
+MAX_EVENT_BYTES = 8 * 1024
+HOME_CACHE_SECONDS = 120
+
+
+class UnknownKiosk(Http404):
+    pass
+
+
+def _state(slug: str) -> tuple[int, int, str] | None:
+    """(centre id, kiosk version, when the centre's hours last changed) in one query."""
+    row = (
+        Kiosk.objects.filter(centre__slug=slug)
+        .values_list("centre_id", "version", "centre__directory_entry__updated_at")
+        .first()
+    )
+    if row is not None:
+        return row[0], row[1], row[2].isoformat() if row[2] else ""
+    centre = Centre.objects.filter(slug=slug).first()
+    if centre is None:
+        return None
+    kiosk = services.kiosk_for(centre)
+    return kiosk.centre_id, kiosk.version, ""
+
+
+def _centre(slug: str) -> Centre:
+    centre = Centre.objects.select_related("territory").filter(slug=slug).first()
+    if centre is None:
+        raise UnknownKiosk(slug)
+    return centre
+
+
+def unknown_kiosk(request, slug: str) -> HttpResponse:
+    return render(request, "kiosk/public/unknown.html", {"slug": slug}, status=404)
+
+
+def kiosk_page(view):
+    """Turns an unknown centre into the kiosk's own friendly 404, with a way back to the list."""
+
+    def wrapped(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except UnknownKiosk:
+            return unknown_kiosk(request, slug)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _page_context(centre: Centre, kiosk: Kiosk, *, preview: bool, fresh_home: bool = False) -> dict:
+    return {
+        "centre": centre,
+        "kiosk": kiosk,
+        "preview": preview,
+        "fresh_home": fresh_home,
+        "idle_seconds": kiosk.idle_minutes * 60,
+        "home_url": reverse("kiosk:home", args=[centre.slug]),
+        "events_url": reverse("kiosk:events", args=[centre.slug]),
+    }
+
+
+def _reception(centre: Centre, moment) -> dict:
+    entry = Structure.objects.filter(centre=centre).first()
+    if entry is None or not directory.has_hours(entry):
+        return {"entry": entry, "today": "", "hours": ""}
+    return {
+        "entry": entry,
+        "today": directory.today_label(entry, moment),
+        "hours": directory.day_hours_label(directory.intervals_on(entry, moment.weekday())),
+    }
+
+
+def _home_html(request, slug: str, preview: bool, fresh: bool) -> str:
+    centre = _centre(slug)
+    kiosk = services.kiosk_for(centre)
+    moment = timezone.localtime()
+    tiles = queries.visible_tiles(centre.pk)
+    context = _page_context(centre, kiosk, preview=preview, fresh_home=fresh) | {
+        "sections": queries.sections(tiles),
+        "reception": _reception(centre, moment),
+        "with_sheet": queries.procedures_with_sheet(centre),
+    }
+    return render_to_string("kiosk/public/home.html", context, request=request)
+
+
+@kiosk_page
+@require_GET
+def home(request, slug):
+    preview = request.GET.get("apercu") == "1"
+    fresh = request.GET.get("suite") != "1"
+    state = _state(slug)
+    if state is None:
+        raise UnknownKiosk(slug)
+    centre_id, version, hours_changed = state
+    minute = timezone.localtime().strftime("%Y%m%d%H%M")
+    key = f"kiosk-home:{centre_id}:{version}:{hours_changed}:{minute}:{int(preview)}{int(fresh)}"
+    html = cache.get(key)
+    if html is None:
+        html = _home_html(request, slug, preview, fresh)
+        cache.set(key, html, HOME_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+@kiosk_page
+@require_GET
+def search(request, slug):
+    centre = _centre(slug)
+    kiosk = services.kiosk_for(centre)
+    preview = request.GET.get("apercu") == "1"
+    words = (request.GET.get("q") or "").strip()[:MAX_SEARCH]
+    tiles = queries.visible_tiles(centre.pk)
+    found = services.find_tiles(tiles, words) if words else []
+    if words and not preview:
+        services.record_search(centre.pk, words, len(found))
+    response = render(
+        request,
+        "kiosk/public/search.html",
+        _page_context(centre, kiosk, preview=preview)
+        | {
+            "words": words,
+            "found": found,
+            "sections": queries.sections(tiles),
+            "with_sheet": queries.procedures_with_sheet(centre),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@kiosk_page
+@require_GET
+def help_nearby(request, slug):
+    centre = _centre(slug)
+    kiosk = services.kiosk_for(centre)
+    moment = timezone.localtime()
+    reception = _reception(centre, moment)
+    context = _page_context(centre, kiosk, preview=request.GET.get("apercu") == "1") | {
+        "reception": reception,
+        "week": directory.week_hours(reception["entry"], moment.date()) if reception["entry"] else [],
+        "places": queries.places_nearby(centre, moment),
+    }
+    return render(request, "kiosk/public/help.html", context)
+
+
+def _sheet(centre: Centre, procedure_slug: str):
+    tile = queries.tile_of_procedure(centre.pk, procedure_slug)
+    if tile is None:
+        raise Http404
+    sheet = services.sheet_shown(centre, tile.procedure)
+    if sheet is None:
+        raise Http404
+    return tile, sheet
+
+
+def sheet_context(sheet) -> dict:
+    return {
+        "sheet": sheet,
+        "to_bring": text.render_markdown(sheet.to_bring),
+        "identifiers": text.render_markdown(sheet.identifiers),
+        "steps": text.render_markdown(sheet.steps),
+    }
+
+
+@kiosk_page
+@require_GET
+def sheet(request, slug, procedure):
+    centre = _centre(slug)
+    kiosk = services.kiosk_for(centre)
+    tile, help_sheet = _sheet(centre, procedure)
+    context = (
+        _page_context(centre, kiosk, preview=request.GET.get("apercu") == "1")
+        | sheet_context(help_sheet)
+        | {"tile": tile}
+    )
+    return render(request, "kiosk/public/sheet.html", context)
+
+
+@kiosk_page
+@require_GET
+def sheet_pdf(request, slug, procedure):
+    from weasyprint import HTML
+
+    centre = _centre(slug)
+    tile, help_sheet = _sheet(centre, procedure)
+    html = render_to_string(
+        "kiosk/sheet_pdf.html",
+        sheet_context(help_sheet) | {"centre": centre, "tile": tile, "printed": timezone.localdate()},
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"fiche-{tile.procedure.slug}.pdf")
+    return response
+
+
+@kiosk_page
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def end(request, slug):
+    """« Terminer ma session »: the privacy checklist, and the three optional questions."""
+    centre = _centre(slug)
+    kiosk = services.kiosk_for(centre)
+    preview = (request.GET.get("apercu") or request.POST.get("apercu")) == "1"
+    form = SurveyForm(request.POST or None)
+    context = _page_context(centre, kiosk, preview=preview) | {"form": form, "thanks": False}
+    if request.method == "POST":
+        if form.is_valid():
+            if not preview:
+                services.record_survey(centre.pk, **form.answers())
+            context["thanks"] = True
+        else:
+            return render(request, "kiosk/public/end.html", context, status=400)
+    return render(request, "kiosk/public/end.html", context)
+
+
+# --- Counts sent by the kiosk's script --------------------------------------------------------------
+
+
+def _kiosk_key(slug: str) -> services.KioskKey | None:
+    state = _state(slug)
+    if state is None:
+        return None
+    centre_id, version, _ = state
+    key = f"kiosk-key:{centre_id}:{version}"
+    kiosk_key = cache.get(key)
+    if kiosk_key is None:
+        tile_ids = Tile.objects.filter(centre_id=centre_id, is_hidden=False).values_list("pk", flat=True)
+        kiosk_key = services.KioskKey(centre_id, frozenset(tile_ids))
+        cache.set(key, kiosk_key, 300)
+    return kiosk_key
+
+
+def _refused(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"erreur": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def events(request, slug):
+    """Visits, clicks and ends of session, as JSON: one event or a list of them. 204 when stored."""
+    if len(request.body) > MAX_EVENT_BYTES:
+        return _refused("Envoi trop volumineux.", 413)
+    kiosk_key = _kiosk_key(slug)
+    if kiosk_key is None:
+        return _refused("Cette borne n'existe pas.", 404)
+    try:
+        batch = services.parse_events(request.body, kiosk_key)
+    except services.EventRefused as refused:
+        return _refused(str(refused))
+    if not services.client_allowed(client_ip(request), len(batch)):
+        return _refused("Trop d'envois : réessayez dans une minute.", 429)
+    services.store_events(batch)
+    return HttpResponse(status=204)

@@ -1,0 +1,372 @@
+"""The rules of the kiosk: a centre's tiles and settings, help sheets, the anonymous counts and the
+reception's help log. Each function that changes data is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time as clock
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from csc.core.models import Centre
+from csc.directory import services as directory
+from csc.directory.models import Structure
+
+from . import text
+from .catalogue import starting_tiles
+from .models import (
+    AssistedProcedure,
+    HelpSheet,
+    Kiosk,
+    KioskEvent,
+    Organisation,
+    Procedure,
+    SurveyAnswer,
+    Theme,
+    Tile,
+)
+
+
+class KioskRefused(Exception):
+    """A change the kiosk refuses, with the French sentence to show."""
+
+
+# --- The centre's kiosk -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kiosk_for(centre: Centre) -> Kiosk:
+    """The centre's kiosk, opened with the catalogue's tiles the first time anyone asks for it."""
+    kiosk, created = Kiosk.objects.get_or_create(centre=centre)
+    if created and not Tile.objects.filter(centre=centre).exists():
+        for tile in starting_tiles(centre):
+            tile.save()
+    return kiosk
+
+
+def touch(centre_id: int) -> None:
+    """Any change of the kiosk or of its tiles: the home page's cached copy is stale."""
+    Kiosk.objects.filter(centre_id=centre_id).update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def check_link(url: str) -> str:
+    """Only https links: a resident follows them on a shared computer, and `javascript:` or a plain
+    http page has no place on it."""
+    try:
+        url = directory.check_website(url)
+    except directory.DirectoryRefused as refused:
+        raise KioskRefused(str(refused)) from None
+    if not url:
+        raise KioskRefused("Indiquez l'adresse du site, qui commence par https://.")
+    return url
+
+
+def _next_position(centre_id: int) -> int:
+    return (Tile.objects.filter(centre_id=centre_id).aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+@transaction.atomic
+def add_procedures(centre: Centre, procedures: list[Procedure]) -> int:
+    """Add catalogue procedures at the end of the kiosk; one already there is shown again if hidden."""
+    position = _next_position(centre.pk)
+    added = 0
+    existing = {t.procedure_id: t for t in Tile.objects.filter(centre=centre, procedure__in=procedures)}
+    for procedure in procedures:
+        tile = existing.get(procedure.pk)
+        if tile is None:
+            Tile.objects.create(centre=centre, procedure=procedure, theme=procedure.theme, position=position)
+            position += 1
+            added += 1
+        elif tile.is_hidden:
+            tile.is_hidden = False
+            tile.save(update_fields=["is_hidden"])
+            added += 1
+    touch(centre.pk)
+    return added
+
+
+@transaction.atomic
+def save_local_link(tile: Tile, *, centre: Centre, title: str, url: str, theme: Theme, keywords: str) -> Tile:
+    """Create or change a local link: a page of the town, of the centre, of a local organisation."""
+    if tile.pk is not None and (tile.centre_id != centre.pk or not tile.is_local):
+        raise KioskRefused("Seuls les liens locaux de votre borne se modifient ici.")
+    title = " ".join((title or "").split())
+    if not title:
+        raise KioskRefused("Donnez un titre à la tuile.")
+    tile.centre = centre
+    tile.title = title[:120]
+    tile.url = check_link(url)
+    tile.theme = theme
+    tile.keywords = ", ".join(w.strip() for w in (keywords or "").split(",") if w.strip())[:300]
+    if tile.pk is None:
+        tile.position = _next_position(centre.pk)
+    tile.save()
+    touch(centre.pk)
+    return tile
+
+
+@transaction.atomic
+def move_tile(tile: Tile, *, up: bool) -> None:
+    """Swap a tile with its neighbour in the kiosk's order (the order of the tiles within a theme)."""
+    tiles = list(Tile.objects.filter(centre_id=tile.centre_id).select_for_update().order_by("position", "id"))
+    # Positions may have gaps or ties (added from two pages at once): number them again first.
+    for index, other in enumerate(tiles, start=1):
+        other.position = index
+    index = next(i for i, other in enumerate(tiles) if other.pk == tile.pk)
+    same_theme = [i for i, other in enumerate(tiles) if other.theme_id == tile.theme_id]
+    place = same_theme.index(index)
+    target = place - 1 if up else place + 1
+    if 0 <= target < len(same_theme):
+        other = same_theme[target]
+        tiles[index].position, tiles[other].position = tiles[other].position, tiles[index].position
+    Tile.objects.bulk_update(tiles, ["position"])
+    touch(tile.centre_id)
+
+
+@transaction.atomic
+def set_hidden(tile: Tile, *, hidden: bool) -> None:
+    tile.is_hidden = hidden
+    tile.save(update_fields=["is_hidden"])
+    touch(tile.centre_id)
+
+
+@transaction.atomic
+def save_settings(kiosk: Kiosk, *, welcome_text: str, idle_minutes: int, user) -> Kiosk:
+    """The welcome text and the idle time before the kiosk goes back to its home page."""
+    if not 1 <= idle_minutes <= 60:
+        raise KioskRefused("Le retour à l'accueil se règle entre 1 et 60 minutes.")
+    kiosk.welcome_text = (welcome_text or "").strip()[:500]
+    kiosk.idle_minutes = idle_minutes
+    kiosk.updated_by = user
+    kiosk.save()
+    touch(kiosk.centre_id)
+    return kiosk
+
+
+@transaction.atomic
+def save_hours(centre: Centre, week, *, user) -> Structure:
+    """The centre's opening hours, kept on its own entry of the directory of structures (created from
+    the centre's address the first time)."""
+    entry = directory.entry_of_centre(centre, user=user)
+    entry.hours = directory.check_week(week)
+    entry.updated_by = user
+    entry.save(update_fields=["hours", "updated_by", "updated_at"])
+    touch(centre.pk)
+    return entry
+
+
+# --- Finding a tile ---------------------------------------------------------------------------------
+
+
+def find_tiles(tiles: list[Tile], words_typed: str) -> list[Tile]:
+    """The visible tiles answering what a resident typed, best first."""
+    words = text.search_words(words_typed)
+    scored = []
+    for tile in tiles:
+        points = text.score(words, tile.label, tile.words, tile.theme.label)
+        if points:
+            scored.append((-points, tile.position, tile.pk, tile))
+    scored.sort(key=lambda item: item[:3])
+    return [item[3] for item in scored]
+
+
+def record_search(centre_id: int, words_typed: str, results: int) -> None:
+    """Count a search; those that found nothing are what the referent reads to add a link."""
+    query = text.clean_search(words_typed)
+    if query:
+        KioskEvent.objects.create(
+            centre_id=centre_id, kind=KioskEvent.Kind.SEARCH, query=query, results=min(results, 999)
+        )
+
+
+# --- Events sent by the kiosk's page ----------------------------------------------------------------
+
+MAX_EVENTS_PER_REQUEST = 50
+EVENT_KINDS = {"visite": KioskEvent.Kind.VISIT, "clic": KioskEvent.Kind.CLICK, "fin": KioskEvent.Kind.END}
+
+
+class EventRefused(Exception):
+    """A batch of events refused whole, with the reason (French, for the referent reading the logs)."""
+
+
+@dataclass(frozen=True)
+class KioskKey:
+    """What the event endpoint needs of a kiosk: cached per process, read from one query."""
+
+    centre_id: int
+    tile_ids: frozenset[int]
+
+
+def parse_events(body: bytes, kiosk: KioskKey) -> list[KioskEvent]:
+    """A JSON object `{"type": "clic", "tuile": 12}` or a list of them -> events to store. Anything
+    else, an unknown type, or a tile that is not one of this kiosk's visible tiles refuses the whole
+    batch: a page of the kiosk never sends such a thing, so it is forged or broken."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise EventRefused("Le contenu n'est pas du JSON.") from None
+    items = payload if isinstance(payload, list) else [payload]
+    if not items or len(items) > MAX_EVENTS_PER_REQUEST:
+        raise EventRefused(f"Entre 1 et {MAX_EVENTS_PER_REQUEST} événements par envoi.")
+    now = timezone.now()
+    events = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) - {"type", "tuile"}:
+            raise EventRefused("Chaque événement est un objet {type, tuile}.")
+        kind = EVENT_KINDS.get(item.get("type")) if isinstance(item.get("type"), str) else None
+        if kind is None:
+            raise EventRefused("Type d'événement inconnu.")
+        tile_id = item.get("tuile")
+        if kind == KioskEvent.Kind.CLICK:
+            if type(tile_id) is not int or tile_id not in kiosk.tile_ids:
+                raise EventRefused("Cette tuile n'est pas sur cette borne.")
+        elif tile_id is not None:
+            raise EventRefused("Seul un clic désigne une tuile.")
+        events.append(KioskEvent(centre_id=kiosk.centre_id, kind=kind, tile_id=tile_id, at=now))
+    return events
+
+
+def store_events(events: list[KioskEvent]) -> None:
+    KioskEvent.objects.bulk_create(events)
+
+
+def client_allowed(address: str | None, count: int, *, now: float | None = None) -> bool:
+    """At most CSC_KIOSK_EVENTS_PER_MINUTE events a minute from one client. The address is only hashed
+    into a cache key that expires with the minute: it is never written anywhere."""
+    limit = settings.CSC_KIOSK_EVENTS_PER_MINUTE
+    minute = int((now if now is not None else clock.time()) // 60)
+    digest = hashlib.blake2b(f"{address}|{minute}".encode(), digest_size=12, key=_rate_key()).hexdigest()
+    key = f"kiosk-rate:{digest}"
+    if cache.add(key, count, timeout=120):
+        return count <= limit
+    try:
+        total = cache.incr(key, count)
+    except ValueError:  # expired between add and incr
+        cache.set(key, count, timeout=120)
+        total = count
+    return total <= limit
+
+
+def _rate_key() -> bytes:
+    return hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32).digest()
+
+
+@transaction.atomic
+def record_survey(centre_id: int, *, outcome: str, organisation: str, age_band: str) -> SurveyAnswer | None:
+    """The optional questions at the end of a visit; nothing is stored when nothing was answered."""
+    if not (outcome or organisation or age_band):
+        return None
+    return SurveyAnswer.objects.create(
+        centre_id=centre_id, outcome=outcome, organisation=organisation, age_band=age_band
+    )
+
+
+# --- Help sheets ------------------------------------------------------------------------------------
+
+
+def sheets_for_federation(federation_id: int):
+    """The sheets a centre may read: its federation's shared sheets and its own (filtered by the caller
+    on `centre` for the latter)."""
+    return HelpSheet.objects.filter(centre__territory__federation_id=federation_id)
+
+
+def sheet_shown(centre: Centre, procedure: Procedure) -> HelpSheet | None:
+    """The sheet a kiosk shows for a procedure: the centre's own, else the newest sheet another centre
+    of the network offers."""
+    sheets = sheets_for_federation(centre.territory.federation_id).filter(procedure=procedure)
+    own = sheets.filter(centre=centre).order_by("-updated_at", "-id").first()
+    if own is not None:
+        return own
+    return sheets.filter(is_shared=True).order_by("-updated_at", "-id").first()
+
+
+@transaction.atomic
+def save_sheet(sheet: HelpSheet, *, centre: Centre, user) -> HelpSheet:
+    """Create or change a sheet of one's own centre: another centre's sheet is adapted as a copy."""
+    if sheet.pk is not None and sheet.centre_id != centre.pk:
+        raise KioskRefused("Cette fiche est celle d'un autre centre : adaptez-en une copie.")
+    sheet.centre = centre
+    sheet.updated_by = user
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def copy_sheet(original: HelpSheet, *, centre: Centre, user) -> HelpSheet:
+    """The centre's own copy of a shared sheet, to adapt (its address, its opening hours…)."""
+    if original.centre_id != centre.pk and not original.is_shared:
+        raise KioskRefused("Cette fiche n'est pas partagée.")
+    copy = HelpSheet(
+        centre=centre,
+        procedure=original.procedure,
+        title=original.title,
+        summary=original.summary,
+        to_bring=original.to_bring,
+        identifiers=original.identifiers,
+        steps=original.steps,
+        is_shared=False,
+        copied_from=original,
+        updated_by=user,
+    )
+    copy.save()
+    return copy
+
+
+# --- The reception's help log -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_assisted(
+    centre: Centre,
+    *,
+    user,
+    organisation: str,
+    kind: str,
+    autonomy: str,
+    duration: str,
+    computer_help: bool = False,
+    referral_reason: str = "",
+    person=None,
+    consent: bool = False,
+    day: date | None = None,
+) -> AssistedProcedure:
+    """One assisted procedure. Anonymous unless the person agreed to have it in their file: a person
+    without the consent ticked is refused, not silently dropped."""
+    if person is not None and not consent:
+        raise KioskRefused("Pour relier cette aide au dossier de la personne, il faut son accord.")
+    if person is not None and person.centre_id != centre.pk:
+        raise KioskRefused("Cette personne n'est pas suivie par votre centre.")
+    if organisation not in Organisation.values:
+        raise KioskRefused("Choisissez l'organisme.")
+    return AssistedProcedure.objects.create(
+        centre=centre,
+        day=day or timezone.localdate(),
+        recorded_by=user,
+        organisation=organisation,
+        kind=kind,
+        autonomy=autonomy,
+        duration=duration,
+        computer_help=computer_help,
+        referral_reason=referral_reason,
+        person=person,
+        consent=consent and person is not None,
+    )
+
+
+@transaction.atomic
+def cancel_assisted(record: AssistedProcedure, *, centre: Centre) -> None:
+    """Take back an entry typed by mistake (the journal keeps that it existed)."""
+    if record.centre_id != centre.pk:
+        raise KioskRefused("Cette aide n'a pas été enregistrée dans votre centre.")
+    record.delete()
+
+
+def local_now() -> datetime:
+    return timezone.localtime()

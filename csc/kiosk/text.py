@@ -1,0 +1,84 @@
+"""Words on the kiosk: the Markdown of help sheets, rendered sanitised, and the matching of what a
+resident types against the tiles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from markdown_it import MarkdownIt
+
+# CommonMark without raw HTML: a sheet's author writes text, lists and links, never markup. nh3 then
+# keeps only these tags and https links, whatever the Markdown parser let through.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "h3", "h4", "code", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+HEADING = re.compile(r"<(/?)h[12]>")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown -> safe HTML. Titles inside a section start at level 3, below the page's own."""
+    html = _markdown.render(text or "")
+    html = HEADING.sub(r"<\1h3>", html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"https"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def folded(text: str) -> str:
+    """Lower case without accents or punctuation: « Pôle-emploi » and « pole emploi » are one."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^\w]+", " ", plain).strip()
+
+
+# Words that say nothing about the service: « je veux ma carte vitale » searches « carte vitale ».
+STOP_WORDS = frozenset(
+    ["a", "au", "aux", "avec", "ce", "de", "des", "du", "en", "et", "je", "j", "l", "la", "le", "les"]
+    + ["ma", "mes", "mon", "ou", "par", "pour", "sur", "un", "une", "d", "me", "m", "moi", "veux"]
+    + ["voudrais", "faire", "comment", "site", "internet"]
+)
+
+
+def search_words(text: str) -> list[str]:
+    return [word for word in folded(text).split() if word not in STOP_WORDS]
+
+
+def score(words: list[str], title: str, keywords: list[str], theme: str) -> int:
+    """How well a tile answers the words typed: 0 when a word is missing. Every word must begin a word
+    of the tile (so « allocation » finds « allocations » and « vital » finds « carte vitale »); a
+    keyword matched whole, or the title, counts more than the theme."""
+    if not words:
+        return 0
+    fields = [(folded(title), 3), *((folded(k), 4) for k in keywords), (folded(theme), 1)]
+    total = 0
+    for word in words:
+        best = 0
+        for text, weight in fields:
+            if any(token.startswith(word) for token in text.split()):
+                best = max(best, weight)
+        if best == 0:
+            return 0
+        total += best
+    phrase = " ".join(words)
+    if any(folded(k) == phrase for k in keywords):
+        total += 10
+    return total
+
+
+NUMBER = re.compile(r"\d+")
+EMAIL_LIKE = re.compile(r"\S*@\S*")
+SEARCH_KEPT = 60
+
+
+def clean_search(text: str) -> str:
+    """What the statistics keep of a search: a resident may type a social security number or an
+    e-mail address in the box, so numbers and anything with an @ are dropped before it is stored."""
+    text = EMAIL_LIKE.sub(" ", text or "")
+    text = NUMBER.sub(" ", text)
+    return " ".join(text.split())[:SEARCH_KEPT].strip().lower()
