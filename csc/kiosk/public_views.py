@@ -8,6 +8,8 @@ and served from the cache: it is the page every visit starts from.
 
 from __future__ import annotations
 
+import functools
+
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -66,14 +68,14 @@ def unknown_kiosk(request, slug: str) -> HttpResponse:
 def kiosk_page(view):
     """Turns an unknown centre into the kiosk's own friendly 404, with a way back to the list."""
 
+    # functools.wraps also carries `csrf_exempt` over: without it the survey's POST would get a 403.
+    @functools.wraps(view)
     def wrapped(request, slug, *args, **kwargs):
         try:
             return view(request, slug, *args, **kwargs)
         except UnknownKiosk:
             return unknown_kiosk(request, slug)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

@@ -262,6 +262,14 @@ def test_ending_a_session_shows_the_checklist_and_takes_optional_answers(client,
     )
 
 
+def test_the_survey_needs_no_csrf_cookie(centre_a):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(f"/borne/{centre_a.slug}/fin/", {"age": "-26"})
+    assert response.status_code == 200 and not response.cookies
+    assert SurveyAnswer.objects.get().age_band == "-26"
+
+
 def test_a_forged_survey_answer_is_refused_in_french_and_not_stored(client, centre_a):
     response = client.post(f"/borne/{centre_a.slug}/fin/", {"resultat": "<script>", "age": "200"})
     assert response.status_code == 400
