@@ -76,7 +76,7 @@ def _statistics(request, fmt: str):
     if fmt == "xlsx":
         content = exports.statistics_xlsx(figures, centre_name=centre.name, period_label=label)
         return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
-    context.update(stats=figures, label=label, month=f"{start:%Y-%m}")
+    context.update(stats=figures, label=label, month=f"{start:%Y-%m}", months=stats.months(centre.pk, today))
     return render(request, "kiosk/statistics.html", context)
 
 

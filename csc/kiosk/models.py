@@ -303,6 +303,8 @@ class AssistedProcedure(ChangeTrackingMixin, models.Model):
 
     class Meta:
         ordering = ["-day", "-recorded_at", "-id"]
+        verbose_name = "aide aux démarches en ligne"
+        verbose_name_plural = "aides aux démarches en ligne"
         indexes = [models.Index(fields=["centre", "day"], name="assisted_centre_day")]
         constraints = [
             models.CheckConstraint(

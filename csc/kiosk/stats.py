@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from .models import KioskEvent, Organisation, SurveyAnswer, Tile
 
@@ -177,6 +178,37 @@ def survey(centre_id: int, start: date, end: date) -> Survey:
     ]
     result.ages = [(label, counted["age_band"][value]) for value, label in SurveyAnswer.AgeBand.choices]
     return result
+
+
+MONTHS_SHOWN = 12
+
+
+def months(centre_id: int, today: date) -> list[Line]:
+    """The last twelve months, this one included: the visits' trend, one query."""
+    first = today.replace(day=1)
+    for _ in range(MONTHS_SHOWN - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    per_month: dict[tuple[int, int], Counts] = {}
+    rows = (
+        _events(centre_id, first, today)
+        .annotate(month=TruncMonth("at"))
+        .values("month", "kind")
+        .annotate(number=Count("id"), empty=Count("id", filter=Q(kind=KIND.SEARCH, results=0)))
+        .order_by()
+    )
+    for row in rows:
+        month = row["month"]
+        per_month.setdefault((month.year, month.month), Counts()).add(
+            row["kind"], row["number"], row["empty"]
+        )
+    lines = []
+    month = first
+    while month <= today:
+        lines.append(
+            Line(date_format(month, "F Y"), per_month.get((month.year, month.month), Counts()), day=month)
+        )
+        month = (month + timedelta(days=32)).replace(day=1)
+    return _shares(lines, lambda c: c.visits)
 
 
 @dataclass

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from openpyxl import load_workbook
 
 from csc.core.models import AuditEvent, StaffRole
-from csc.kiosk import services
+from csc.kiosk import services, stats
 from csc.kiosk.models import AssistedProcedure, HelpSheet, Kiosk, KioskEvent, Procedure, SurveyAnswer, Tile
 from csc.testing.factories import PersonFactory, UserFactory
 from csc.testing.pages import visible_text
@@ -309,6 +310,8 @@ def test_statistics_count_visits_clicks_and_searches_that_found_nothing(staff, c
     assert "Recherche Fois cantine 1" in body
     assert "Ameli - Assurance Maladie 2" in body
     assert "Oui, tout(e) seul(e) 1" in body
+    this_month = date_format(today, "F Y").capitalize()
+    assert f"{this_month} 2 3 2" in body  # the twelve months' table
 
     csv = client.get("/ma-borne/statistiques/statistiques.csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
@@ -321,6 +324,22 @@ def test_statistics_count_visits_clicks_and_searches_that_found_nothing(staff, c
 
     live = visible_text(client.get("/ma-borne/statistiques/aujourdhui/"))
     assert "2 visites" in live and "Recherche « cantine » (aucun résultat)" in live
+
+
+def test_the_twelve_months_leave_out_older_events_and_keep_empty_months(centre_a):
+    today = timezone.localdate()
+    long_ago = today.replace(day=1) - timedelta(days=400)
+    KioskEvent.objects.bulk_create(
+        [
+            KioskEvent(centre=centre_a, kind=KioskEvent.Kind.VISIT, at=at(today, 10)),
+            KioskEvent(centre=centre_a, kind=KioskEvent.Kind.VISIT, at=at(long_ago, 10)),
+        ]
+    )
+    lines = stats.months(centre_a.pk, today)
+    assert len(lines) == 12
+    assert sum(line.counts.visits for line in lines) == 1
+    assert lines[-1].counts.visits == 1 and lines[-1].share == 100
+    assert [line.day.month for line in lines][-1] == today.month
 
 
 def test_a_search_typed_as_a_formula_is_exported_as_text(staff, client, centre_a):
