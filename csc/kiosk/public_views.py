@@ -9,6 +9,9 @@ and served from the cache: it is the page every visit starts from.
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
@@ -16,6 +19,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,27 +35,44 @@ from .models import Kiosk, Tile
 
 MAX_SEARCH = 100
 MAX_EVENT_BYTES = 8 * 1024
-HOME_CACHE_SECONDS = 120
+HOME_CACHE_SECONDS = 3600
+STATE_SECONDS = 5
 
 
 class UnknownKiosk(Http404):
     pass
 
 
-def _state(slug: str) -> tuple[int, int, str] | None:
-    """(centre id, kiosk version, when the centre's hours last changed) in one query."""
-    row = (
-        Kiosk.objects.filter(centre__slug=slug)
-        .values_list("centre_id", "version", "centre__directory_entry__updated_at")
-        .first()
+@dataclass(frozen=True)
+class KioskState:
+    """What every request of a kiosk needs before anything else, kept a few seconds per process."""
+
+    centre_id: int
+    version: int
+    hours: list
+
+
+def _state(slug: str) -> KioskState | None:
+    """The kiosk's id, version and reception hours: one query every STATE_SECONDS per process, since
+    the home page and the events endpoint are the busiest URLs of the platform. A change made from
+    « Ma borne » clears it at once (services.touch); one made in the directory shows within seconds."""
+    key = services.state_key(slug)
+    state = cache.get(key)
+    if state is not None:
+        return state
+    rows = Kiosk.objects.filter(centre__slug=slug).values_list(
+        "centre_id", "version", "centre__directory_entry__hours"
     )
-    if row is not None:
-        return row[0], row[1], row[2].isoformat() if row[2] else ""
-    centre = Centre.objects.filter(slug=slug).first()
-    if centre is None:
-        return None
-    kiosk = services.kiosk_for(centre)
-    return kiosk.centre_id, kiosk.version, ""
+    row = rows.first()
+    if row is None:
+        centre = Centre.objects.filter(slug=slug).first()
+        if centre is None:
+            return None
+        services.kiosk_for(centre)  # the first visit of a centre's kiosk opens it
+        row = rows.first()
+    state = KioskState(row[0], row[1], row[2] if isinstance(row[2], list) else [])
+    cache.set(key, state, STATE_SECONDS)
+    return state
 
 
 def _centre(slug: str) -> Centre:
@@ -93,23 +114,27 @@ def _page_context(centre: Centre, kiosk: Kiosk, *, preview: bool, fresh_home: bo
 
 def _reception(centre: Centre, moment) -> dict:
     entry = Structure.objects.filter(centre=centre).first()
-    if entry is None or not directory.has_hours(entry):
-        return {"entry": entry, "today": "", "hours": ""}
+    return {"entry": entry, **reception_today(entry.hours if entry else [], moment)}
+
+
+def reception_today(hours: list, moment) -> dict[str, str]:
+    """« Ouvert maintenant, jusqu'à 12 h » and today's hours, from the centre's directory hours."""
+    opening = Structure(hours=hours)
+    if not directory.has_hours(opening):
+        return {"today": "", "hours": ""}
     return {
-        "entry": entry,
-        "today": directory.today_label(entry, moment),
-        "hours": directory.day_hours_label(directory.intervals_on(entry, moment.weekday())),
+        "today": directory.today_label(opening, moment),
+        "hours": directory.day_hours_label(directory.intervals_on(opening, moment.weekday())),
     }
 
 
-def _home_html(request, slug: str, preview: bool, fresh: bool) -> str:
+def _home_html(request, slug: str, preview: bool, fresh: bool, reception: dict) -> str:
     centre = _centre(slug)
     kiosk = services.kiosk_for(centre)
-    moment = timezone.localtime()
     tiles = queries.visible_tiles(centre.pk)
     context = _page_context(centre, kiosk, preview=preview, fresh_home=fresh) | {
         "sections": queries.sections(tiles),
-        "reception": _reception(centre, moment),
+        "reception": reception,
         "with_sheet": queries.procedures_with_sheet(centre),
     }
     return render_to_string("kiosk/public/home.html", context, request=request)
@@ -123,14 +148,26 @@ def home(request, slug):
     state = _state(slug)
     if state is None:
         raise UnknownKiosk(slug)
-    centre_id, version, hours_changed = state
-    minute = timezone.localtime().strftime("%Y%m%d%H%M")
-    key = f"kiosk-home:{centre_id}:{version}:{hours_changed}:{minute}:{int(preview)}{int(fresh)}"
-    html = cache.get(key)
-    if html is None:
-        html = _home_html(request, slug, preview, fresh)
-        cache.set(key, html, HOME_CACHE_SECONDS)
-    return HttpResponse(html)
+    moment = timezone.localtime()
+    reception = reception_today(state.hours, moment)
+    # The page changes with the kiosk's version and with the reception's « open now » line, a few
+    # times a day: it is rendered again then, not at every visit.
+    key = (
+        f"kiosk-home:{state.centre_id}:{state.version}:{moment:%Y%m%d}:{int(preview)}{int(fresh)}:"
+        + hashlib.blake2b(f"{reception}".encode(), digest_size=8).hexdigest()
+    )
+    page = cache.get(key)
+    if page is None:
+        html = _home_html(request, slug, preview, fresh, reception).encode()
+        page = (html, gzip.compress(html, compresslevel=6))
+        cache.set(key, page, HOME_CACHE_SECONDS)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(page[1])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(page[0])
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 @kiosk_page
@@ -251,7 +288,7 @@ def _kiosk_key(slug: str) -> services.KioskKey | None:
     state = _state(slug)
     if state is None:
         return None
-    centre_id, version, _ = state
+    centre_id, version = state.centre_id, state.version
     key = f"kiosk-key:{centre_id}:{version}"
     kiosk_key = cache.get(key)
     if kiosk_key is None:

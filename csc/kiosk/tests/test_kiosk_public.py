@@ -80,11 +80,21 @@ def test_an_unknown_centre_gets_a_friendly_404_on_every_kiosk_page(client):
         assert "Voir la liste des centres sociaux" in visible_text(response)
 
 
-def test_the_home_page_is_served_from_the_cache_in_one_query(client, centre_a, django_assert_max_num_queries):
+def test_the_home_page_is_served_from_the_cache_without_a_query(client, centre_a, django_assert_num_queries):
     home(client, centre_a)
-    with django_assert_max_num_queries(1):
+    with django_assert_num_queries(0):
         response = home(client, centre_a)
     assert "Ameli - Assurance Maladie" in visible_text(response)
+
+
+def test_the_home_page_goes_compressed_to_browsers_that_accept_it(client, centre_a):
+    import gzip
+
+    plain = home(client, centre_a)
+    compressed = client.get(f"/borne/{centre_a.slug}/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
 
 
 def test_todays_reception_hours_come_from_the_centres_directory_entry(client, centre_a, staff):
