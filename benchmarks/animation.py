@@ -29,8 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
-import json
-import os
 import random
 import re
 import sys
@@ -417,13 +415,7 @@ def main(argv=None):
     animators, dataset = load_workload(args.database_url, args.users)
     runs, set_aside, warmup = asyncio.run(main_async(args, animators))
     result = build_result(args, dataset, runs, set_aside, warmup)
-    text = json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n"
-    if args.output:
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    print(json.dumps(result["metrics"], ensure_ascii=False), file=sys.stderr)
+    loadgen.write_result(result, args.output)
 
 
 if __name__ == "__main__":

@@ -621,17 +621,21 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    result = asyncio.run(main_async(args))
-    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        with open(args.output, "w", encoding="utf-8") as handle:
+def write_result(result: dict, output: str | None) -> None:
+    """The result as JSON in the output file (or on stdout); its metrics on one line of stderr."""
+    text = json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n"
+    if output:
+        os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+        with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
     else:
         sys.stdout.write(text)
     print(json.dumps(result["metrics"], ensure_ascii=False), file=sys.stderr)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    write_result(asyncio.run(main_async(args)), args.output)
 
 
 if __name__ == "__main__":

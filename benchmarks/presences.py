@@ -48,7 +48,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.loadgen import CpuMeter, log_in, login_all, percentile, wait_for_quiet  # noqa: E402  (after the path is set)
+from benchmarks.loadgen import CpuMeter, log_in, login_all, percentile, wait_for_quiet, write_result  # noqa: E402  (after the path is set)
 
 TARGETS = {
     "tap_p95_ms_100_animators": 50,
@@ -915,13 +915,7 @@ def main(argv=None):
     taps, reports, rollup = asyncio.run(http_phases(work, args, meter, only))
     imported = import_benchmark(work, args) if "import" in only else None
     result = build_result(args, work, taps, reports, rollup, imported)
-    text = json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n"
-    if args.output:
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    print(json.dumps(result["metrics"], ensure_ascii=False), file=sys.stderr)
+    write_result(result, args.output)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, `presences` and
-# `animation` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions, presences or animation runs one of them.
+# `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, `presences`,
+# `animation` and `borne` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions, presences, animation or
+# borne runs one of them.
 #
 # PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
 # already there), for `presences` 10 million attendance rows on it, for `animation` 50,000 activity
-# sheets and 30 plannings -> collectstatic -> gunicorn,
+# sheets and 30 plannings, for `borne` the catalogue and a kiosk per centre -> collectstatic -> gunicorn,
 # 4 workers, on 127.0.0.1:8089 with production settings -> warm-up then runs of benchmarks/loadgen.py ->
-# benchmarks/results/socle.json (then inscriptions.json, presences.json, animation.json).
+# benchmarks/results/socle.json (then inscriptions.json, presences.json, animation.json, borne.json).
 #
 # Knobs (environment): BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_USERS, BENCH_RUNS,
 # BENCH_DURATION, BENCH_WARMUP, BENCH_THINK_MS, BENCH_REBUILD=1 (regenerate the dataset); for `presences`
 # BENCH_ANIMATORS, BENCH_DIRECTORS, BENCH_IMPORT_ROWS, BENCH_IMPORT_RUNS, BENCH_PRESENCES_PARTS; to try
 # at small scale, BENCH_SCALE_ARGS and BENCH_ATTENDANCE_ARGS (extra arguments of the two generators); for
 # `animation` BENCH_ANIMATION_USERS, BENCH_ANIMATION_ARGS (extra arguments of its generator),
-# BENCH_ANIMATION_OUTPUT, BENCH_ANIMATION_THINK_MS (3000: an animator reads a result page before the next one).
+# BENCH_ANIMATION_OUTPUT, BENCH_ANIMATION_THINK_MS (3000: an animator reads a result page before the next one);
+# for `borne` (whose runs are 3 × 20 s after 5 s of warm-up per phase unless BENCH_RUNS, BENCH_DURATION,
+# BENCH_WARMUP say otherwise) BENCH_BORNE_KIOSKS, BENCH_BORNE_EVENT_CLIENTS, BENCH_BORNE_EVENT_BATCH,
+# BENCH_BORNE_ARGS (extra arguments of benchmarks/borne.py), BENCH_BORNE_OUTPUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -48,6 +52,10 @@ export CSC_LOG_LEVEL=WARNING
 # PostgreSQL backend can be followed for a whole run (loadgen.py reads it from /proc).
 export DATABASE_CONN_MAX_AGE=3600
 export CSC_BENCH_PASSWORD="$PASSWORD"
+# The kiosk's events are limited per client address and minute (240 by default). All the load comes
+# from 127.0.0.1, which stands here for thousands of kiosks behind their own addresses: the limit is
+# lifted for the bench server (benchmarks/borne.py checks the limit itself, in its own process).
+export CSC_KIOSK_EVENTS_PER_MINUTE=100000000
 mkdir -p "$CSC_VAR_DIR"
 
 echo "== Base PostgreSQL ($DATABASE_URL) =="
@@ -77,7 +85,8 @@ generate_args=()
 if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then
   generate_args+=(--force)
   # The activity sheets and plannings hold on to the network's centres and leisure centres, the
-  # attendance rows to its centres and people: they go first.
+  # attendance rows to its centres and people, the kiosks' clicks to their tiles: they go first.
+  "$BIN/python" manage.py generate_kiosk_data --delete
   "$BIN/python" manage.py generate_animation_data --delete
   "$BIN/python" manage.py generate_attendance_data --delete
 fi
@@ -119,6 +128,13 @@ if selected animation; then
   if [[ -s "$TMP/animation_generation_seconds" ]]; then
     animation_generation_args=(--generation-seconds "$(cat "$TMP/animation_generation_seconds")")
   fi
+fi
+
+if selected borne; then
+  # The network's catalogue of online services, then a kiosk per centre as a centre opens it (the
+  # catalogue's tiles), and the demo's help sheets shared in the network (skipped when already there).
+  "$BIN/python" manage.py load_procedures
+  "$BIN/python" manage.py generate_kiosk_data
 fi
 
 "$BIN/python" manage.py collectstatic --noinput -v 0
@@ -207,4 +223,22 @@ if selected animation; then
     --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
     --output "${BENCH_ANIMATION_OUTPUT:-$ROOT/benchmarks/results/animation.json}"
   echo "Résultat : ${BENCH_ANIMATION_OUTPUT:-$ROOT/benchmarks/results/animation.json}"
+fi
+
+# The `borne` benchmark: the kiosk's home page (its weight, its latency under moderate load, its
+# throughput with 200 clients without pause) and the events its script sends (50 clients without pause).
+if selected borne; then
+  # Four phases of runs: shorter runs than the others' by default.
+  BORNE_RUNS="${BENCH_RUNS:-3}"
+  BORNE_DURATION="${BENCH_DURATION:-20}"
+  BORNE_WARMUP="${BENCH_WARMUP:-5}"
+  echo "== Borne : accueil et événements, chauffe ${BORNE_WARMUP}s puis $BORNE_RUNS × ${BORNE_DURATION}s par phase =="
+  # shellcheck disable=SC2086  # BENCH_BORNE_ARGS is a list of arguments
+  "$BIN/python" benchmarks/borne.py --base-url "http://127.0.0.1:$PORT" \
+    --runs "$BORNE_RUNS" --duration "$BORNE_DURATION" --warmup "$BORNE_WARMUP" \
+    --kiosks "${BENCH_BORNE_KIOSKS:-50}" --event-clients "${BENCH_BORNE_EVENT_CLIENTS:-50}" \
+    --event-batch "${BENCH_BORNE_EVENT_BATCH:-10}" --git "$git_commit" ${BENCH_BORNE_ARGS:-} \
+    --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0, CSC_KIOSK_EVENTS_PER_MINUTE=$CSC_KIOSK_EVENTS_PER_MINUTE${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
+    --output "${BENCH_BORNE_OUTPUT:-$ROOT/benchmarks/results/borne.json}"
+  echo "Résultat : ${BENCH_BORNE_OUTPUT:-$ROOT/benchmarks/results/borne.json}"
 fi
