@@ -7,13 +7,14 @@ from csc.core import views as core_views
 admin.site.site_header = "CSC — administration technique"
 
 urlpatterns = [
+    # First: the kiosk's public pages are the busiest (see csc/kiosk/urls.py).
+    path("", include("csc.kiosk.urls")),
     path("", include("csc.core.urls")),
     path("", include("csc.people.urls")),
     path("", include("csc.activities.urls")),
     path("", include("csc.directory.urls")),
     path("", include("csc.enrolment.urls")),
     path("", include("csc.animation.urls")),
-    path("", include("csc.kiosk.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin-technique/", admin.site.urls),

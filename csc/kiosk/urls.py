@@ -1,18 +1,24 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import config_views, figures_views, help_log_views, public_views, sheet_views
 
 app_name = "kiosk"
 
+# Residents: the kiosk of a centre. One prefix, so that the resolver leaves them at once for any other
+# address, and finds them first (csc/urls.py includes them before the other apps): the home page and
+# the events are the platform's busiest addresses.
+public_patterns = [
+    path("", public_views.home, name="home"),
+    path("recherche/", public_views.search, name="search"),
+    path("besoin-d-aide/", public_views.help_nearby, name="help"),
+    path("fiche/<slug:procedure>/", public_views.sheet, name="sheet"),
+    path("fiche/<slug:procedure>/fiche.pdf", public_views.sheet_pdf, name="sheet_pdf"),
+    path("fin/", public_views.end, name="end"),
+    path("evenements/", public_views.events, name="events"),
+]
+
 urlpatterns = [
-    # Residents: the kiosk of a centre.
-    path("borne/<slug:slug>/", public_views.home, name="home"),
-    path("borne/<slug:slug>/recherche/", public_views.search, name="search"),
-    path("borne/<slug:slug>/besoin-d-aide/", public_views.help_nearby, name="help"),
-    path("borne/<slug:slug>/fiche/<slug:procedure>/", public_views.sheet, name="sheet"),
-    path("borne/<slug:slug>/fiche/<slug:procedure>/fiche.pdf", public_views.sheet_pdf, name="sheet_pdf"),
-    path("borne/<slug:slug>/fin/", public_views.end, name="end"),
-    path("borne/<slug:slug>/evenements/", public_views.events, name="events"),
+    path("borne/<slug:slug>/", include(public_patterns)),
     # Staff: the centre's kiosk.
     path("ma-borne/", config_views.settings_page, name="settings"),
     path("ma-borne/reglages/", config_views.save_settings, name="save_settings"),

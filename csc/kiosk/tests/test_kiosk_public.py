@@ -368,6 +368,23 @@ def test_one_client_is_limited_per_minute(client, centre_a, settings):
     assert other_client.status_code == 204
 
 
+@pytest.mark.django_db(transaction=True)
+def test_events_skip_the_disk_flush_for_their_own_commit_only(centre_a):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    tile = tiles_of(centre_a)["caf"]
+    services.store_events(
+        [KioskEvent(centre_id=centre_a.pk, kind=KioskEvent.Kind.CLICK, tile_id=tile.pk, at=timezone.now())]
+        * 3
+    )
+    assert KioskEvent.objects.filter(tile=tile).count() == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # the next writes wait for the disk again
+
+
 def test_the_rate_limit_forgets_the_address_with_the_minute(settings):
     settings.CSC_KIOSK_EVENTS_PER_MINUTE = 2
     assert services.client_allowed("10.1.1.1", 2, now=60.0)
