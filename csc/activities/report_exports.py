@@ -7,15 +7,15 @@ breakdown. Reports are small (a line per activity or per centre), so workbooks a
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
+from csc.core.spreadsheets import as_text, new_workbook, workbook_bytes
+
 from .reports import CentreReport, Figures, HeadCountLine, NetworkReport, Typology
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOURS_FORMAT = "#,##0.00"
 INTEGER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0%"
@@ -114,14 +114,6 @@ def network_tables(report: NetworkReport) -> dict:
 # --- XLSX ------------------------------------------------------------------------------------------
 
 
-def _workbook():
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    return workbook
-
-
 def _bold():
     from openpyxl.styles import Font
 
@@ -147,11 +139,6 @@ def _append(sheet, values: list, formats: dict[int, str] | None = None, bold: bo
             cell.number_format = formats[index]
         if bold:
             cell.font = _bold()
-
-
-def _text(value: str) -> str:
-    # Names typed by staff (an activity, a commune) are written as text, never run as formulas.
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
 
 
 def _figures_sheet(workbook, title_lines: list[str], figures: Figures) -> None:
@@ -186,7 +173,9 @@ def _typology_sheets(workbook, typology: Typology) -> None:
         for share in shares:
             share_value = share.count / share.total if share.total else 0
             _append(
-                sheet, [_text(share.label), share.count, share_value], {1: INTEGER_FORMAT, 2: PERCENT_FORMAT}
+                sheet,
+                [as_text(share.label), share.count, share_value],
+                {1: INTEGER_FORMAT, 2: PERCENT_FORMAT},
             )
         _append(sheet, ["Total", typology.total], {1: INTEGER_FORMAT}, bold=True)
 
@@ -204,23 +193,17 @@ def _head_count_sheet(workbook, lines: list[HeadCountLine]) -> None:
     )
 
 
-def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def centre_xlsx(
     report: CentreReport, *, centre_name: str, period_label: str, activity_name: str | None
 ) -> bytes:
     """The centre's report as a workbook: figures, per activity, the four typology tables, head counts."""
-    workbook = _workbook()
+    workbook = new_workbook()
     _figures_sheet(
         workbook,
         [
-            f"Bilan de fréquentation — {_text(centre_name)}",
+            f"Bilan de fréquentation — {as_text(centre_name)}",
             f"Période : {period_label}",
-            f"Activité : {_text(activity_name) if activity_name else 'toutes les activités'}",
+            f"Activité : {as_text(activity_name) if activity_name else 'toutes les activités'}",
         ],
         report.totals,
     )
@@ -231,20 +214,20 @@ def centre_xlsx(
         [30, 18, *[14] * len(FIGURE_COLUMNS)],
     )
     for line in report.activities:
-        _append(sheet, [_text(line.name), line.kind, *_figure_values(line.figures)], _figure_formats(2))
+        _append(sheet, [as_text(line.name), line.kind, *_figure_values(line.figures)], _figure_formats(2))
     _append(sheet, ["Total du centre", "", *_figure_values(report.totals)], _figure_formats(2), bold=True)
     _typology_sheets(workbook, report.typology)
     _head_count_sheet(workbook, report.head_counts)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def network_xlsx(report: NetworkReport, *, scope: str, period_label: str) -> bytes:
     """The roll-up as a workbook: totals, one line per centre with territory subtotals, the typology."""
-    workbook = _workbook()
+    workbook = new_workbook()
     _figures_sheet(
         workbook,
         [
-            f"Bilan de fréquentation — {_text(scope)}",
+            f"Bilan de fréquentation — {as_text(scope)}",
             f"Période : {period_label}",
             f"Centres : {report.centre_count}",
         ],
@@ -260,19 +243,19 @@ def network_xlsx(report: NetworkReport, *, scope: str, period_label: str) -> byt
         for line in block.centres:
             _append(
                 sheet,
-                [_text(block.name), _text(line.name), *_figure_values(line.figures)],
+                [as_text(block.name), as_text(line.name), *_figure_values(line.figures)],
                 _figure_formats(2),
             )
         _append(
             sheet,
-            [_text(block.name), f"Sous-total {block.name}", *_figure_values(block.subtotal)],
+            [as_text(block.name), f"Sous-total {block.name}", *_figure_values(block.subtotal)],
             _figure_formats(2),
             bold=True,
         )
     _append(sheet, ["Total", "", *_figure_values(report.totals)], _figure_formats(2), bold=True)
     _typology_sheets(workbook, report.typology)
     _head_count_sheet(workbook, report.head_counts)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 # --- PDF -------------------------------------------------------------------------------------------

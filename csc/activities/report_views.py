@@ -15,17 +15,16 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from csc.core.forms import AccessibleFormMixin
-from csc.core.models import Centre
 from csc.core.roles import Capability
+from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
 from . import report_exports, reports
@@ -259,13 +258,6 @@ def _month_links(period: ReportPeriod, today: date, **extra) -> dict[str, str | 
     return links
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- The centre's report ---------------------------------------------------------------------------
 
 CENTRE_FIELDS = ["periode", "mois", "du", "au", "activite"]
@@ -309,12 +301,12 @@ def _centre_report(request, fmt: str):
         filename += f"-{slugify(activity_name) or 'activite'}"
     if fmt == "pdf":
         pdf = report_exports.centre_pdf(context)
-        return _download(pdf, f"{filename}.pdf", "application/pdf")
+        return download(pdf, f"{filename}.pdf", "application/pdf")
     if fmt == "xlsx":
         content = report_exports.centre_xlsx(
             report, centre_name=centre.name, period_label=period.label, activity_name=activity_name
         )
-        return _download(content, f"{filename}.xlsx", report_exports.XLSX_CONTENT_TYPE)
+        return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
     return render(request, "activities/reports/report.html", context)
 
 
@@ -344,12 +336,7 @@ def _network_report(request, fmt: str):
     if not centre_ids:
         raise Http404
     today = timezone.localdate()
-    centres = [
-        reports.CentreInfo(pk, name, territory_id, territory_name)
-        for pk, name, territory_id, territory_name in Centre.objects.filter(pk__in=centre_ids)
-        .order_by("territory__name", "name", "id")
-        .values_list("id", "name", "territory_id", "territory__name")
-    ]
+    centres = reports.centre_infos(centre_ids)
     territories = {c.territory_id: c.territory_name for c in centres}
     form = NetworkFilterForm(filter_data(request.GET, NETWORK_FIELDS, today), territories=territories)
     context = {"form": form, "summary": [], "report": None, "scope": "Vos centres"}
@@ -377,10 +364,10 @@ def _network_report(request, fmt: str):
     )
     filename = f"bilan-{slugify(scope) if territory_id else 'reseau'}-{period.slug}"
     if fmt == "pdf":
-        return _download(report_exports.network_pdf(context), f"{filename}.pdf", "application/pdf")
+        return download(report_exports.network_pdf(context), f"{filename}.pdf", "application/pdf")
     if fmt == "xlsx":
         content = report_exports.network_xlsx(report, scope=scope, period_label=period.label)
-        return _download(content, f"{filename}.xlsx", report_exports.XLSX_CONTENT_TYPE)
+        return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
     return render(request, "activities/reports/network.html", context)
 
 

@@ -36,6 +36,7 @@ from django.db import connection
 from django.db.models import Count, DecimalField, F, Sum
 from django.utils import timezone
 
+from csc.core.models import Centre
 from csc.people.models import Person
 from csc.people.text import normalize
 
@@ -566,6 +567,44 @@ class CentreInfo:
     territory_name: str
 
 
+def centre_infos(centre_ids: Collection[int]) -> list[CentreInfo]:
+    """The centres of a roll-up with their territory. One query."""
+    return [
+        CentreInfo(pk, name, territory_id, territory_name)
+        for pk, name, territory_id, territory_name in Centre.objects.filter(pk__in=centre_ids)
+        .order_by("territory__name", "name", "id")
+        .values_list("id", "name", "territory_id", "territory__name")
+    ]
+
+
+def _territory_then_name(centre: CentreInfo) -> tuple:
+    return natural_key(centre.territory_name), natural_key(centre.name), centre.centre_id
+
+
+def territory_blocks(
+    centres: Iterable[CentreInfo], figures_by_centre: Mapping, new_figures
+) -> tuple[list, object]:
+    """One block per territory (natural order of names), its centres with their figures and its
+    subtotal, and the total of all: for any figures that `add` one another (`new_figures()` makes an
+    empty one). A centre without figures of its own is not left out: the caller gives it zeros."""
+    blocks: dict[int, TerritoryBlock] = {}
+    for centre in sorted(
+        centres, key=lambda c: (natural_key(c.territory_name), natural_key(c.name), c.centre_id)
+    ):
+        block = blocks.get(centre.territory_id)
+        if block is None:
+            block = blocks[centre.territory_id] = TerritoryBlock(
+                centre.territory_id, centre.territory_name, [], new_figures()
+            )
+        figures = figures_by_centre[centre.centre_id]
+        block.centres.append(CentreLine(centre.centre_id, centre.name, figures))
+        block.subtotal.add(figures)
+    totals = new_figures()
+    for block in blocks.values():
+        totals.add(block.subtotal)
+    return list(blocks.values()), totals
+
+
 def network_report(
     centres: Iterable[CentreInfo], start: date, end: date, *, today: date | None = None
 ) -> NetworkReport:
@@ -596,25 +635,11 @@ def network_report(
     }
     _add_participants(by_centre, groups)
 
-    blocks: dict[int, TerritoryBlock] = {}
-    for centre in sorted(
-        centres, key=lambda c: (natural_key(c.territory_name), natural_key(c.name), c.centre_id)
-    ):
-        block = blocks.get(centre.territory_id)
-        if block is None:
-            block = blocks[centre.territory_id] = TerritoryBlock(
-                centre.territory_id, centre.territory_name, [], Figures()
-            )
-        figures = by_centre[centre.centre_id]
-        block.centres.append(CentreLine(centre.centre_id, centre.name, figures))
-        block.subtotal.add(figures)
-    totals = Figures()
-    for block in blocks.values():
-        totals.add(block.subtotal)
+    territories, totals = territory_blocks(centres, by_centre, Figures)
     return NetworkReport(
         start=start,
         end=end,
-        territories=list(blocks.values()),
+        territories=territories,
         totals=totals,
         typology=build_typology(groups),
         head_counts=_head_count_lines(counts),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from csc.core.models import Centre
 
 from .models import ServiceCategory, Structure
-from .services import check_week, phone_or_blank
+from .services import check_week, entry_of_centre
 
 EXAMPLE = "Exemple de démonstration : vérifiez les horaires avant d'y envoyer quelqu'un."
 WEEKDAYS_9_TO_18 = [[(time(9), time(12)), (time(14), time(18))]] * 5 + [[], []]
@@ -62,23 +62,12 @@ def load(faker, stdout):
     categories = {c.slug: c for c in ServiceCategory.objects.all()}
     centres = list(Centre.objects.select_related("territory").order_by("slug"))
     for centre in centres:
-        structure = Structure.objects.create(
-            federation_id=centre.territory.federation_id,
-            centre=centre,
-            kept_by=centre,
-            name=centre.name,
-            kind=Structure.Kind.SOCIAL_CENTRE,
-            description="Accueil, aide aux démarches en ligne avec la borne du hall, ateliers numériques. "
-            + EXAMPLE,
-            address=centre.address,
-            postcode=centre.postcode,
-            city=centre.city,
-            latitude=centre.latitude,
-            longitude=centre.longitude,
-            phone=phone_or_blank(centre.phone),
-            website=centre.website if (centre.website or "").startswith("https://") else "",
-            hours=check_week(WEEKDAYS_9_TO_18),
+        structure = entry_of_centre(centre)
+        structure.description = (
+            "Accueil, aide aux démarches en ligne avec la borne du hall, ateliers numériques. " + EXAMPLE
         )
+        structure.hours = check_week(WEEKDAYS_9_TO_18)
+        structure.save()
         structure.categories.set(
             [
                 categories[s]

@@ -8,7 +8,6 @@ are offered, and a third is refused rather than silently dropped.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from csc.core.validators import normalize_phone
+from csc.people.text import normalize
 
 from .models import ServiceCategory, Structure
 
@@ -175,20 +175,14 @@ def nearest_first(structures, latitude: Decimal | None, longitude: Decimal | Non
 # --- Finding ----------------------------------------------------------------------------------------
 
 
-def folded(text: str) -> str:
-    """Lower case without accents: « Médiathèque » and « mediatheque » are the same word here."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def matching(structures, text: str) -> list[Structure]:
     """The entries holding every word typed, in their name, kind, services, commune, postcode or
     description, accents and capitals ignored. In Python: a federation's directory is a few hundred
     entries, already loaded to be sorted by distance."""
-    words = folded(text).split()
+    words = normalize(text).split()
     found = []
     for structure in structures:
-        haystack = folded(
+        haystack = normalize(
             " ".join(
                 [
                     structure.name,

@@ -33,6 +33,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from csc.activities.models import BookedUnit, Group, Period, Registration, Unit
+from csc.core.spreadsheets import XLSX_CONTENT_TYPE, as_text
 from csc.core.validators import display_phone
 from csc.people.models import HouseholdMember, Membership, Season
 
@@ -40,7 +41,6 @@ from csc.people.models import HouseholdMember, Membership, Season
 CHUNK = 1000
 # Below this size the XLSX stays in memory; above, it spills to disk.
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 MONEY_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD/MM/YYYY"
@@ -432,13 +432,10 @@ def _amount_rows(registrations) -> Iterator[tuple]:
 
 # --- Writers ---------------------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _csv_text(value) -> str:
-    text = str(value)
     # An apostrophe keeps Excel from running "=HYPERLINK(…)" typed as a first name.
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return as_text(str(value))
 
 
 def _csv_value(kind: str, value) -> str:

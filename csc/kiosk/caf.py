@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
 
-from csc.activities.reports import CentreInfo, natural_key
+from csc.activities.reports import CentreInfo, TerritoryBlock, territory_blocks
 
 from .models import AssistedProcedure, KioskEvent, Organisation
 from .stats import bounds
@@ -135,25 +135,10 @@ def caf_report(centre_ids: Iterable[int], start: date, end: date) -> CafReport:
 
 
 @dataclass
-class CentreLine:
-    centre_id: int
-    name: str
-    figures: Figures
-
-
-@dataclass
-class TerritoryBlock:
-    territory_id: int
-    name: str
-    centres: list[CentreLine] = field(default_factory=list)
-    subtotal: Figures = field(default_factory=Figures)
-
-
-@dataclass
 class NetworkCafReport:
     start: date
     end: date
-    territories: list[TerritoryBlock]
+    territories: list[TerritoryBlock]  # of Figures
     totals: Figures
     overall: CafReport
 
@@ -161,7 +146,7 @@ class NetworkCafReport:
 def network_caf_report(centres: Iterable[CentreInfo], start: date, end: date) -> NetworkCafReport:
     """One line per centre (zeros included), territory subtotals, totals, and the details of all the
     centres added together. Five queries whatever the number of centres."""
-    centres = sorted(centres, key=lambda c: (natural_key(c.territory_name), natural_key(c.name), c.centre_id))
+    centres = list(centres)
     centre_ids = [c.centre_id for c in centres]
     per_centre = {c.centre_id: Figures() for c in centres}
     rows = (
@@ -183,14 +168,5 @@ def network_caf_report(centres: Iterable[CentreInfo], start: date, end: date) ->
         )
     for centre_id, number in _visits(centre_ids, start, end).items():
         per_centre[centre_id].kiosk_visits = number
-    blocks: dict[int, TerritoryBlock] = {}
-    totals = Figures()
-    for centre in centres:
-        block = blocks.setdefault(
-            centre.territory_id, TerritoryBlock(centre.territory_id, centre.territory_name)
-        )
-        figures = per_centre[centre.centre_id]
-        block.centres.append(CentreLine(centre.centre_id, centre.name, figures))
-        block.subtotal.add(figures)
-        totals.add(figures)
-    return NetworkCafReport(start, end, list(blocks.values()), totals, caf_report(centre_ids, start, end))
+    territories, totals = territory_blocks(centres, per_centre, Figures)
+    return NetworkCafReport(start, end, territories, totals, caf_report(centre_ids, start, end))

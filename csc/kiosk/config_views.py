@@ -27,8 +27,11 @@ CONFIGURE = Capability.KIOSK_CONFIGURE
 def _page(request, centre, *, status=200, **forms):
     kiosk = services.kiosk_for(centre)
     entry = Structure.objects.filter(centre=centre).first()
-    tiles = list(Tile.objects.filter(centre=centre).select_related("procedure", "theme"))
-    tiles.sort(key=lambda t: (t.theme.position, t.position, t.pk))
+    tiles = list(
+        Tile.objects.filter(centre=centre)
+        .select_related("procedure", "theme")
+        .order_by("theme__position", "position", "id")
+    )
     shown = [t for t in tiles if not t.is_hidden]
     available = queries.catalogue_not_on(centre.pk)
     context = {

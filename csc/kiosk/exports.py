@@ -8,10 +8,11 @@ import io
 
 from django.template.loader import render_to_string
 
+from csc.core.spreadsheets import as_text, new_workbook, workbook_bytes
+
 from .caf import CafReport, Figures, NetworkCafReport
 from .stats import Statistics
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DAY_HEADERS = [
     "Jour",
     "Visites",
@@ -20,11 +21,6 @@ DAY_HEADERS = [
     "Recherches sans résultat",
     "Fins de session",
 ]
-
-
-def _text(value: str) -> str:
-    """A text typed on the kiosk (a search) or by staff is written as text, never run as a formula."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _day_rows(stats: Statistics) -> list[list]:
@@ -47,14 +43,6 @@ def statistics_csv(stats: Statistics) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _workbook():
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    return workbook
-
-
 def _sheet(workbook, title: str, headers: list[str], rows: list[list], title_lines: list[str] = ()):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -68,21 +56,15 @@ def _sheet(workbook, title: str, headers: list[str], rows: list[list], title_lin
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_text(v) if isinstance(v, str) else v for v in row])
+        sheet.append([as_text(v) if isinstance(v, str) else v for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(header) + 4))
     sheet.column_dimensions["A"].width = 40
     return sheet
 
 
-def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def statistics_xlsx(stats: Statistics, *, centre_name: str, period_label: str) -> bytes:
-    workbook = _workbook()
+    workbook = new_workbook()
     title = [f"Statistiques de la borne — {centre_name}", period_label]
     t = stats.totals
     _sheet(
@@ -115,7 +97,7 @@ def statistics_xlsx(stats: Statistics, *, centre_name: str, period_label: str) -
         + [[f"Organisme : {label}", n] for label, n in survey.organisations]
         + [[f"Âge : {label}", n] for label, n in survey.ages],
     )
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 FIGURE_HEADERS = [
@@ -152,13 +134,13 @@ def _caf_sheets(workbook, report: CafReport, title: list[str]) -> None:
 
 
 def caf_xlsx(report: CafReport, *, centre_name: str, period_label: str) -> bytes:
-    workbook = _workbook()
+    workbook = new_workbook()
     _caf_sheets(workbook, report, [f"Point relais / Point numérique CAF — {centre_name}", period_label])
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def caf_network_xlsx(report: NetworkCafReport, *, scope: str, period_label: str) -> bytes:
-    workbook = _workbook()
+    workbook = new_workbook()
     rows = []
     for block in report.territories:
         for line in block.centres:
@@ -168,7 +150,7 @@ def caf_network_xlsx(report: NetworkCafReport, *, scope: str, period_label: str)
     title = [f"Point relais / Point numérique CAF — {scope}", period_label]
     _sheet(workbook, "Par centre", ["Centre", "Territoire", *FIGURE_HEADERS], rows, title)
     _caf_sheets(workbook, report.overall, title)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def pdf(template: str, context: dict) -> bytes:

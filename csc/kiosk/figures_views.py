@@ -5,21 +5,21 @@ capability. Anonymous counts only. A month that cannot be read comes back as a F
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from csc.activities.report_views import month_bounds, parse_month
-from csc.activities.reports import CentreInfo
-from csc.core.models import Centre
+# The CAF report is sent for the month that ended: the previous month unless one is asked.
+from csc.activities.report_views import month_bounds, parse_month, previous_month
+from csc.activities.reports import centre_infos
 from csc.core.roles import Capability
+from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
 from . import caf, exports, stats
@@ -28,28 +28,16 @@ FIGURES = Capability.KIOSK_FIGURES
 MONTH_ERROR = "Ce mois n'est pas reconnu : choisissez-le dans la liste, ou écrivez-le 2026-03 ou 03/2026."
 
 
-def _month(text: str, today: date, default: date) -> tuple[date, date, str] | None:
-    """The month asked for, or the default's, cut at today; None when it cannot be read or is in the
-    future."""
-    text = text.strip()[:20]
-    if not text:
-        year, month = default.year, default.month
-    else:
-        parsed = parse_month(text)
-        if parsed is None:
-            return None
-        year, month = parsed
-    start, end = month_bounds(year, month)
+def _month(text: str, today: date, default: str) -> tuple[date, date, str] | None:
+    """The month asked for (or the default, « 2026-03 »), cut at today; None when it cannot be read or
+    is in the future."""
+    parsed = parse_month(text.strip()[:20] or default)
+    if parsed is None:
+        return None
+    start, end = month_bounds(*parsed)
     if start > today:
         return None
     return start, min(end, today), date_format(start, "F Y")
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _month_error(request, template: str, context: dict) -> HttpResponse:
@@ -65,17 +53,17 @@ def _statistics(request, fmt: str):
     # The referent reads this month's figures as they go.
     month_value = (request.GET.get("mois") or "")[:20]
     context = {"centre": centre, "month_value": month_value, "today": today}
-    month = _month(month_value, today, today)
+    month = _month(month_value, today, f"{today:%Y-%m}")
     if month is None:
         return _month_error(request, "kiosk/statistics.html", context)
     start, end, label = month
     figures = stats.statistics(centre.pk, start, end)
     filename = f"borne-{slugify(centre.name)}-{start:%Y-%m}"
     if fmt == "csv":
-        return _download(exports.statistics_csv(figures), f"{filename}.csv", "text/csv; charset=utf-8")
+        return download(exports.statistics_csv(figures), f"{filename}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
         content = exports.statistics_xlsx(figures, centre_name=centre.name, period_label=label)
-        return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
+        return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
     context.update(stats=figures, label=label, month=f"{start:%Y-%m}", months=stats.months(centre.pk, today))
     return render(request, "kiosk/statistics.html", context)
 
@@ -118,11 +106,6 @@ def today(request):
 # --- The CAF report -----------------------------------------------------------------------------------
 
 
-def previous_month(today: date) -> date:
-    """The CAF report is sent for the month that ended: the previous month unless one is asked."""
-    return today.replace(day=1) - timedelta(days=1)
-
-
 def _caf(request, fmt: str):
     centre = require_capability(request, FIGURES)
     today = timezone.localdate()
@@ -141,12 +124,12 @@ def _caf(request, fmt: str):
     )
     filename = f"point-relais-caf-{slugify(centre.name)}-{start:%Y-%m}"
     if fmt == "pdf":
-        return _download(
+        return download(
             exports.pdf("kiosk/pdf/caf_report.html", context), f"{filename}.pdf", "application/pdf"
         )
     if fmt == "xlsx":
         content = exports.caf_xlsx(report, centre_name=centre.name, period_label=label)
-        return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
+        return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
     return render(request, "kiosk/caf_report.html", context)
 
 
@@ -173,12 +156,7 @@ def _caf_network(request, fmt: str):
     if not centre_ids:
         raise Http404
     today = timezone.localdate()
-    centres = [
-        CentreInfo(pk, name, territory_id, territory_name)
-        for pk, name, territory_id, territory_name in Centre.objects.filter(pk__in=centre_ids).values_list(
-            "id", "name", "territory_id", "territory__name"
-        )
-    ]
+    centres = centre_infos(centre_ids)
     territories = {c.territory_id: c.territory_name for c in centres}
     territory = request.GET.get("territoire", "")
     month_value = (request.GET.get("mois") or "")[:20]
@@ -204,12 +182,12 @@ def _caf_network(request, fmt: str):
     context.update(report=report, label=label, month=f"{start:%Y-%m}", scope=scope)
     filename = f"point-relais-caf-{slugify(scope)}-{start:%Y-%m}"
     if fmt == "pdf":
-        return _download(
+        return download(
             exports.pdf("kiosk/pdf/caf_network.html", context), f"{filename}.pdf", "application/pdf"
         )
     if fmt == "xlsx":
         content = exports.caf_network_xlsx(report, scope=scope, period_label=label)
-        return _download(content, f"{filename}.xlsx", exports.XLSX_CONTENT_TYPE)
+        return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
     return render(request, "kiosk/caf_network.html", context)
 
 

@@ -3,11 +3,12 @@ reception's help log. Each function that changes data is one transaction."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time as clock
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
@@ -289,6 +290,7 @@ def client_allowed(address: str | None, count: int, *, now: float | None = None)
     return total <= limit
 
 
+@functools.cache
 def _rate_key() -> bytes:
     return hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32).digest()
 
@@ -401,7 +403,3 @@ def cancel_assisted(record: AssistedProcedure, *, centre: Centre) -> None:
     if record.centre_id != centre.pk:
         raise KioskRefused("Cette aide n'a pas été enregistrée dans votre centre.")
     record.delete()
-
-
-def local_now() -> datetime:
-    return timezone.localtime()

@@ -4,10 +4,12 @@ resident types against the tiles."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
+
+# Lower case, no accents, punctuation as spaces: « Pôle-emploi » and « pole emploi » are one.
+from csc.people.text import normalize
 
 # CommonMark without raw HTML: a sheet's author writes text, lists and links, never markup. nh3 then
 # keeps only these tags and https links, whatever the Markdown parser let through.
@@ -30,13 +32,6 @@ def render_markdown(text: str) -> str:
     )
 
 
-def folded(text: str) -> str:
-    """Lower case without accents or punctuation: « Pôle-emploi » and « pole emploi » are one."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^\w]+", " ", plain).strip()
-
-
 # Words that say nothing about the service: « je veux ma carte vitale » searches « carte vitale ».
 STOP_WORDS = frozenset(
     ["a", "au", "aux", "avec", "ce", "de", "des", "du", "en", "et", "je", "j", "l", "la", "le", "les"]
@@ -46,7 +41,7 @@ STOP_WORDS = frozenset(
 
 
 def search_words(text: str) -> list[str]:
-    return [word for word in folded(text).split() if word not in STOP_WORDS]
+    return [word for word in normalize(text).split() if word not in STOP_WORDS]
 
 
 def score(words: list[str], title: str, keywords: list[str], theme: str) -> int:
@@ -55,7 +50,7 @@ def score(words: list[str], title: str, keywords: list[str], theme: str) -> int:
     keyword matched whole, or the title, counts more than the theme."""
     if not words:
         return 0
-    fields = [(folded(title), 3), *((folded(k), 4) for k in keywords), (folded(theme), 1)]
+    fields = [(normalize(title), 3), *((normalize(k), 4) for k in keywords), (normalize(theme), 1)]
     total = 0
     for word in words:
         best = 0
@@ -66,7 +61,7 @@ def score(words: list[str], title: str, keywords: list[str], theme: str) -> int:
             return 0
         total += best
     phrase = " ".join(words)
-    if any(folded(k) == phrase for k in keywords):
+    if any(normalize(k) == phrase for k in keywords):
         total += 10
     return total
 
