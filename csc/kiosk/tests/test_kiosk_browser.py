@@ -256,4 +256,14 @@ def test_reception_notes_a_help_and_the_monthly_report_shows_it(browser, live_se
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger (PDF)").click()
     assert download.value.suggested_filename.endswith(f"{month}.pdf")
+    page.goto(f"{live_server.url}/aides-numeriques/rapport-caf/?mois=treize")
+    expect(page.get_by_text("Ce mois n'est pas reconnu")).to_be_visible()
+    assert_accessible(page, visited)
+    # The roll-up page, which the referent reads for their one centre.
+    page.goto(f"{live_server.url}/aides-numeriques/rapport-caf/reseau/?mois={month}")
+    expect(page.get_by_role("row", name=re.compile(r"^Total 1 0 1 \d+$"))).to_be_visible()
+    assert_accessible(page, visited)
+    page.goto(f"{live_server.url}/aides-numeriques/rapport-caf/reseau/?mois=2099-13")
+    expect(page.get_by_text("Ce mois n'est pas reconnu")).to_be_visible()
+    assert_accessible(page, visited)
     context.close()

@@ -155,6 +155,17 @@ def test_a_search_is_counted_and_one_that_finds_nothing_says_what_to_do(client, 
     assert [(s.query, s.results) for s in searches] == [("carte vitale", 1), ("permis bateau", 0)]
 
 
+def test_a_search_of_any_length_or_markup_is_shown_as_text(client, centre_a):
+    response = client.get(
+        f"/borne/{centre_a.slug}/recherche/", {"q": "<script>alert(1)</script>" + "x" * 5000}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "Aucune démarche ne correspond" in visible_text(response)
+    assert len(KioskEvent.objects.get().query) <= 60
+
+
 def test_searches_made_in_preview_are_not_counted(client, centre_a):
     found_titles(client, centre_a, "caf", apercu="1")
     assert not KioskEvent.objects.exists()
