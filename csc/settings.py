@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The kiosk's events skip everything below (csc/kiosk/middleware.py).
+    "csc.kiosk.middleware.KioskEventsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +127,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c jit=off -c random_page_cost={random_page_cost} {os.environ.get('PGOPTIONS', '')}".strip()
     )
+    # psycopg prepares a statement run this many times on a connection, but only from a cursor that
+    # binds its values on the server: the kiosk's events (kiosk.services.store_events). Django's own
+    # cursors quote values into the text and never prepare; Django turns preparing off unless asked.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

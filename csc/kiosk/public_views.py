@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -37,6 +38,7 @@ MAX_SEARCH = 100
 MAX_EVENT_BYTES = 8 * 1024
 HOME_CACHE_SECONDS = 3600
 STATE_SECONDS = 5
+EVENT_KEY_SECONDS = 300
 
 
 class UnknownKiosk(Http404):
@@ -284,17 +286,21 @@ def end(request, slug):
 # --- Counts sent by the kiosk's script --------------------------------------------------------------
 
 
-def _kiosk_key(slug: str) -> services.KioskKey | None:
-    state = _state(slug)
-    if state is None:
-        return None
-    centre_id, version = state.centre_id, state.version
-    key = f"kiosk-key:{centre_id}:{version}"
-    kiosk_key = cache.get(key)
+def _kiosk_key(slug: str, *, fresh: bool = False) -> services.KioskKey | None:
+    """The kiosk's centre and visible tiles, kept EVENT_KEY_SECONDS per process: the events endpoint
+    takes most of the platform's requests and needs nothing else. A change made from « Ma borne »
+    clears it at once in the process that made it (services.touch); a click on a tile it does not know
+    (added meanwhile in another process) reads it again before being refused (`fresh`, see events). A
+    tile just hidden keeps counting for the pages still showing it, a few minutes at most."""
+    key = services.event_key_key(slug)
+    kiosk_key = None if fresh else cache.get(key)
     if kiosk_key is None:
-        tile_ids = Tile.objects.filter(centre_id=centre_id, is_hidden=False).values_list("pk", flat=True)
-        kiosk_key = services.KioskKey(centre_id, frozenset(tile_ids))
-        cache.set(key, kiosk_key, 300)
+        state = _state(slug)
+        if state is None:
+            return None
+        visible = Tile.objects.filter(centre_id=state.centre_id, is_hidden=False).values_list("pk", flat=True)
+        kiosk_key = services.KioskKey(state.centre_id, frozenset(visible), read_at=time.monotonic())
+        cache.set(key, kiosk_key, EVENT_KEY_SECONDS)
     return kiosk_key
 
 
@@ -312,7 +318,17 @@ def events(request, slug):
     if kiosk_key is None:
         return _refused("Cette borne n'existe pas.", 404)
     try:
-        batch = services.parse_events(request.body, kiosk_key)
+        try:
+            batch = services.parse_events(request.body, kiosk_key)
+        except services.UnknownTile:
+            # Perhaps a tile added since this process read the kiosk: read it again, at most once every
+            # few seconds, so that forged clicks cannot make every request cost a query.
+            if time.monotonic() - kiosk_key.read_at < STATE_SECONDS:
+                raise
+            kiosk_key = _kiosk_key(slug, fresh=True)
+            if kiosk_key is None:
+                return _refused("Cette borne n'existe pas.", 404)
+            batch = services.parse_events(request.body, kiosk_key)
     except services.EventRefused as refused:
         return _refused(str(refused))
     if not services.client_allowed(client_ip(request), len(batch)):

@@ -10,6 +10,7 @@ import time as clock
 from dataclasses import dataclass
 from datetime import date
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -60,13 +61,19 @@ def touch(centre_id: int) -> None:
     slug = Centre.objects.filter(pk=centre_id).values_list("slug", flat=True).first()
     if slug:
         # Now, and again once committed: a request between the two may have cached the old state.
-        cache.delete(state_key(slug))
-        transaction.on_commit(lambda: cache.delete(state_key(slug)))
+        keys = [state_key(slug), event_key_key(slug)]
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def state_key(slug: str) -> str:
     """The cache key of a kiosk's state (public_views._state)."""
     return f"kiosk-state:{slug}"
+
+
+def event_key_key(slug: str) -> str:
+    """The cache key of what the events endpoint knows of a kiosk (public_views._kiosk_key)."""
+    return f"kiosk-events:{slug}"
 
 
 def check_link(url: str) -> str:
@@ -209,12 +216,17 @@ class EventRefused(Exception):
     """A batch of events refused whole, with the reason (French, for the referent reading the logs)."""
 
 
+class UnknownTile(EventRefused):
+    """A click on a tile that is not among the kiosk's visible tiles (as far as the caller knows)."""
+
+
 @dataclass(frozen=True)
 class KioskKey:
     """What the event endpoint needs of a kiosk: cached per process, read from one query."""
 
     centre_id: int
     tile_ids: frozenset[int]
+    read_at: float = 0.0  # time.monotonic() when read from the database
 
 
 def parse_events(body: bytes, kiosk: KioskKey) -> list[KioskEvent]:
@@ -239,7 +251,7 @@ def parse_events(body: bytes, kiosk: KioskKey) -> list[KioskEvent]:
         tile_id = item.get("tuile")
         if kind == KioskEvent.Kind.CLICK:
             if type(tile_id) is not int or tile_id not in kiosk.tile_ids:
-                raise EventRefused("Cette tuile n'est pas sur cette borne.")
+                raise UnknownTile("Cette tuile n'est pas sur cette borne.")
         elif tile_id is not None:
             raise EventRefused("Seul un clic désigne une tuile.")
         events.append(KioskEvent(centre_id=kiosk.centre_id, kind=kind, tile_id=tile_id, at=now))
@@ -260,6 +272,11 @@ FROM unsynced, (VALUES {rows}) AS e(centre_id, kind, tile_id, at)
 UNSYNCED_ROW = "(%s::bigint, %s::smallint, %s::bigint, %s::timestamptz)"
 
 
+@functools.cache
+def _unsynced_insert(rows: int) -> str:
+    return UNSYNCED_INSERT.format(rows=", ".join([UNSYNCED_ROW] * rows))
+
+
 def store_events(events: list[KioskEvent]) -> None:
     """Store the kiosk's anonymous counts (visits, clicks, ends of session) as fast as the database
     allows: see UNSYNCED_INSERT."""
@@ -269,8 +286,17 @@ def store_events(events: list[KioskEvent]) -> None:
     params = []
     for event in events:
         params += [event.centre_id, event.kind, event.tile_id, event.at]
-    with connection.cursor() as cursor:
-        cursor.execute(UNSYNCED_INSERT.format(rows=", ".join([UNSYNCED_ROW] * len(events))), params)
+    # A cursor that binds the values on the server, where Django's own cursors quote them into the
+    # text, which PostgreSQL parses and plans again on every request. psycopg prepares such a statement
+    # once it has run it five times on a connection (prepare_threshold in settings.py) and Django keeps
+    # connections (CONN_MAX_AGE): then the database only binds and runs it. Wrapped like any Django
+    # cursor, so that it is counted and logged like one. (Behind a PgBouncer in transaction mode, set
+    # its max_prepared_statements.)
+    connection.ensure_connection()
+    server_binding = psycopg.Cursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(server_binding) as cursor:
+        cursor.execute(_unsynced_insert(len(events)), params)
 
 
 def client_allowed(address: str | None, count: int, *, now: float | None = None) -> bool:

@@ -355,6 +355,27 @@ def test_a_click_on_another_centres_tile_or_a_hidden_tile_is_refused(client, cen
     assert not KioskEvent.objects.exists()
 
 
+def test_a_tile_shown_by_another_process_counts_and_forged_tiles_cost_no_query(
+    client, centre_a, django_assert_num_queries
+):
+    """Each process keeps the kiosk's tiles for minutes. A tile it does not know yet (shown again from
+    another process, whose change it did not hear of) is read again, at most every few seconds."""
+    import dataclasses
+
+    from django.core.cache import cache
+
+    tile = tiles_of(centre_a)["msa"]
+    services.set_hidden(tile, hidden=True)
+    assert post_events(client, centre_a, {"type": "visite"}).status_code == 204  # the kiosk is read
+    Tile.objects.filter(pk=tile.pk).update(is_hidden=False)  # as another process would, unheard
+    with django_assert_num_queries(0):
+        assert post_events(client, centre_a, {"type": "clic", "tuile": tile.pk}).status_code == 400
+    key = services.event_key_key(centre_a.slug)
+    cache.set(key, dataclasses.replace(cache.get(key), read_at=0.0))  # read long ago
+    assert post_events(client, centre_a, {"type": "clic", "tuile": tile.pk}).status_code == 204
+    assert KioskEvent.objects.filter(tile=tile).count() == 1
+
+
 def test_the_endpoint_refuses_what_is_not_json_too_big_or_for_no_centre(client, centre_a):
     assert post_events(client, centre_a, None, raw="pas du json").status_code == 400
     assert post_events(client, centre_a, None, raw=b"\xff\xfe").status_code == 400
@@ -377,6 +398,32 @@ def test_one_client_is_limited_per_minute(client, centre_a, settings):
     assert KioskEvent.objects.count() == 3
     other_client = post_events(client.__class__(REMOTE_ADDR="10.0.0.2"), centre_a, {"type": "visite"})
     assert other_client.status_code == 204
+
+
+def test_the_events_shortcut_takes_exactly_the_events_address(client, centre_a):
+    """KioskEventsMiddleware answers the events before the URL resolver: its pattern must stay the
+    address urls.py gives them, and leave every other address to the resolver."""
+    from django.urls import reverse
+
+    from csc.kiosk.middleware import EVENTS_PATH
+
+    assert EVENTS_PATH.match(reverse("kiosk:events", args=[centre_a.slug]))["slug"] == centre_a.slug
+    for other in ("kiosk:home", "kiosk:end", "kiosk:search"):
+        assert not EVENTS_PATH.match(reverse(other, args=[centre_a.slug]))
+    assert not EVENTS_PATH.match(f"/borne/{centre_a.slug}/evenements/x")
+    assert not EVENTS_PATH.match(f"/borne/{centre_a.slug}/evenements/\n")
+    # Answered by the shortcut: none of the headers the middlewares below it would add.
+    response = post_events(client, centre_a, {"type": "visite"})
+    assert response.status_code == 204
+    assert "Content-Language" not in response and "X-Frame-Options" not in response
+    assert KioskEvent.objects.filter(centre=centre_a, kind=KioskEvent.Kind.VISIT).count() == 1
+
+
+def test_an_event_costs_one_query(client, centre_a, django_assert_num_queries):
+    tile = tiles_of(centre_a)["caf"]
+    post_events(client, centre_a, {"type": "visite"})  # the kiosk's tiles are now cached
+    with django_assert_num_queries(1):
+        assert post_events(client, centre_a, {"type": "clic", "tuile": tile.pk}).status_code == 204
 
 
 @pytest.mark.django_db(transaction=True)
