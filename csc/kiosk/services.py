@@ -290,8 +290,10 @@ def store_events(events: list[KioskEvent]) -> None:
     # text, which PostgreSQL parses and plans again on every request. psycopg prepares such a statement
     # once it has run it five times on a connection (prepare_threshold in settings.py) and Django keeps
     # connections (CONN_MAX_AGE): then the database only binds and runs it. Wrapped like any Django
-    # cursor, so that it is counted and logged like one. (Behind a PgBouncer in transaction mode, set
-    # its max_prepared_statements.)
+    # cursor, so that it is counted and logged like one. It skips Django's health check (CONN_HEALTH_CHECKS
+    # pings the server with a SELECT 1 before a request's first query): if the database restarted, this
+    # insert fails once with a 500 and Django replaces the connection for the next request. (Behind a
+    # PgBouncer in transaction mode, set its max_prepared_statements.)
     connection.ensure_connection()
     server_binding = psycopg.Cursor(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
