@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "csc.enrolment",
     "csc.animation",
     "csc.kiosk",
+    "csc.casework",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -240,6 +241,18 @@ CSC_PROCEDURES_FILE = Path(
 # The kiosk's anonymous counts: how many events one client may send a minute before a 429. A centre's
 # kiosks share one public address, so this counts for all of them (a busy kiosk sends a few a minute).
 CSC_KIOSK_EVENTS_PER_MINUTE = int(os.environ.get("CSC_KIOSK_EVENTS_PER_MINUTE", "240"))
+
+# Social follow-up: notes, exchange contents and documents are encrypted with these Fernet keys
+# (comma-separated; the first encrypts, all decrypt: csc/casework/crypto.py, docs/installation.md).
+# A laptop (DEBUG) without them uses a key derived from the development secret.
+CSC_CASEWORK_KEYS = env_list("CSC_CASEWORK_KEYS")
+if not CSC_CASEWORK_KEYS and DEBUG:
+    import base64
+    import hashlib
+
+    CSC_CASEWORK_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"csc-casework|{SECRET_KEY}".encode()).digest()).decode()
+    ]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day

@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ["CSC_TESTING"] = "1"
+# A fixed Fernet key for the tests (never a production key).
+os.environ.setdefault("CSC_CASEWORK_KEYS", "dGVzdC1vbmx5LWNhc2V3b3JrLWtleS0wMTIzNDU2Nzg=")
 
 from .settings import *  # noqa: E402, F403
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("csc.directory.urls")),
     path("", include("csc.enrolment.urls")),
     path("", include("csc.animation.urls")),
+    path("", include("csc.casework.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin-technique/", admin.site.urls),

@@ -340,6 +340,8 @@ class AuditEvent(models.Model):
         SHARE = "share", _("Partage avec un autre centre")
         SETTINGS = "settings", _("Réglages du centre")
         ATTENDANCE_CORRECTION = "attendance_correction", _("Correction de présence après la séance")
+        CASE_READ = "casework.read", _("Lecture d'un dossier d'accompagnement")
+        CASE_REFUSED = "casework.refused", _("Accès refusé à un dossier d'accompagnement")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -116,6 +116,18 @@ MODULES: list[Module] = [
         "core:staff_list",
         Capability.STAFF_MANAGE,
     ),
+    Module(
+        "Accompagnement social",
+        "Les dossiers des personnes que vous accompagnez : parcours, échanges, tâches.",
+        "casework:home",
+        Capability.CASEWORK_FOLLOW,
+    ),
+    Module(
+        "Mes tâches",
+        "Ce que l'on vous a confié dans les parcours d'accompagnement, et ce qui est en retard.",
+        "casework:my_tasks",
+        Capability.CASEWORK_FOLLOW,
+    ),
     Module("Journal", "Qui a fait quoi, et quand.", "core:journal", Capability.AUDIT_VIEW),
     Module(
         "Réglages du centre",

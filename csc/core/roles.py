@@ -65,6 +65,15 @@ class Capability(models.TextChoices):
     )
     KIOSK_HELP_LOG = "kiosk.help_log", _("Noter les aides aux démarches en ligne données à l'accueil")
     KIOSK_FIGURES = "kiosk.figures", _("Lire les statistiques de la borne et le rapport CAF des aides")
+    CASEWORK_FOLLOW = (
+        "casework.follow",
+        _("Accompagner des personnes : ouvrir et lire les parcours de ses cercles, noter échanges et tâches"),
+    )
+    CASEWORK_CONFIGURE = (
+        "casework.configure",
+        _("Régler l'accompagnement du centre : cercles et leurs intervenants, problématiques, modèles"),
+    )
+    CASEWORK_FIGURES = "casework.figures", _("Lire les statistiques anonymes de l'accompagnement social")
 
 
 _PEOPLE_READERS = {Capability.PEOPLE_VIEW, Capability.ACTIVITIES_VIEW}
@@ -98,6 +107,11 @@ _DIRECTORY = {Capability.DIRECTORY_VIEW, Capability.DIRECTORY_EDIT}
 # the kiosk up and read its figures.
 _HELP_LOG = {Capability.KIOSK_HELP_LOG}
 _KIOSK = {Capability.KIOSK_CONFIGURE, Capability.KIOSK_HELP_LOG, Capability.KIOSK_FIGURES}
+# Social workers open case files (which requires TOTP: CSC_OTP_REQUIRED_ROLES). Managers set the scopes
+# and read anonymous figures, not the files: a director sees who opened a file in the journal, not its
+# content, unless the centre also gives them the social worker's role.
+_CASEWORK = {Capability.CASEWORK_FOLLOW, Capability.CASEWORK_FIGURES}
+_CASEWORK_MANAGERS = {Capability.CASEWORK_CONFIGURE, Capability.CASEWORK_FIGURES}
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
     Role.DIRECTOR: _MANAGERS
@@ -107,7 +121,8 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     | _PROJECT
     | _FIGURES
     | _DIRECTORY
-    | _KIOSK,
+    | _KIOSK
+    | _CASEWORK_MANAGERS,
     Role.COORDINATOR: _PEOPLE_EDITORS
     | {Capability.PEOPLE_RIGHTS}
     | _CONFIGURE
@@ -116,17 +131,28 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     | _PROJECT
     | _FIGURES
     | _DIRECTORY
-    | _KIOSK,
+    | _KIOSK
+    | _CASEWORK_MANAGERS,
     Role.RECEPTION: _PEOPLE_EDITORS | _ENROLMENT | _ATTENDANCE | _DIRECTORY | _HELP_LOG,
-    Role.SOCIAL_WORKER: _PEOPLE_EDITORS | _DIRECTORY | _HELP_LOG,
+    Role.SOCIAL_WORKER: _PEOPLE_EDITORS | _DIRECTORY | _HELP_LOG | _CASEWORK,
     Role.ANIMATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY_READERS,
     Role.DIGITAL_MEDIATOR: _PEOPLE_READERS | _ANIMATION | _DIRECTORY | _KIOSK,
     Role.KIOSK_REFERENT: _DIRECTORY | _KIOSK,
     Role.VOLUNTEER: _DIRECTORY_READERS | _HELP_LOG,
     # Above centres: figures and oversight, not the day-to-day files of people.
     # Their figures come as anonymous counts: reports show no names.
-    Role.TERRITORY_COORDINATOR: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW, Capability.KIOSK_FIGURES},
-    Role.FEDERATION: {Capability.AUDIT_VIEW, Capability.REPORTS_VIEW, Capability.KIOSK_FIGURES},
+    Role.TERRITORY_COORDINATOR: {
+        Capability.AUDIT_VIEW,
+        Capability.REPORTS_VIEW,
+        Capability.KIOSK_FIGURES,
+        Capability.CASEWORK_FIGURES,
+    },
+    Role.FEDERATION: {
+        Capability.AUDIT_VIEW,
+        Capability.REPORTS_VIEW,
+        Capability.KIOSK_FIGURES,
+        Capability.CASEWORK_FIGURES,
+    },
 }
 
 

@@ -51,6 +51,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     world.objects.update(_animation_objects(centre_b, world.objects["period_id"], staff_user))
     world.objects.update(_directory_objects())
     world.objects.update(_kiosk_objects(centre_b, person))
+    world.objects.update(_casework_objects(centre_b, person))
     world.objects.update(
         person_id=person,
         household_id=household,
@@ -281,6 +282,39 @@ def _kiosk_objects(centre_b: Centre, person) -> dict[str, models.Model]:
     return {"tile_id": tile, "help_sheet_id": sheet, "record_id": record}
 
 
+def _casework_objects(centre_b: Centre, person) -> dict[str, models.Model]:
+    """Centre B's social follow-up: a period of the secret person with an exchange whose notes name
+    them, and a task."""
+    from django.utils import timezone
+
+    from csc.casework import services as casework
+
+    worker = factories.StaffRoleFactory(centre=centre_b, role="social_worker").user
+    casework.ensure_defaults(centre_b)
+    scope = centre_b.casework_scopes.first()
+    scope.workers.add(worker)
+    period = casework.open_period(
+        centre_b,
+        by=worker,
+        persons=[person],
+        scope=scope,
+        referent=worker,
+        origin="spontaneous",
+        issues=list(centre_b.casework_issues.all()[:1]),
+    )
+    casework.log_exchange(
+        period,
+        author=worker,
+        kind="interview",
+        happened_on=timezone.localdate(),
+        notes=f"Entretien avec Mme {SECRET_LAST_NAME}",
+    )
+    task = casework.assign_task(
+        period, by=worker, assignee=worker, title=f"Rappeler {SECRET_LAST_NAME}", due_on=timezone.localdate()
+    )
+    return {"case_period_id": period, "task_id": task}
+
+
 def snapshot(world: ForeignWorld) -> dict:
     """What must not change when an intruder pokes at centre B."""
     state = {}
@@ -288,6 +322,18 @@ def snapshot(world: ForeignWorld) -> dict:
         fresh = type(obj)._base_manager.filter(pk=obj.pk).values().first()
         state[key] = fresh
     state["people"] = apps.get_model("people", "Person").objects.filter(centre=world.centre).count()
+    state["case_exchanges"] = list(
+        apps.get_model("casework", "Exchange")
+        .objects.filter(period__centre=world.centre)
+        .values_list("pk", "notes", "is_private")
+        .order_by("pk")
+    )
+    state["case_tasks"] = list(
+        apps.get_model("casework", "Task")
+        .objects.filter(period__centre=world.centre)
+        .values_list("pk", "title", "done_at")
+        .order_by("pk")
+    )
     state["households"] = apps.get_model("people", "Household").objects.filter(centre=world.centre).count()
     state["requests"] = list(
         apps.get_model("enrolment", "Request")

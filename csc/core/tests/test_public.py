@@ -91,6 +91,7 @@ def test_production_settings_pass_the_deploy_checks():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop-XYZ",
         "DJANGO_ALLOWED_HOSTS": "csc.example.org",
+        "CSC_CASEWORK_KEYS": "cHJvZHVjdGlvbi1saWtlLWNhc2V3b3JrLWtleS0wMDE=",
     }
     env.pop("CSC_TESTING", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the suite for Playwright, never in production

@@ -1,0 +1,95 @@
+"""Encryption at rest of what a social worker writes about a person: notes, exchange contents, uploaded
+documents. A stolen database dump or backup then shows no case content; names and dates stay in clear
+so that files can still be searched and counted.
+
+The keys come from the environment (CSC_CASEWORK_KEYS, comma-separated Fernet keys): the first one
+encrypts, every one of them decrypts. Rotation (docs/accompagnement.md): put a new key first, keep the
+old ones after it, run `manage.py rotate_casework_keys`, then drop the old keys.
+
+Fernet is AES-128-CBC with an HMAC-SHA256: a tampered value is refused rather than read wrongly.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+# Every stored value starts with this, so that a clear value (a row written before encryption, a
+# fixture) is told apart from a token and never fed to the decryption.
+PREFIX = "enc1:"
+
+
+class UnreadableValue(Exception):
+    """A value none of the configured keys can decrypt (a key was dropped too early, or the row was
+    tampered with)."""
+
+
+def new_key() -> str:
+    """A fresh key, for the documentation's `python -c` line and the rotation command's hint."""
+    return Fernet.generate_key().decode()
+
+
+@functools.cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    except (ValueError, TypeError) as error:
+        raise ImproperlyConfigured(
+            "CSC_CASEWORK_KEYS : chaque clé doit être une clé Fernet (44 caractères base64)."
+        ) from error
+
+
+def fernet() -> MultiFernet:
+    keys = tuple(settings.CSC_CASEWORK_KEYS)
+    if not keys:
+        raise ImproperlyConfigured("CSC_CASEWORK_KEYS doit être défini (docs/installation.md).")
+    return _fernet(keys)
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return fernet().decrypt(token)
+    except InvalidToken:
+        raise UnreadableValue("Contenu illisible avec les clés configurées.") from None
+
+
+def encrypt_text(value: str) -> str:
+    if not value:
+        return value
+    return PREFIX + encrypt_bytes(value.encode()).decode()
+
+
+def decrypt_text(stored: str) -> str:
+    if not stored or not stored.startswith(PREFIX):
+        return stored
+    return decrypt_bytes(stored[len(PREFIX) :].encode()).decode()
+
+
+def rotate_text(stored: str) -> str:
+    """The value encrypted again with the first key (MultiFernet.rotate keeps the original timestamp)."""
+    if not stored or not stored.startswith(PREFIX):
+        return encrypt_text(stored)
+    try:
+        return PREFIX + fernet().rotate(stored[len(PREFIX) :].encode()).decode()
+    except InvalidToken:
+        raise UnreadableValue("Contenu illisible avec les clés configurées.") from None
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored encrypted, read in clear. It cannot be searched or sorted in the database:
+    use it only for what nobody filters on (notes, contents)."""
+
+    def from_db_value(self, value, expression, connection):
+        return decrypt_text(value) if value is not None else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return encrypt_text(value) if value is not None else value

@@ -1,0 +1,275 @@
+"""Social follow-up pages: thin views over services.py (changes) and queries.py (who reads what).
+
+Every page that shows a case file or a period journals the read; reaching one the user may not read is a
+404, journaled as a refusal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from csc.core.forms import posted
+from csc.core.roles import Capability
+from csc.core.tenancy import centres_with, require_capability
+from csc.people.models import Person
+from csc.people.queries import search_people
+
+from . import queries, services
+from .forms import CloseForm, ExchangeForm, PeriodForm, TaskForm
+from .models import Period, Task
+
+FOLLOW = Capability.CASEWORK_FOLLOW
+PEOPLE_SHOWN = 20
+
+
+def _followed_people(user):
+    return Person.objects.active().filter(centre_id__in=centres_with(user, FOLLOW))
+
+
+def _person_or_404(request, person_id: int) -> Person:
+    person = _followed_people(request.user).select_related("centre").filter(pk=person_id).first()
+    if person is None:
+        services.journal_refusal(request.user, object_type="people.person", object_id=str(person_id))
+        raise Http404
+    return person
+
+
+def _period_or_404(request, case_period_id: int) -> Period:
+    period = (
+        queries.periods_visible_to(request.user)
+        .select_related("centre", "scope", "household", "referent", "created_by")
+        .filter(pk=case_period_id)
+        .first()
+    )
+    if period is None:
+        services.journal_refusal(request.user, object_type="casework.period", object_id=str(case_period_id))
+        raise Http404
+    return period
+
+
+@login_required
+def home(request):
+    centre = require_capability(request, FOLLOW)
+    words = (request.GET.get("nom") or "").strip()[:100]
+    found = list(search_people(_followed_people(request.user), words)[:PEOPLE_SHOWN]) if words else []
+    mine = (
+        queries.periods_visible_to(request.user)
+        .filter(queries.involving(request.user))
+        .exclude(status=Period.Status.CLOSED)
+        .select_related("scope", "referent")
+        .prefetch_related("persons")
+    )
+    tasks = queries.tasks_of(request.user).filter(done_at__isnull=True)
+    context = {
+        "centre": centre,
+        "words": words,
+        "found": found,
+        "periods": mine,
+        "late_tasks": tasks.filter(due_on__lt=timezone.localdate()).count(),
+        "open_tasks": tasks.count(),
+    }
+    return render(request, "casework/home.html", context)
+
+
+@login_required
+def person_file(request, person_id):
+    require_capability(request, FOLLOW)
+    person = _person_or_404(request, person_id)
+    periods = (
+        queries.periods_visible_to(request.user)
+        .filter(persons=person)
+        .select_related("scope", "referent")
+        .prefetch_related("issues")
+    )
+    memberships = person.memberships.select_related("household").prefetch_related(
+        "household__members__person"
+    )
+    services.journal_read(
+        request.user, person, centre_id=person.centre_id, person_id=person.pk, what="dossier"
+    )
+    context = {"person": person, "periods": periods, "memberships": memberships}
+    return render(request, "casework/person_file.html", context)
+
+
+@login_required
+def period_create(request, person_id):
+    require_capability(request, FOLLOW)
+    person = _person_or_404(request, person_id)
+    centre = person.centre
+    services.ensure_defaults(centre)
+    household = person.memberships.select_related("household").first()
+    household = household.household if household else None
+    candidates = Person.objects.active().filter(centre=centre)
+    if household:
+        candidates = candidates.filter(memberships__household=household)
+    else:
+        candidates = candidates.filter(pk=person.pk)
+    workers = services.workers_of(centre)
+    form = PeriodForm(
+        posted(request),
+        centre=centre,
+        persons=candidates.order_by("last_name", "first_name", "id"),
+        workers=workers,
+        initial={"persons": [person.pk], "referent": request.user.pk},
+    )
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = services.open_period(
+                centre,
+                by=request.user,
+                persons=list(data["persons"]),
+                scope=data["scope"],
+                referent=data["referent"],
+                origin=data["origin"],
+                issues=list(data["issues"]),
+                opened_on=data["opened_on"],
+                requester=data["requester"],
+                household=household if len(data["persons"]) > 1 else None,
+                workers=list(data["workers"]),
+                place=data["place"],
+                is_confidential=data["is_confidential"],
+                draft=request.POST.get("brouillon") == "1",
+            )
+        except services.CaseworkRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, "Parcours ouvert.")
+            return redirect("casework:period", case_period_id=period.pk)
+    context = {"person": person, "household": household, "form": form, "refusal": refusal}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "casework/period_form.html", context, status=status)
+
+
+def _period_page(
+    request, period, *, exchange_form=None, task_form=None, close_form=None, refusal="", status=200
+):
+    persons = period.persons.order_by("last_name", "first_name", "id")
+    exchanges = list(queries.exchanges_for(period))
+    context = {
+        "period": period,
+        "persons": persons,
+        "issues": period.issues.all(),
+        "workers": period.workers.order_by("last_name", "first_name"),
+        "exchanges": [(exchange, queries.note_readable(exchange, request.user)) for exchange in exchanges],
+        "tasks": period.tasks.select_related("assignee").order_by("done_at", "due_on", "id"),
+        "exchange_form": exchange_form or ExchangeForm(persons=persons),
+        "task_form": task_form or TaskForm(assignees=services.readers_of(period)),
+        "close_form": close_form or CloseForm(),
+        "refusal": refusal,
+        "today": timezone.localdate(),
+    }
+    return render(request, "casework/period.html", context, status=status)
+
+
+@login_required
+def period_detail(request, case_period_id):
+    require_capability(request, FOLLOW)
+    period = _period_or_404(request, case_period_id)
+    services.journal_read(request.user, period, centre_id=period.centre_id, what="parcours")
+    return _period_page(request, period)
+
+
+@login_required
+@require_POST
+def exchange_create(request, case_period_id):
+    require_capability(request, FOLLOW)
+    period = _period_or_404(request, case_period_id)
+    form = ExchangeForm(request.POST, persons=period.persons.all())
+    if form.is_valid():
+        try:
+            services.log_exchange(period, author=request.user, **form.cleaned_data)
+        except services.CaseworkRefused as refused:
+            return _period_page(request, period, exchange_form=form, refusal=str(refused), status=400)
+        messages.success(request, "Échange noté.")
+        return redirect("casework:period", case_period_id=period.pk)
+    return _period_page(request, period, exchange_form=form, status=400)
+
+
+@login_required
+@require_POST
+def task_create(request, case_period_id):
+    require_capability(request, FOLLOW)
+    period = _period_or_404(request, case_period_id)
+    form = TaskForm(request.POST, assignees=services.readers_of(period))
+    if form.is_valid():
+        try:
+            services.assign_task(period, by=request.user, **form.cleaned_data)
+        except services.CaseworkRefused as refused:
+            return _period_page(request, period, task_form=form, refusal=str(refused), status=400)
+        messages.success(request, "Tâche confiée.")
+        return redirect("casework:period", case_period_id=period.pk)
+    return _period_page(request, period, task_form=form, status=400)
+
+
+@login_required
+@require_POST
+def period_close(request, case_period_id):
+    require_capability(request, FOLLOW)
+    period = _period_or_404(request, case_period_id)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.close_period(period, reason=data["reason"], closed_on=data["closed_on"])
+        except services.CaseworkRefused as refused:
+            return _period_page(request, period, close_form=form, refusal=str(refused), status=400)
+        messages.success(request, "Parcours clôturé.")
+        return redirect("casework:period", case_period_id=period.pk)
+    return _period_page(request, period, close_form=form, status=400)
+
+
+@login_required
+@require_POST
+def period_reopen(request, case_period_id):
+    require_capability(request, FOLLOW)
+    period = _period_or_404(request, case_period_id)
+    try:
+        services.reopen_period(period)
+    except services.CaseworkRefused as refused:
+        return _period_page(request, period, refusal=str(refused), status=400)
+    messages.success(request, "Parcours rouvert.")
+    return redirect("casework:period", case_period_id=period.pk)
+
+
+@login_required
+@require_POST
+def period_confirm(request, case_period_id):
+    require_capability(request, FOLLOW)
+    period = _period_or_404(request, case_period_id)
+    services.confirm_period(period)
+    messages.success(request, "Le brouillon est devenu un parcours en cours.")
+    return redirect("casework:period", case_period_id=period.pk)
+
+
+@login_required
+def my_tasks(request):
+    require_capability(request, FOLLOW)
+    today = timezone.localdate()
+    tasks = list(queries.tasks_of(request.user).filter(done_at__isnull=True))
+    context = {
+        "late": [task for task in tasks if task.due_on < today],
+        "upcoming": [task for task in tasks if task.due_on >= today],
+        "today": today,
+    }
+    return render(request, "casework/my_tasks.html", context)
+
+
+@login_required
+@require_POST
+def task_done(request, task_id):
+    require_capability(request, FOLLOW)
+    task = Task.objects.filter(pk=task_id, period__in=queries.periods_visible_to(request.user)).first()
+    if task is None or task.assignee_id != request.user.pk and task.period.referent_id != request.user.pk:
+        services.journal_refusal(request.user, object_type="casework.task", object_id=str(task_id))
+        raise Http404
+    services.complete_task(task, by=request.user)
+    messages.success(request, "Tâche faite.")
+    if request.POST.get("suite") == "parcours":
+        return redirect("casework:period", case_period_id=task.period_id)
+    return redirect("casework:my_tasks")
