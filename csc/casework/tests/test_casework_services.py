@@ -1,6 +1,7 @@
 """Rules of social follow-up: who reads a period, what a period and its exchanges and tasks accept, and
 what the database keeps of the notes (encrypted)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -159,3 +160,20 @@ def test_start_up_says_when_the_keys_are_missing_or_wrong(settings):
     assert [error.id for error in casework_keys(None)] == ["casework.E002"]
     settings.CSC_CASEWORK_KEYS = [crypto.new_key()]
     assert casework_keys(None) == []
+
+
+def test_the_rotation_command_rewrites_every_note_with_the_new_key(settings, worker, family, open_period):
+    from django.core.management import call_command
+
+    referent = worker()
+    period = open_period(referent, [family[1]])
+    services.log_exchange(
+        period, author=referent, kind="call", happened_on=timezone.localdate(), notes="Avant"
+    )
+    old_keys = list(settings.CSC_CASEWORK_KEYS)
+    settings.CSC_CASEWORK_KEYS = [crypto.new_key(), *old_keys]
+    out = io.StringIO()
+    call_command("rotate_casework_keys", stdout=out)
+    assert "échanges : 1 chiffré(s) de nouveau." in out.getvalue()
+    settings.CSC_CASEWORK_KEYS = settings.CSC_CASEWORK_KEYS[:1]  # the old key is gone
+    assert Exchange.objects.get().notes == "Avant"

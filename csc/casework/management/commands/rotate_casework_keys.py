@@ -1,0 +1,34 @@
+"""Encrypt every stored note again with the first key of CSC_CASEWORK_KEYS (docs/installation.md)."""
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from csc.casework.crypto import EncryptedTextField
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Chiffre de nouveau les notes de l'accompagnement avec la première clé de CSC_CASEWORK_KEYS. "
+        "À lancer après avoir placé une nouvelle clé en tête, avant de retirer les anciennes."
+    )
+
+    def handle(self, *args, **options):
+        for model in apps.get_app_config("casework").get_models():
+            fields = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            if not fields:
+                continue
+            done = 0
+            batch = []
+            # Read in clear with any configured key, written back with the first one.
+            for obj in model.objects.only("pk", *fields).order_by("pk").iterator(chunk_size=BATCH):
+                batch.append(obj)
+                if len(batch) == BATCH:
+                    model.objects.bulk_update(batch, fields)
+                    done += len(batch)
+                    batch = []
+            if batch:
+                model.objects.bulk_update(batch, fields)
+                done += len(batch)
+            self.stdout.write(f"{model._meta.verbose_name_plural} : {done} chiffré(s) de nouveau.")
