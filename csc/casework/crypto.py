@@ -3,7 +3,7 @@ documents. A stolen database dump or backup then shows no case content; names an
 so that files can still be searched and counted.
 
 The keys come from the environment (CSC_CASEWORK_KEYS, comma-separated Fernet keys): the first one
-encrypts, every one of them decrypts. Rotation (docs/accompagnement.md): put a new key first, keep the
+encrypts, every one of them decrypts. Rotation (docs/installation.md, 4.3): put a new key first, keep the
 old ones after it, run `manage.py rotate_casework_keys`, then drop the old keys.
 
 Fernet is AES-128-CBC with an HMAC-SHA256: a tampered value is refused rather than read wrongly.

@@ -9,16 +9,6 @@ from csc.core.forms import AccessibleFormMixin
 from .models import Exchange, Period, Scope, SocialIssue
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.first_name} {user.last_name}".strip() or user.email
-
-
-class UsersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.first_name} {user.last_name}".strip() or user.email
-
-
 class PersonsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, person):
         born = f" (née ou né le {person.birth_date:%d/%m/%Y})" if person.birth_date else ""
@@ -54,8 +44,8 @@ class PeriodForm(AccessibleFormMixin, forms.Form):
     opened_on = forms.DateField(
         label="Date d'ouverture", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
     )
-    referent = UserChoiceField(label="Référent(e)", queryset=None, empty_label=None)
-    workers = UsersChoiceField(
+    referent = forms.ModelChoiceField(label="Référent(e)", queryset=None, empty_label=None)
+    workers = forms.ModelMultipleChoiceField(
         label="Autres intervenants (facultatif)",
         queryset=None,
         required=False,
@@ -122,7 +112,7 @@ class ExchangeForm(AccessibleFormMixin, forms.Form):
 
 class TaskForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label="Tâche", max_length=200)
-    assignee = UserChoiceField(label="Confiée à", queryset=None, empty_label=None)
+    assignee = forms.ModelChoiceField(label="Confiée à", queryset=None, empty_label=None)
     due_on = forms.DateField(label="À faire pour le", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     details = forms.CharField(
         label="Précisions (facultatif)",

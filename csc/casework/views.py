@@ -175,20 +175,30 @@ def period_detail(request, case_period_id):
     return _period_page(request, period)
 
 
+def _submit(request, period, form_name: str, form, change, done: str):
+    """A form posted from the period's page: on success its message and back to the page; otherwise the
+    page again, the form with its errors (or the service's refusal) and what was typed."""
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+        except services.CaseworkRefused as refused:
+            return _period_page(request, period, **{form_name: form}, refusal=str(refused), status=400)
+        messages.success(request, done)
+        return redirect("casework:period", case_period_id=period.pk)
+    return _period_page(request, period, **{form_name: form}, status=400)
+
+
 @login_required
 @require_POST
 def exchange_create(request, case_period_id):
     require_capability(request, FOLLOW)
     period = _period_or_404(request, case_period_id)
     form = ExchangeForm(request.POST, persons=period.persons.all())
-    if form.is_valid():
-        try:
-            services.log_exchange(period, author=request.user, **form.cleaned_data)
-        except services.CaseworkRefused as refused:
-            return _period_page(request, period, exchange_form=form, refusal=str(refused), status=400)
-        messages.success(request, "Échange noté.")
-        return redirect("casework:period", case_period_id=period.pk)
-    return _period_page(request, period, exchange_form=form, status=400)
+
+    def change(data):
+        services.log_exchange(period, author=request.user, **data)
+
+    return _submit(request, period, "exchange_form", form, change, "Échange noté.")
 
 
 @login_required
@@ -197,14 +207,11 @@ def task_create(request, case_period_id):
     require_capability(request, FOLLOW)
     period = _period_or_404(request, case_period_id)
     form = TaskForm(request.POST, assignees=services.readers_of(period))
-    if form.is_valid():
-        try:
-            services.assign_task(period, by=request.user, **form.cleaned_data)
-        except services.CaseworkRefused as refused:
-            return _period_page(request, period, task_form=form, refusal=str(refused), status=400)
-        messages.success(request, "Tâche confiée.")
-        return redirect("casework:period", case_period_id=period.pk)
-    return _period_page(request, period, task_form=form, status=400)
+
+    def change(data):
+        services.assign_task(period, by=request.user, **data)
+
+    return _submit(request, period, "task_form", form, change, "Tâche confiée.")
 
 
 @login_required
@@ -212,16 +219,11 @@ def task_create(request, case_period_id):
 def period_close(request, case_period_id):
     require_capability(request, FOLLOW)
     period = _period_or_404(request, case_period_id)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            services.close_period(period, reason=data["reason"], closed_on=data["closed_on"])
-        except services.CaseworkRefused as refused:
-            return _period_page(request, period, close_form=form, refusal=str(refused), status=400)
-        messages.success(request, "Parcours clôturé.")
-        return redirect("casework:period", case_period_id=period.pk)
-    return _period_page(request, period, close_form=form, status=400)
+
+    def change(data):
+        services.close_period(period, reason=data["reason"], closed_on=data["closed_on"])
+
+    return _submit(request, period, "close_form", CloseForm(request.POST), change, "Parcours clôturé.")
 
 
 @login_required
