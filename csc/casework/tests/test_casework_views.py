@@ -159,3 +159,29 @@ def test_a_director_has_no_case_file_page(client, director_a, family):
     client.force_login(director_a)
     assert client.get("/accompagnement/").status_code == 404
     assert client.get(f"/accompagnement/personnes/{family[1].pk}/").status_code == 404
+
+
+def test_bad_task_and_closing_input_is_refused_in_french_and_nothing_changes(
+    client, worker, family, scopes, open_period
+):
+    referent, outsider = worker(), worker()
+    period = open_period(referent, [family[1]])
+    client.force_login(referent)
+    response = client.post(
+        f"/accompagnement/parcours/{period.pk}/taches/",
+        {"title": "Relancer la CAF", "assignee": outsider.pk, "due_on": "bientôt"},
+    )
+    text = visible_text(response)
+    assert response.status_code == 400
+    assert "Saisissez une date valide" in text and "Sélectionnez un choix valide" in text
+    assert 'value="Relancer la CAF"' in response.content.decode()
+    response = client.post(f"/accompagnement/parcours/{period.pk}/cloturer/", {"reason": "", "closed_on": ""})
+    assert response.status_code == 400 and "Choisissez le motif de clôture." in visible_text(response)
+    too_early = (period.opened_on - timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/accompagnement/parcours/{period.pk}/cloturer/", {"reason": "moved", "closed_on": too_early}
+    )
+    assert response.status_code == 400 and "entre l'ouverture et aujourd'hui" in visible_text(response)
+    assert not Task.objects.exists()
+    period.refresh_from_db()
+    assert period.status == Period.Status.OPEN
