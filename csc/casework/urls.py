@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .stats_urls import urlpatterns as stats_urlpatterns
 
 app_name = "casework"
 
@@ -27,3 +28,5 @@ urlpatterns = [
     path("accompagnement/mes-taches/", views.my_tasks, name="my_tasks"),
     path("accompagnement/taches/<int:task_id>/faite/", views.task_done, name="task_done"),
 ]
+
+urlpatterns += stats_urlpatterns
