@@ -6,4 +6,5 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Accompagnement social"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the start-up check of the keys)
+        # checks: the start-up check of the keys; signals: the household's history.
+        from . import checks, signals  # noqa: F401

@@ -6,7 +6,18 @@ from django.utils import timezone
 from csc.activities.forms import DATE_ERRORS, DATE_WIDGET
 from csc.core.forms import AccessibleFormMixin
 
-from .models import Exchange, Period, Scope, SocialIssue
+from .models import (
+    BudgetLine,
+    Document,
+    Evaluation,
+    Exchange,
+    Period,
+    Scope,
+    SituationField,
+    SocialAction,
+    SocialIssue,
+    ThirdParty,
+)
 
 
 class PersonsField(forms.ModelMultipleChoiceField):
@@ -135,3 +146,212 @@ class CloseForm(AccessibleFormMixin, forms.Form):
     closed_on = forms.DateField(
         label="Date de clôture", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
     )
+
+
+TEXT_ERRORS = {"max_length": "Ce texte est trop long."}
+
+
+def _notes(label: str, help_text: str = "", rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages=TEXT_ERRORS,
+    )
+
+
+class ActionForm(AccessibleFormMixin, forms.Form):
+    title = forms.CharField(
+        label="Action",
+        max_length=200,
+        help_text="Par exemple : constituer le dossier de surendettement, ouvrir les droits à la "
+        "complémentaire santé.",
+        error_messages={"required": "Nommez l'action.", **TEXT_ERRORS},
+    )
+    issue = forms.ModelChoiceField(
+        label="Problématique", queryset=None, required=False, empty_label="— aucune en particulier —"
+    )
+    goals = _notes("Objectifs", "Ce que l'on cherche à obtenir, avec la personne. Chiffrés dans la base.")
+    started_on = forms.DateField(
+        label="Début", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
+    )
+
+    def __init__(self, *args, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"].queryset = issues
+
+
+class EvaluationForm(AccessibleFormMixin, forms.Form):
+    progress = forms.ChoiceField(
+        label="Évolution",
+        choices=Evaluation.Progress.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez l'évolution constatée."},
+    )
+    evaluated_on = forms.DateField(
+        label="Date", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
+    )
+    notes = _notes("Observations (facultatif)", rows=3)
+
+
+class EndActionForm(AccessibleFormMixin, forms.Form):
+    result = forms.ChoiceField(
+        label="Résultat",
+        choices=[("", "—")] + [c for c in SocialAction.Result.choices if c[0] != "in_progress"],
+        error_messages={
+            "required": "Choisissez le résultat de l'action.",
+            "invalid_choice": "Choisissez le résultat de l'action.",
+        },
+    )
+    ended_on = forms.DateField(
+        label="Date de fin", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
+    )
+    result_notes = _notes("Commentaire (facultatif)", rows=3)
+
+
+class UploadForm(AccessibleFormMixin, forms.Form):
+    """The file is checked by the service, by its content; here only that one was chosen."""
+
+    file = forms.FileField(
+        label="Fichier",
+        help_text="PDF, photo JPG ou PNG ; 10 Mo au plus. Il est chiffré avant d'être enregistré.",
+        error_messages={
+            "required": "Choisissez un fichier.",
+            "empty": "Ce fichier est vide.",
+            "invalid": "Ce fichier n'a pas pu être lu.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    title = forms.CharField(
+        label="Titre (facultatif)",
+        max_length=200,
+        required=False,
+        help_text="Par exemple : avis d'imposition 2025.",
+        error_messages=TEXT_ERRORS,
+    )
+    category = forms.ChoiceField(label="Catégorie", choices=Document.Category.choices)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return PersonsField.label_from_instance(self, person)
+
+
+class GenerateForm(AccessibleFormMixin, forms.Form):
+    template = forms.ModelChoiceField(
+        label="Modèle",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choisissez un modèle de la liste."},
+    )
+    person = PersonChoiceField(
+        label="Pour",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choisissez la personne.", "invalid_choice": "Choisissez la personne."},
+    )
+
+    def __init__(self, *args, templates, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["person"].queryset = persons
+
+
+class SituationForm(AccessibleFormMixin, forms.Form):
+    """One field per line of the centre's situation summary, typed as the centre chose."""
+
+    def __init__(self, *args, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, answer in fields:
+            name = f"rubrique_{field.pk}"
+            common = {"label": field.label, "required": False, "help_text": field.help_text}
+            if field.kind == SituationField.Kind.CHOICE:
+                choices = [("", "—")] + [(choice, choice) for choice in field.choice_list]
+                if answer and answer not in field.choice_list:
+                    choices.append((answer, f"{answer} (ancien choix)"))
+                self.fields[name] = forms.ChoiceField(
+                    choices=choices, error_messages={"invalid_choice": "Choisissez une réponse."}, **common
+                )
+            elif field.kind == SituationField.Kind.DATE:
+                self.fields[name] = forms.CharField(
+                    widget=forms.TextInput(attrs={"placeholder": "jj/mm/aaaa", "inputmode": "numeric"}),
+                    **common,
+                )
+                if answer:
+                    answer = "/".join(reversed(answer.split("-")))
+            elif field.kind == SituationField.Kind.NUMBER:
+                self.fields[name] = forms.CharField(
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+                )
+                answer = answer.replace(".", ",")
+            else:
+                self.fields[name] = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, **common
+                )
+            self.fields[name].situation_field = field
+            self.initial[name] = answer
+
+
+class BudgetLineForm(AccessibleFormMixin, forms.Form):
+    direction = forms.ChoiceField(
+        label="Ressource ou charge", choices=BudgetLine.Direction.choices, widget=forms.RadioSelect
+    )
+    category = forms.ChoiceField(label="Nature", choices=BudgetLine.Category.choices)
+    label = forms.CharField(
+        label="Précision (facultatif)", max_length=100, required=False, error_messages=TEXT_ERRORS
+    )
+    monthly_amount = forms.DecimalField(
+        label="Montant mensuel (€)",
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "required": "Saisissez le montant mensuel.",
+            "invalid": "Saisissez un montant, par exemple 450 ou 450,50.",
+            "min_value": "Le montant ne peut pas être négatif.",
+            "max_digits": "Ce montant est trop grand.",
+            "max_decimal_places": "Deux chiffres après la virgule au plus.",
+            "max_whole_digits": "Ce montant est trop grand.",
+        },
+    )
+    started_on = forms.DateField(
+        label="Depuis le", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
+    )
+
+
+class BudgetChangeForm(AccessibleFormMixin, forms.Form):
+    monthly_amount = BudgetLineForm.base_fields["monthly_amount"]
+    from_date = forms.DateField(label="À partir du", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+
+
+class ThirdPartyForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = ThirdParty
+        fields = ["kind", "name", "organisation", "phone", "email", "address"]
+        error_messages = {
+            "name": {"required": "Saisissez le nom du contact.", **TEXT_ERRORS},
+            "email": {"invalid": "Saisissez une adresse e-mail valide, comme nom@exemple.fr."},
+        }
+
+
+class ContactForm(AccessibleFormMixin, forms.Form):
+    third_party = forms.ModelChoiceField(
+        label="Contact du carnet du centre",
+        queryset=None,
+        error_messages={"required": "Choisissez un contact.", "invalid_choice": "Choisissez un contact."},
+    )
+    role = forms.CharField(
+        label="Rôle auprès de la personne (facultatif)",
+        max_length=100,
+        required=False,
+        help_text="Par exemple : médecin traitant, bailleur actuel.",
+        error_messages=TEXT_ERRORS,
+    )
+
+    def __init__(self, *args, third_parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["third_party"].queryset = third_parties

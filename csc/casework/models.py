@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
-from csc.people.models import Household, Person
+from csc.people.models import Household, HouseholdMember, Person
 
 from .crypto import EncryptedTextField
 
@@ -596,3 +596,27 @@ class Document(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+
+class HouseholdChange(models.Model):
+    """The household's history, as the case file shows it: who arrived, left or changed place in it, and
+    when. Written by signals on the membership (signals.py), whatever screen made the change."""
+
+    class Change(models.TextChoices):
+        JOINED = "joined", _("Arrivée dans le foyer")
+        LEFT = "left", _("Départ du foyer")
+        RELATION = "relation", _("Changement de lien")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="casework_history")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="casework_household_history")
+    change = models.CharField(max_length=10, choices=Change.choices)
+    relation = models.CharField(max_length=20, choices=HouseholdMember.Relation.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("changement dans le foyer")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "at"], name="casework_household_change")]
+
+    def __str__(self):
+        return f"{self.get_change_display()} le {self.at:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import period_views, views
 from .stats_urls import urlpatterns as stats_urlpatterns
 
 app_name = "casework"
@@ -24,6 +24,29 @@ urlpatterns = [
     path("accompagnement/parcours/<int:case_period_id>/rouvrir/", views.period_reopen, name="period_reopen"),
     path(
         "accompagnement/parcours/<int:case_period_id>/confirmer/", views.period_confirm, name="period_confirm"
+    ),
+    path("accompagnement/parcours/<int:case_period_id>/actions/", period_views.actions, name="actions"),
+    path("accompagnement/actions/<int:action_id>/", period_views.action_detail, name="action"),
+    path("accompagnement/parcours/<int:case_period_id>/documents/", period_views.documents, name="documents"),
+    path(
+        "accompagnement/parcours/<int:case_period_id>/documents/deposer/",
+        period_views.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "accompagnement/parcours/<int:case_period_id>/documents/generer/",
+        period_views.document_generate,
+        name="document_generate",
+    ),
+    path(
+        "accompagnement/documents/<int:document_id>/",
+        period_views.document_download,
+        name="document_download",
+    ),
+    path(
+        "accompagnement/documents/<int:document_id>/retirer/",
+        period_views.document_delete,
+        name="document_delete",
     ),
     path("accompagnement/mes-taches/", views.my_tasks, name="my_tasks"),
     path("accompagnement/taches/<int:task_id>/faite/", views.task_done, name="task_done"),
