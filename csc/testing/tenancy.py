@@ -285,6 +285,7 @@ def _kiosk_objects(centre_b: Centre, person) -> dict[str, models.Model]:
 def _casework_objects(centre_b: Centre, person) -> dict[str, models.Model]:
     """Centre B's social follow-up: a period of the secret person with an exchange whose notes name
     them, and a task."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
     from csc.casework import services as casework
@@ -312,7 +313,17 @@ def _casework_objects(centre_b: Centre, person) -> dict[str, models.Model]:
     task = casework.assign_task(
         period, by=worker, assignee=worker, title=f"Rappeler {SECRET_LAST_NAME}", due_on=timezone.localdate()
     )
-    return {"case_period_id": period, "task_id": task}
+    action = casework.start_action(
+        period, by=worker, title="Dossier DALO", goals=f"Reloger {SECRET_LAST_NAME}"
+    )
+    document = casework.add_document(
+        period,
+        by=worker,
+        upload=SimpleUploadedFile("bail.pdf", f"%PDF-1.4\n{SECRET_LAST_NAME}\n%%EOF\n".encode()),
+        title="Bail",
+        category="housing",
+    )
+    return {"case_period_id": period, "task_id": task, "action_id": action, "document_id": document}
 
 
 def snapshot(world: ForeignWorld) -> dict:
@@ -332,6 +343,12 @@ def snapshot(world: ForeignWorld) -> dict:
         apps.get_model("casework", "Task")
         .objects.filter(period__centre=world.centre)
         .values_list("pk", "title", "done_at")
+        .order_by("pk")
+    )
+    state["case_documents"] = list(
+        apps.get_model("casework", "Document")
+        .objects.filter(period__centre=world.centre)
+        .values_list("pk", "file")
         .order_by("pk")
     )
     state["households"] = apps.get_model("people", "Household").objects.filter(centre=world.centre).count()
