@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # the recovery codes (csc/core/recovery.py)
     "axes",
     "csc.core",
     "csc.people",

@@ -86,6 +86,30 @@ class OtpTokenForm(AccessibleFormMixin, forms.Form):
         return token
 
 
+class RecoveryCodeForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code de secours",
+        max_length=40,
+        help_text="Un des codes de 10 caractères imprimés ou enregistrés à l'activation, "
+        "par exemple abcde-23456. Chaque code ne sert qu'une fois.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Saisissez un de vos codes de secours."},
+    )
+
+    def clean_code(self):
+        from .recovery import is_well_formed, normalise
+
+        code = normalise(self.cleaned_data["code"])
+        if not is_well_formed(code):
+            raise forms.ValidationError(
+                "Un code de secours compte 10 lettres ou chiffres, par exemple abcde-23456 "
+                "(le code à 6 chiffres de l'application se saisit sur la page précédente)."
+            )
+        return code
+
+
 CENTRE_ROLE_CHOICES = [(role.value, role.label) for role in CENTRE_ROLES]
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
@@ -50,3 +51,12 @@ def move_security_stamp(sender, instance, **kwargs):
 for _model in ("core.StaffRole", TOTPDevice):
     post_save.connect(move_security_stamp, sender=_model, dispatch_uid=f"security-stamp-save-{_model}")
     post_delete.connect(move_security_stamp, sender=_model, dispatch_uid=f"security-stamp-delete-{_model}")
+
+
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="recovery-codes-follow-totp")
+def drop_recovery_codes_without_totp(sender, instance, **kwargs):
+    """Recovery codes stand in for the phone: once the account has no authenticator app left (disabled
+    from the profile, or the device deleted in the technical administration after a lost phone), they
+    must not remain a second factor of their own."""
+    if not TOTPDevice.objects.filter(user_id=instance.user_id, confirmed=True).exists():
+        StaticDevice.objects.filter(user_id=instance.user_id).delete()

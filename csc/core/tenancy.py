@@ -90,9 +90,11 @@ def requires_second_factor(user) -> bool:
 def has_confirmed_device(user) -> bool:
     cached = getattr(user, "_csc_has_device", None)
     if cached is None:
-        from django_otp import user_has_device
+        # The authenticator app only: recovery codes exist only beside it (csc/core/recovery.py), and
+        # one query instead of one per kind of device.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        cached = user._csc_has_device = user_has_device(user, confirmed=True)
+        cached = user._csc_has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     return cached
 
 

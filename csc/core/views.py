@@ -1,5 +1,6 @@
 import base64
 from io import BytesIO
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
@@ -8,18 +9,18 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, services
+from . import audit, recovery, services
 from .forms import (
     CentreSettingsForm,
     ChoosePasswordForm,
@@ -27,6 +28,7 @@ from .forms import (
     JournalFilterForm,
     LoginForm,
     OtpTokenForm,
+    RecoveryCodeForm,
     ResetForm,
     RoleForm,
     TokenForm,
@@ -124,8 +126,11 @@ def _safe_next(request, default):
 @login_required
 @never_cache
 def otp_setup(request):
-    """Enable TOTP: show the QR code of a new device, confirm it with a first code."""
-    if user_has_device(request.user, confirmed=True):
+    """Enable TOTP: show the QR code of a new device, confirm it with a first code, then hand out the
+    recovery codes. With `?changer=1`, a session that passed its second factor replaces the phone: the old
+    app keeps working until the new one gives its first code."""
+    replacing = request.GET.get("changer") == "1" and request.user.is_verified()
+    if recovery.has_totp(request.user) and not replacing:
         return redirect("core:profile")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -135,12 +140,22 @@ def otp_setup(request):
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+                audit.record(
+                    "otp_enabled", actor=request.user, detail="nouveau téléphone" if replacing else ""
+                )
+                codes = recovery.issue_codes(request.user, reason="activation")
             otp_login(request, device)
-            audit.record("otp_enabled", actor=request.user)
-            messages.success(request, "La double authentification est activée.")
-            return redirect("core:staff_home")
+            messages.success(
+                request,
+                "Le nouveau téléphone est enregistré."
+                if replacing
+                else "La double authentification est activée.",
+            )
+            return _show_recovery_codes(request, codes, next_url=reverse("core:staff_home"))
         form.add_error("token", "Ce code ne correspond pas. Vérifiez l'heure du téléphone et réessayez.")
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
@@ -153,6 +168,35 @@ def otp_setup(request):
             "qr_svg": base64.b64encode(buffer.getvalue()).decode(),
             "secret": base64.b32encode(device.bin_key).decode(),
             "required": requires_second_factor(request.user),
+            "replacing": replacing,
+        },
+    )
+
+
+def _show_recovery_codes(request, codes: list[str], *, next_url: str):
+    """The one page that ever shows the codes: rendered in answer to the POST that issued them, never
+    reachable again. The text file is built into the link, so that no second request carries them."""
+    issued_at = timezone.localtime()
+    text = "\n".join(
+        [
+            "CSC — Centres Sociaux Connectés : codes de secours de la double authentification",
+            f"Compte : {request.user.email}",
+            f"Remis le {issued_at:%d/%m/%Y à %H:%M}. Chaque code ne sert qu'une fois.",
+            "Gardez-les à l'abri, loin du téléphone. De nouveaux codes annulent ceux-ci.",
+            "",
+            *codes,
+            "",
+        ]
+    )
+    # Both views that call this are never_cache: no copy of the codes stays in a cache.
+    return render(
+        request,
+        "core/recovery_codes_new.html",
+        {
+            "codes": codes,
+            "issued_at": issued_at,
+            "download_href": "data:text/plain;charset=utf-8," + quote(text),
+            "next": next_url,
         },
     )
 
@@ -162,12 +206,62 @@ def otp_setup(request):
 def otp_verify(request):
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        for device in devices_for_user(request.user, confirmed=True):
+        # Only the authenticator app here: the recovery codes have their own page, and a wrong code
+        # tried against them would slow down their next use.
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return redirect(_safe_next(request, reverse("core:staff_home")))
         form.add_error("token", "Ce code ne correspond pas. Attendez le code suivant et réessayez.")
-    return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+    return render(
+        request,
+        "core/otp_verify.html",
+        {"form": form, "next": _safe_next(request, ""), "has_codes": recovery.remaining(request.user) > 0},
+    )
+
+
+@login_required
+@never_cache
+def otp_recovery(request):
+    """Pass the second factor with a recovery code instead of the phone's code."""
+    form = RecoveryCodeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            used = recovery.use_code(request.user, form.cleaned_data["code"])
+        except recovery.RecoveryRefused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            otp_login(request, used.device)
+            if used.remaining:
+                left = f"Il vous reste {used.remaining} code{'s' if used.remaining > 1 else ''} de secours."
+            else:
+                left = "Il ne vous reste aucun code de secours."
+            if used.remaining < recovery.FEW_LEFT:
+                messages.warning(
+                    request,
+                    f"Code de secours accepté. {left} Générez-en de nouveaux depuis Mon profil, "
+                    "et changez de téléphone si vous avez perdu le vôtre.",
+                )
+            else:
+                messages.success(request, f"Code de secours accepté. {left}")
+            return redirect(_safe_next(request, reverse("core:staff_home")))
+    return render(request, "core/otp_recovery.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+@never_cache
+def recovery_codes(request):
+    """How many recovery codes are left, and new ones on demand (the old ones stop working)."""
+    if not recovery.has_totp(request.user):
+        messages.error(
+            request, "Activez d'abord la double authentification : les codes de secours vont avec."
+        )
+        return redirect("core:profile")
+    if request.method == "POST":
+        codes = recovery.issue_codes(request.user, reason="nouveaux codes demandés")
+        messages.success(request, "Vos nouveaux codes de secours sont prêts : les anciens ne marchent plus.")
+        return _show_recovery_codes(request, codes, next_url=reverse("core:profile"))
+    return render(request, "core/recovery_codes.html", {"remaining": recovery.remaining(request.user)})
 
 
 @login_required
@@ -178,8 +272,10 @@ def otp_disable(request):
             request, "Votre rôle impose la double authentification : elle ne peut pas être retirée."
         )
         return redirect("core:profile")
-    TOTPDevice.objects.filter(user=request.user).delete()
-    audit.record("otp_disabled", actor=request.user)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user).delete()
+        recovery.remove_codes(request.user)
+        audit.record("otp_disabled", actor=request.user)
     messages.success(request, "La double authentification est désactivée.")
     return redirect("core:profile")
 
@@ -227,8 +323,9 @@ def profile(request):
             "form": form,
             "tokens": ApiToken.objects.filter(user=request.user),
             "new_secret": new_secret,
-            "has_otp": user_has_device(request.user, confirmed=True),
+            "has_otp": recovery.has_totp(request.user),
             "otp_required": requires_second_factor(request.user),
+            "recovery_codes_left": recovery.remaining(request.user),
         },
     )
 
