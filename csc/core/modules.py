@@ -128,6 +128,12 @@ MODULES: list[Module] = [
         "casework:my_tasks",
         Capability.CASEWORK_FOLLOW,
     ),
+    Module(
+        "Chiffres de l'accompagnement",
+        "Personnes suivies, parcours, échanges et heures, sans nom ; tableau croisé, rapport d'activité.",
+        "casework:stats",
+        Capability.CASEWORK_FIGURES,
+    ),
     Module("Journal", "Qui a fait quoi, et quand.", "core:journal", Capability.AUDIT_VIEW),
     Module(
         "Réglages du centre",
