@@ -294,6 +294,23 @@ class SituationForm(AccessibleFormMixin, forms.Form):
             self.fields[name].situation_field = field
             self.initial[name] = answer
 
+    def clean(self):
+        """Each answer checked against its line's type by the service's rule, every error at once."""
+        from .services import CaseworkRefused, clean_situation_answer
+
+        data = super().clean()
+        self.answers = {}
+        for name, field in self.fields.items():
+            if name not in data:
+                continue
+            try:
+                self.answers[field.situation_field.pk] = clean_situation_answer(
+                    field.situation_field, data[name]
+                )
+            except CaseworkRefused as refused:
+                self.add_error(name, str(refused))
+        return data
+
 
 class BudgetLineForm(AccessibleFormMixin, forms.Form):
     direction = forms.ChoiceField(
@@ -328,14 +345,41 @@ class BudgetChangeForm(AccessibleFormMixin, forms.Form):
     from_date = forms.DateField(label="À partir du", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
 
 
+class EndLineForm(AccessibleFormMixin, forms.Form):
+    ended_on = forms.DateField(label="Dernier jour", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+
+
 class ThirdPartyForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = ThirdParty
         fields = ["kind", "name", "organisation", "phone", "email", "address"]
+        labels = {
+            "kind": "Type de contact",
+            "name": "Nom",
+            "organisation": "Structure (facultatif)",
+            "phone": "Téléphone (facultatif)",
+            "email": "E-mail (facultatif)",
+            "address": "Adresse (facultatif)",
+        }
         error_messages = {
             "name": {"required": "Saisissez le nom du contact.", **TEXT_ERRORS},
             "email": {"invalid": "Saisissez une adresse e-mail valide, comme nom@exemple.fr."},
         }
+
+
+ROLE_FIELD = forms.CharField(
+    label="Rôle auprès de la personne (facultatif)",
+    max_length=100,
+    required=False,
+    help_text="Par exemple : médecin traitant, bailleur actuel.",
+    error_messages=TEXT_ERRORS,
+)
+
+
+class NewContactForm(ThirdPartyForm):
+    """A contact not yet in the centre's address book, added to it and to the person's file at once."""
+
+    role = ROLE_FIELD
 
 
 class ContactForm(AccessibleFormMixin, forms.Form):
@@ -344,13 +388,7 @@ class ContactForm(AccessibleFormMixin, forms.Form):
         queryset=None,
         error_messages={"required": "Choisissez un contact.", "invalid_choice": "Choisissez un contact."},
     )
-    role = forms.CharField(
-        label="Rôle auprès de la personne (facultatif)",
-        max_length=100,
-        required=False,
-        help_text="Par exemple : médecin traitant, bailleur actuel.",
-        error_messages=TEXT_ERRORS,
-    )
+    role = ROLE_FIELD
 
     def __init__(self, *args, third_parties, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import period_views, views
+from . import file_views, period_views, views
 from .stats_urls import urlpatterns as stats_urlpatterns
 
 app_name = "casework"
@@ -8,6 +8,19 @@ app_name = "casework"
 urlpatterns = [
     path("accompagnement/", views.home, name="home"),
     path("accompagnement/personnes/<int:person_id>/", views.person_file, name="person"),
+    path("accompagnement/personnes/<int:person_id>/situation/", file_views.situation, name="situation"),
+    path("accompagnement/personnes/<int:person_id>/budget/", file_views.budget, name="budget"),
+    path(
+        "accompagnement/personnes/<int:person_id>/budget/<int:budget_line_id>/",
+        file_views.budget_line,
+        name="budget_line",
+    ),
+    path("accompagnement/personnes/<int:person_id>/contacts/", file_views.contacts, name="contacts"),
+    path(
+        "accompagnement/personnes/<int:person_id>/contacts/<int:person_contact_id>/retirer/",
+        file_views.contact_remove,
+        name="contact_remove",
+    ),
     path(
         "accompagnement/personnes/<int:person_id>/nouveau-parcours/",
         views.period_create,

@@ -20,10 +20,11 @@ from csc.people.queries import search_people
 
 from . import queries, services
 from .forms import CloseForm, ExchangeForm, PeriodForm, TaskForm
-from .models import Period, Task
+from .models import HouseholdChange, Period, Task
 
 FOLLOW = Capability.CASEWORK_FOLLOW
 PEOPLE_SHOWN = 20
+HISTORY_SHOWN = 30
 
 
 def _followed_people(user):
@@ -88,10 +89,23 @@ def person_file(request, person_id):
     memberships = person.memberships.select_related("household").prefetch_related(
         "household__members__person"
     )
+    memberships = list(memberships)
+    household_ids = [membership.household_id for membership in memberships]
+    history = HouseholdChange.objects.filter(household_id__in=household_ids).select_related("person")
+    size = len(memberships[0].household.members.all()) if memberships else 1
+    budget_lines = person.casework_budget.all()
     services.journal_read(
         request.user, person, centre_id=person.centre_id, person_id=person.pk, what="dossier"
     )
-    context = {"person": person, "periods": periods, "memberships": memberships}
+    context = {
+        "person": person,
+        "periods": periods,
+        "memberships": memberships,
+        "household_history": history[:HISTORY_SHOWN],
+        "situation": services.situation_of(person),
+        "budget": services.budget_on(budget_lines, timezone.localdate(), household_size=size),
+        "contacts": person.casework_contacts.select_related("third_party").order_by("third_party__name"),
+    }
     return render(request, "casework/person_file.html", context)
 
 

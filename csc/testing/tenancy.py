@@ -285,6 +285,8 @@ def _kiosk_objects(centre_b: Centre, person) -> dict[str, models.Model]:
 def _casework_objects(centre_b: Centre, person) -> dict[str, models.Model]:
     """Centre B's social follow-up: a period of the secret person with an exchange whose notes name
     them, and a task."""
+    from decimal import Decimal
+
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
@@ -323,7 +325,19 @@ def _casework_objects(centre_b: Centre, person) -> dict[str, models.Model]:
         title="Bail",
         category="housing",
     )
-    return {"case_period_id": period, "task_id": task, "action_id": action, "document_id": document}
+    line = casework.add_budget_line(
+        person, by=worker, direction="charge", category="rent", monthly_amount=Decimal("612.40")
+    )
+    landlord = casework.save_third_party(centre_b, kind="landlord", name=f"Bailleur de {SECRET_LAST_NAME}")
+    contact = casework.link_contact(person, third_party=landlord, role="bailleur")
+    return {
+        "case_period_id": period,
+        "task_id": task,
+        "action_id": action,
+        "document_id": document,
+        "budget_line_id": line,
+        "person_contact_id": contact,
+    }
 
 
 def snapshot(world: ForeignWorld) -> dict:
