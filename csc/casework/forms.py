@@ -11,6 +11,7 @@ from .models import (
     Document,
     Evaluation,
     Exchange,
+    LetterTemplate,
     Period,
     Scope,
     SituationField,
@@ -393,3 +394,71 @@ class ContactForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, third_parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["third_party"].queryset = third_parties
+
+
+class ScopeForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Nom du cercle",
+        max_length=100,
+        help_text="Par exemple : insertion, famille, accès aux droits.",
+        error_messages={"required": "Nommez le cercle.", **TEXT_ERRORS},
+    )
+    workers = forms.ModelMultipleChoiceField(
+        label="Intervenants du cercle",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ils liront les parcours de ce cercle qui ne sont pas confidentiels.",
+    )
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workers"].queryset = workers
+
+
+class IssueForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Nouvelle problématique",
+        max_length=100,
+        error_messages={"required": "Nommez la problématique.", **TEXT_ERRORS},
+    )
+
+
+class SituationFieldForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = SituationField
+        fields = ["label", "kind", "choices", "help_text", "position", "is_active"]
+        labels = {
+            "label": "Intitulé",
+            "kind": "Type de réponse",
+            "choices": "Choix proposés (pour « choix dans une liste »)",
+            "help_text": "Aide pour la personne qui remplit (facultatif)",
+            "position": "Ordre d'affichage",
+            "is_active": "Proposée dans les dossiers",
+        }
+        widgets = {"choices": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "label": {"required": "Saisissez l'intitulé.", **TEXT_ERRORS},
+            "position": {"invalid": "Saisissez un nombre entier, par exemple 1."},
+        }
+
+
+class TemplateForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["kind", "name", "body", "is_active"]
+        labels = {
+            "kind": "Type",
+            "name": "Nom du modèle",
+            "body": "Texte",
+            "is_active": "Proposé aux intervenants",
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        help_texts = {
+            "body": "Mise en forme simple : **gras**, *italique*, # titre, listes avec « - ». Les champs "
+            "entre accolades sont remplacés à la génération (liste ci-dessous).",
+        }
+        error_messages = {
+            "name": {"required": "Nommez le modèle.", **TEXT_ERRORS},
+            "body": {"required": "Écrivez le texte du modèle."},
+        }

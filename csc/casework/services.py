@@ -654,3 +654,80 @@ def link_contact(person: Person, *, third_party: ThirdParty, role: str = "") -> 
 @transaction.atomic
 def unlink_contact(contact: PersonContact) -> None:
     contact.delete()
+
+
+# --- The centre's settings (direction) --------------------------------------------------------------
+
+
+def _unique_name(model, centre: Centre, field: str, value: str, instance=None, what: str = "") -> None:
+    others = model.objects.filter(centre=centre, **{f"{field}__iexact": value})
+    if instance is not None and instance.pk:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise CaseworkRefused(f"{what} « {value} » existe déjà dans votre centre.")
+
+
+@transaction.atomic
+def save_scope(centre: Centre, *, scope: Scope | None = None, name: str, workers=()) -> Scope:
+    """Create or rename a scope and choose its workers, all social workers of the centre."""
+    name = name.strip()
+    _unique_name(Scope, centre, "name", name, scope, "Le cercle")
+    allowed = set(workers_of(centre).values_list("pk", flat=True))
+    if any(worker.pk not in allowed for worker in workers):
+        raise CaseworkRefused("Les intervenants d'un cercle doivent accompagner dans ce centre.")
+    scope = scope or Scope(centre=centre)
+    scope.name = name
+    scope.save()
+    scope.workers.set(workers)
+    return scope
+
+
+@transaction.atomic
+def add_issue(centre: Centre, *, name: str) -> SocialIssue:
+    name = name.strip()
+    _unique_name(SocialIssue, centre, "name", name, what="La problématique")
+    return SocialIssue.objects.create(centre=centre, name=name)
+
+
+@transaction.atomic
+def toggle_issue(issue: SocialIssue) -> SocialIssue:
+    """An issue is withdrawn, never deleted: the periods that used it keep it, and so do the figures."""
+    issue.is_active = not issue.is_active
+    issue.save(update_fields=["is_active"])
+    return issue
+
+
+@transaction.atomic
+def save_situation_field(centre: Centre, *, field: SituationField | None = None, **values) -> SituationField:
+    """Create or change a line of the situation summary. A choice needs at least two choices; a type
+    changed later leaves the answers given as they were (shown as text)."""
+    values["label"] = values["label"].strip()
+    _unique_name(SituationField, centre, "label", values["label"], field, "La rubrique")
+    choices = [line.strip() for line in (values.get("choices") or "").splitlines() if line.strip()]
+    if values.get("kind") == SituationField.Kind.CHOICE and len(choices) < 2:
+        raise CaseworkRefused(
+            "Une rubrique « choix dans une liste » propose au moins deux choix, un par ligne."
+        )
+    values["choices"] = "\n".join(choices)
+    field = field or SituationField(centre=centre)
+    for name, value in values.items():
+        setattr(field, name, value)
+    field.save()
+    return field
+
+
+@transaction.atomic
+def save_template(centre: Centre, *, template: LetterTemplate | None = None, **values) -> LetterTemplate:
+    """Create or change a letter or certificate template; a field CSC does not know is refused, so
+    that a letter never goes out with « {prenon} » in it."""
+    values["name"] = values["name"].strip()
+    _unique_name(LetterTemplate, centre, "name", values["name"], template, "Le modèle")
+    unknown = letters.unknown_fields(values["body"])
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in unknown)
+        raise CaseworkRefused(f"Champs inconnus : {names}. Utilisez ceux de la liste sous le texte.")
+    template = template or LetterTemplate(centre=centre)
+    for name, value in values.items():
+        setattr(template, name, value)
+    template.save()
+    return template

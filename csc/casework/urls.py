@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import file_views, period_views, views
+from . import file_views, period_views, settings_views, views
 from .stats_urls import urlpatterns as stats_urlpatterns
 
 app_name = "casework"
@@ -60,6 +60,31 @@ urlpatterns = [
         "accompagnement/documents/<int:document_id>/retirer/",
         period_views.document_delete,
         name="document_delete",
+    ),
+    path("accompagnement/reglages/", settings_views.overview, name="settings"),
+    path("accompagnement/reglages/problematiques/", settings_views.issue_add, name="issue_add"),
+    path(
+        "accompagnement/reglages/problematiques/<int:social_issue_id>/",
+        settings_views.issue_toggle,
+        name="issue_toggle",
+    ),
+    path("accompagnement/reglages/cercles/nouveau/", settings_views.scope_edit, name="scope_create"),
+    path("accompagnement/reglages/cercles/<int:scope_id>/", settings_views.scope_edit, name="scope_edit"),
+    path(
+        "accompagnement/reglages/rubriques/nouvelle/",
+        settings_views.situation_field_edit,
+        name="situation_field_create",
+    ),
+    path(
+        "accompagnement/reglages/rubriques/<int:situation_field_id>/",
+        settings_views.situation_field_edit,
+        name="situation_field_edit",
+    ),
+    path("accompagnement/reglages/modeles/nouveau/", settings_views.template_edit, name="template_create"),
+    path(
+        "accompagnement/reglages/modeles/<int:letter_template_id>/",
+        settings_views.template_edit,
+        name="template_edit",
     ),
     path("accompagnement/mes-taches/", views.my_tasks, name="my_tasks"),
     path("accompagnement/taches/<int:task_id>/faite/", views.task_done, name="task_done"),

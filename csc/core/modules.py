@@ -134,6 +134,12 @@ MODULES: list[Module] = [
         "casework:stats",
         Capability.CASEWORK_FIGURES,
     ),
+    Module(
+        "Réglages de l'accompagnement",
+        "Cercles et intervenants, problématiques, rubriques de la situation, modèles de courriers.",
+        "casework:settings",
+        Capability.CASEWORK_CONFIGURE,
+    ),
     Module("Journal", "Qui a fait quoi, et quand.", "core:journal", Capability.AUDIT_VIEW),
     Module(
         "Réglages du centre",

@@ -328,6 +328,7 @@ def _casework_objects(centre_b: Centre, person) -> dict[str, models.Model]:
     line = casework.add_budget_line(
         person, by=worker, direction="charge", category="rent", monthly_amount=Decimal("612.40")
     )
+    casework.save_situation_field(centre_b, label="Titre de séjour", kind="text")
     landlord = casework.save_third_party(centre_b, kind="landlord", name=f"Bailleur de {SECRET_LAST_NAME}")
     contact = casework.link_contact(person, third_party=landlord, role="bailleur")
     return {
