@@ -14,6 +14,12 @@ from csc.casework.models import Exchange, Period, Task
 from csc.testing.browser import PASSWORD, assert_accessible, field, new_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def code(device):
@@ -82,6 +88,48 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     page.get_by_role("button", name="Confier la tâche").click()
     expect(page.get_by_text("Tâche confiée.")).to_be_visible()
     assert_accessible(page, visited)
+
+    page.get_by_role("link", name="Documents").click()
+    page.get_by_label(field("Fichier")).set_input_files(
+        files=[{"name": "avis.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_label("Titre (facultatif)").fill("Avis d'imposition 2025")
+    page.get_by_label(field("Catégorie")).select_option(label="Ressources, impôts")
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.get_by_text("Document déposé.")).to_be_visible()
+    page.get_by_label("Awa Diallo", exact=False).check()
+    page.get_by_role("button", name="Générer le PDF").click()
+    expect(page.get_by_role("link", name="Attestation de suivi — Awa Diallo")).to_be_visible()
+    assert_accessible(page, visited)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Avis d'imposition 2025").click()
+    assert download.value.path().read_bytes() == PDF
+
+    page.get_by_role("link", name="Actions sociales").click()
+    page.get_by_label(field("Action")).fill("Plan d'apurement de la dette de loyer")
+    page.get_by_role("button", name="Ajouter l'action").click()
+    expect(page.get_by_text("Action ajoutée.")).to_be_visible()
+    page.get_by_label("Quelques progrès").check()
+    page.get_by_role("button", name="Noter l'évaluation").click()
+    expect(page.get_by_text("Évaluation notée.")).to_be_visible()
+    assert_accessible(page, visited)
+
+    page.get_by_role("link", name="Résumé, échanges et tâches").click()
+    page.get_by_role("link", name="Dossier de Awa Diallo").click()
+    page.get_by_role("link", name="Détail, historique et mise à jour du budget").click()
+    page.get_by_label("Ressource", exact=True).check()
+    page.get_by_label(field("Nature")).select_option(label="RSA")
+    page.get_by_label(field("Montant mensuel (€)")).fill("607,75")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.get_by_text("Ligne ajoutée au budget.")).to_be_visible()
+    assert_accessible(page, visited)
+    page.get_by_role("link", name=re.compile("^Dossier de Awa")).click()
+    page.get_by_role("link", name="Gérer les contacts").click()
+    page.get_by_label(field("Type de contact")).select_option(label="Bailleur")
+    page.get_by_label(field("Nom")).fill("Habitat du Nord")
+    page.get_by_role("button", name="Créer et ajouter au dossier").click()
+    expect(page.get_by_text("Habitat du Nord — Bailleur")).to_be_visible()
+    assert_accessible(page, visited)
     context.close()
 
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
@@ -101,4 +149,32 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     assert response.status == 404
     expect(page.get_by_text("Dette de loyer")).to_have_count(0)
     context.close()
-    assert len(visited) == 5
+    assert len(visited) == 9
+
+
+def test_a_director_sets_up_the_follow_up(browser, live_server, staff, centre_a):
+    director = staff("director")
+    staff("social_worker", user__first_name="Inès", user__last_name="Benali")
+    TOTPDevice.objects.create(user=director, name="téléphone", confirmed=True)
+    visited = []
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    log_in_with_totp(page, live_server, director)
+    page.get_by_role("link", name="Réglages de l'accompagnement").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Réglages de l'accompagnement social")
+    assert_accessible(page, visited)
+    page.get_by_role("link", name="Famille", exact=True).click()
+    page.get_by_label("Inès Benali").check()
+    assert_accessible(page, visited)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Famille — Inès Benali")).to_be_visible()
+    page.get_by_role("link", name="Nouvelle rubrique").click()
+    page.get_by_label(field("Intitulé")).fill("Situation familiale")
+    page.get_by_label(field("Type de réponse")).select_option(label="Choix dans une liste")
+    page.get_by_label("Choix proposés (pour « choix dans une liste »)").fill("Seul(e)\nEn couple")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Rubrique enregistrée.")).to_be_visible()
+    page.get_by_role("link", name="Attestation de suivi").click()
+    expect(page.get_by_text("{prenom}", exact=True)).to_be_visible()
+    assert_accessible(page, visited)
+    context.close()
+    assert len(visited) == 3
