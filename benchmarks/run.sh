@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, `presences`,
-# `animation` and `borne` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions, presences, animation or
-# borne runs one of them.
+# `animation`, `borne` and `accompagnement` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions,
+# presences, animation, borne or accompagnement runs one of them.
 #
 # PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
 # already there), for `presences` 10 million attendance rows on it, for `animation` 50,000 activity
-# sheets and 30 plannings, for `borne` the catalogue and a kiosk per centre -> collectstatic -> gunicorn,
-# 4 workers, on 127.0.0.1:8089 with production settings -> warm-up then runs of benchmarks/loadgen.py ->
-# benchmarks/results/socle.json (then inscriptions.json, presences.json, animation.json, borne.json).
+# sheets and 30 plannings, for `borne` the catalogue and a kiosk per centre, for `accompagnement` 50,000
+# periods and 1,000,000 exchanges -> collectstatic -> gunicorn, 4 workers, on 127.0.0.1:8089 with
+# production settings -> warm-up then runs of benchmarks/loadgen.py -> benchmarks/results/socle.json (then
+# inscriptions.json, presences.json, animation.json, borne.json, accompagnement.json).
 #
 # Knobs (environment): BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_USERS, BENCH_RUNS,
 # BENCH_DURATION, BENCH_WARMUP, BENCH_THINK_MS, BENCH_REBUILD=1 (regenerate the dataset); for `presences`
@@ -17,7 +18,10 @@
 # BENCH_ANIMATION_OUTPUT, BENCH_ANIMATION_THINK_MS (3000: an animator reads a result page before the next one);
 # for `borne` (whose runs are 3 × 20 s after 5 s of warm-up per phase unless BENCH_RUNS, BENCH_DURATION,
 # BENCH_WARMUP say otherwise) BENCH_BORNE_KIOSKS, BENCH_BORNE_EVENT_CLIENTS, BENCH_BORNE_EVENT_BATCH,
-# BENCH_BORNE_ARGS (extra arguments of benchmarks/borne.py), BENCH_BORNE_OUTPUT.
+# BENCH_BORNE_ARGS (extra arguments of benchmarks/borne.py), BENCH_BORNE_OUTPUT; for `accompagnement`
+# BENCH_CASEWORK_ARGS (extra arguments of its generator), BENCH_ACCOMPAGNEMENT_USERS,
+# BENCH_ACCOMPAGNEMENT_THINK_MS, BENCH_ACCOMPAGNEMENT_DIRECTORS, BENCH_ACCOMPAGNEMENT_PARTS (load,stats),
+# BENCH_ACCOMPAGNEMENT_OUTPUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -42,6 +46,10 @@ mkdir -p "$TMP" "$(dirname "$RESULT")"
 export DJANGO_SETTINGS_MODULE=csc.settings
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-4f9a1c7e2b8d6053"
+# The Fernet key of the case notes (csc/casework/crypto.py): with DEBUG=0 the app refuses to start without
+# one. Fixed, so that the notes generate_casework_data encrypted stay readable from one run to the next;
+# for the bench only (it is the base64 of « csc-bench-casework-key-not-prod! »).
+export CSC_CASEWORK_KEYS="Y3NjLWJlbmNoLWNhc2V3b3JrLWtleS1ub3QtcHJvZCE="
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_SECURE_SSL_REDIRECT=0
 export DJANGO_SECURE_COOKIES=0
@@ -85,7 +93,9 @@ generate_args=()
 if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then
   generate_args+=(--force)
   # The activity sheets and plannings hold on to the network's centres and leisure centres, the
-  # attendance rows to its centres and people, the kiosks' clicks to their tiles: they go first.
+  # attendance rows to its centres and people, the kiosks' clicks to their tiles, the casework periods to
+  # its people and to the social workers' accounts: they go first.
+  "$BIN/python" manage.py generate_casework_data --delete
   "$BIN/python" manage.py generate_kiosk_data --delete
   "$BIN/python" manage.py generate_animation_data --delete
   "$BIN/python" manage.py generate_attendance_data --delete
@@ -135,6 +145,21 @@ if selected borne; then
   # catalogue's tiles), and the demo's help sheets shared in the network (skipped when already there).
   "$BIN/python" manage.py load_procedures
   "$BIN/python" manage.py generate_kiosk_data
+fi
+
+accompagnement_generation_args=()
+if selected accompagnement; then
+  # 50,000 accompanying periods and 1,000,000 exchanges (encrypted notes) over the network's centres,
+  # their social workers and tasks, a director per staff centre (skipped when already there; each run
+  # refreshes the accounts, and the tasks when the day has changed).
+  # shellcheck disable=SC2086
+  "$BIN/python" manage.py generate_casework_data --staff-password "$PASSWORD" "${generate_args[@]}" \
+    ${BENCH_CASEWORK_ARGS:-} | tee "$TMP/generate_accompagnement.log"
+  generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate_accompagnement.log" | tail -1)
+  if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/accompagnement_generation_seconds"; fi
+  if [[ -s "$TMP/accompagnement_generation_seconds" ]]; then
+    accompagnement_generation_args=(--generation-seconds "$(cat "$TMP/accompagnement_generation_seconds")")
+  fi
 fi
 
 "$BIN/python" manage.py collectstatic --noinput -v 0
@@ -241,4 +266,18 @@ if selected borne; then
     --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0, CSC_KIOSK_EVENTS_PER_MINUTE=$CSC_KIOSK_EVENTS_PER_MINUTE${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
     --output "${BENCH_BORNE_OUTPUT:-$ROOT/benchmarks/results/borne.json}"
   echo "Résultat : ${BENCH_BORNE_OUTPUT:-$ROOT/benchmarks/results/borne.json}"
+fi
+
+# The `accompagnement` benchmark: social workers opening their case file of 200 exchanges, their tasks,
+# a person's file and another period, then directors opening the year's figures of their centre.
+if selected accompagnement; then
+  echo "== Accompagnement : ${BENCH_ACCOMPAGNEMENT_USERS:-30} travailleurs sociaux, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s, puis les chiffres =="
+  "$BIN/python" benchmarks/accompagnement.py --base-url "http://127.0.0.1:$PORT" \
+    --users "${BENCH_ACCOMPAGNEMENT_USERS:-30}" --runs "$RUNS" --duration "$DURATION" --warmup "$WARMUP" \
+    --think-ms "${BENCH_ACCOMPAGNEMENT_THINK_MS:-2000}" --directors "${BENCH_ACCOMPAGNEMENT_DIRECTORS:-10}" \
+    --only "${BENCH_ACCOMPAGNEMENT_PARTS:-load,stats}" --merge \
+    --git "$git_commit" "${accompagnement_generation_args[@]}" \
+    --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
+    --output "${BENCH_ACCOMPAGNEMENT_OUTPUT:-$ROOT/benchmarks/results/accompagnement.json}"
+  echo "Résultat : ${BENCH_ACCOMPAGNEMENT_OUTPUT:-$ROOT/benchmarks/results/accompagnement.json}"
 fi
