@@ -736,11 +736,7 @@ class Pivot:
     @property
     def overlaps(self) -> bool:
         """Whether the lines or columns may not add up to their totals (see the page's note)."""
-        return (
-            self.rows.overlaps
-            or (self.columns is not None and self.columns.overlaps)
-            or self.measure.source == PEOPLE
-        )
+        return not adds_up(self.measure, [self.rows.key] + ([self.columns.key] if self.columns else []))
 
 
 def _keys(dimension: str, found: Iterable, labels: dict, selection: Selection, today: date) -> list:
@@ -756,6 +752,16 @@ def _keys(dimension: str, found: Iterable, labels: dict, selection: Selection, t
     return sorted(keys, key=lambda k: _sort_key(dimension, k, labels.get(k, "")))
 
 
+def adds_up(measure: Measure, dimensions: Iterable[str]) -> bool:
+    """Whether the groups of these dimensions add up to the measure's totals: not for people (one
+    person in two groups), issues (one period, two issues) nor months of running periods (one period,
+    several months)."""
+    dimensions = list(dimensions)
+    if measure.source == PEOPLE or any(DIMENSIONS[d].overlaps for d in dimensions):
+        return False
+    return not (measure.source == RUNNING and "mois" in dimensions)
+
+
 def pivot(
     selection: Selection,
     measure: Measure,
@@ -765,44 +771,55 @@ def pivot(
     total: int | None = None,
     today: date | None = None,
 ) -> Pivot:
-    """The pivot table: three queries (cells, row totals, column totals), one without columns; the
-    grand total is the key figure when given (`Summary.value`), a fourth query otherwise. Totals are
-    their own queries, not sums of cells: a person counts once in a total, whatever their groups."""
+    """The pivot table. One query for its cells; when they do not add up (`adds_up`), the totals of
+    the rows and of the columns are their own queries, so that a person counts once in a total
+    whatever their groups. The grand total is the key figure when given (`Summary.value`), one more
+    query otherwise."""
     today = today or timezone.localdate()
-    by_row = counts(selection, measure, [rows.key], today)
-    row_keys = _keys(rows.key, (k[0] for k in by_row.values), by_row.labels[rows.key], selection, today)
+    dimensions = [rows.key] + ([columns.key] if columns else [])
+    by_cell = counts(selection, measure, dimensions, today)
     if total is None:
-        total = counts(selection, measure, [], today).values.get((), 0)
+        if adds_up(measure, dimensions):
+            total = sum(by_cell.values.values())
+        else:
+            total = counts(selection, measure, [], today).values.get((), 0)
 
     def shown(raw):
         return measure_cell(measure, raw, selection)
 
+    row_labels = by_cell.labels[rows.key]
+    row_keys = _keys(rows.key, {k[0] for k in by_cell.values}, row_labels, selection, today)
     if columns is None:
-        lines = [
-            PivotRow(by_row.labels[rows.key][key], [], shown(by_row.values.get((key,), 0)))
-            for key in row_keys
-        ]
+        lines = [PivotRow(row_labels[key], [], shown(by_cell.values.get((key,), 0))) for key in row_keys]
         return Pivot(measure, rows, None, [], lines, [], shown(total))
-    by_cell = counts(selection, measure, [rows.key, columns.key], today)
-    by_column = counts(selection, measure, [columns.key], today)
-    column_labels = by_column.labels[columns.key] | by_cell.labels[columns.key]
+
+    column_labels = by_cell.labels[columns.key]
+    if adds_up(measure, dimensions):
+        row_totals: dict = {}
+        column_totals: dict = {}
+        for (row_key, column_key), value in by_cell.values.items():
+            row_totals[row_key] = row_totals.get(row_key, 0) + value
+            column_totals[column_key] = column_totals.get(column_key, 0) + value
+    else:
+        by_row = counts(selection, measure, [rows.key], today)
+        by_column = counts(selection, measure, [columns.key], today)
+        row_totals = {key[0]: value for key, value in by_row.values.items()}
+        column_totals = {key[0]: value for key, value in by_column.values.items()}
+        row_labels |= by_row.labels[rows.key]
+        column_labels |= by_column.labels[columns.key]
+        row_keys = _keys(rows.key, set(row_keys) | set(row_totals), row_labels, selection, today)
     column_keys = _keys(
-        columns.key,
-        {k[0] for k in by_column.values} | {k[1] for k in by_cell.values},
-        column_labels,
-        selection,
-        today,
+        columns.key, {k[1] for k in by_cell.values} | set(column_totals), column_labels, selection, today
     )
-    row_labels = by_row.labels[rows.key] | by_cell.labels[rows.key]
     lines = [
         PivotRow(
             row_labels.get(row_key, str(row_key)),
             [shown(by_cell.values.get((row_key, column_key), 0)) for column_key in column_keys],
-            shown(by_row.values.get((row_key,), 0)),
+            shown(row_totals.get(row_key, 0)),
         )
         for row_key in row_keys
     ]
-    totals = [shown(by_column.values.get((key,), 0)) for key in column_keys]
+    totals = [shown(column_totals.get(key, 0)) for key in column_keys]
     return Pivot(measure, rows, columns, [column_labels[k] for k in column_keys], lines, totals, shown(total))
 
 

@@ -284,10 +284,12 @@ class PivotForm(FiguresForm):
 FILTER_FIELDS = ["annee", "du", "au", "territoire", "centre", "cercle", "problematique"]
 
 
-def form_data(params, audience: stats.Audience, *, pivot: bool) -> dict[str, str]:
+def form_data(params, audience: stats.Audience, today: date, *, pivot: bool) -> dict[str, str]:
     """The form's data from the query string, with the defaults of a first visit: this year; exchanges
     by month and by kind for one centre, by centre for several."""
     data = {name: params.get(name, "")[:100] for name in FILTER_FIELDS}
+    if not any(name in params for name in ("annee", "du", "au")):
+        data["annee"] = str(today.year)  # shown in the field: the figures are this year's
     if not pivot:
         return data
     several = len(audience.centre_ids) > 1 and not data["centre"]
@@ -313,7 +315,7 @@ def _figures(request, fmt: str):
     today = timezone.localdate()
     choices = stats.choices_for(audience)
     form = PivotForm(
-        form_data(request.GET, audience, pivot=True), audience=audience, choices=choices, today=today
+        form_data(request.GET, audience, today, pivot=True), audience=audience, choices=choices, today=today
     )
     context = {"form": form, "summary": [], "today": today}
     if not form.is_valid() or form.selection is None:
@@ -525,7 +527,7 @@ def _report(request, fmt: str):
     today = timezone.localdate()
     choices = stats.choices_for(audience)
     form = FiguresForm(
-        form_data(request.GET, audience, pivot=False), audience=audience, choices=choices, today=today
+        form_data(request.GET, audience, today, pivot=False), audience=audience, choices=choices, today=today
     )
     context = {"form": form, "summary": [], "today": today}
     if not form.is_valid() or form.selection is None:

@@ -48,6 +48,10 @@ def exchange(period, author, kind, day, minutes=None):
 
 @pytest.fixture
 def year(network, staff, otp_verified):
+    return build_year(network, staff)
+
+
+def build_year(network, staff) -> dict:
     """Year Y in Centre Alpha, worked out by hand in the tests below; plus what must not count: a period
     closed the year before, a draft, and Centre Bêta's period."""
     alpha, beta = network["a"], network["b"]
