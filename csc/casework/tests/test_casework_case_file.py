@@ -268,3 +268,42 @@ def test_another_centre_person_file_parts_are_journaled_404s(client, worker, cen
         assert client.get(f"/accompagnement/personnes/{stranger.pk}/{url}").status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CASE_REFUSED, actor=user).count() == 4
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.CASE_READ, actor=user).exists()
+
+
+def test_the_file_pages_make_as_many_queries_with_many_records(
+    client, worker, family, open_period, django_assert_max_num_queries
+):
+    """The person file, a period's actions and documents: no query per line."""
+    _, mother, _ = family
+    situation_fields(mother.centre)
+    user = worker()
+    client.force_login(user)
+
+    def grow(period, count):
+        for index in range(count):
+            services.add_budget_line(
+                mother, by=user, direction="charge", category="other", monthly_amount=Decimal(index)
+            )
+            third_party = services.save_third_party(mother.centre, kind="partner", name=f"Partenaire {index}")
+            services.link_contact(mother, third_party=third_party)
+            action = services.start_action(period, by=user, title=f"Action {index}")
+            services.evaluate_action(action, by=user, progress="some")
+
+    def queries(period):
+        counts = []
+        for url in (
+            f"/accompagnement/personnes/{mother.pk}/",
+            f"/accompagnement/personnes/{mother.pk}/budget/",
+            f"/accompagnement/personnes/{mother.pk}/contacts/",
+            f"/accompagnement/parcours/{period.pk}/actions/",
+        ):
+            with django_assert_max_num_queries(40) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return counts
+
+    period = open_period(user, [mother])
+    grow(period, 2)
+    few = queries(period)
+    grow(period, 10)
+    assert queries(period) == few
