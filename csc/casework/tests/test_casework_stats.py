@@ -4,14 +4,16 @@ of queries whatever the number of periods."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from csc.casework import services, stats
-from csc.casework.models import Period
+from csc.casework.models import Exchange, Period
 from csc.core.models import StaffRole
 from csc.testing.factories import CentreFactory, PersonFactory, UserFactory
 from csc.testing.pages import visible_text
@@ -522,3 +524,119 @@ def test_every_period_counts_once_whatever_its_issues(year):
     lines, totals = table(grouped(selection_of(year["alpha"]), "parcours", "problematique"))
     assert lines["Santé"] == ["24"] and lines["Logement"] == ["26"] and totals == ["27"]
     assert stats.hours(figures.minutes) == Decimal("17.25")
+
+
+# --- Property: the database's groupings are the counts one would make by hand ----------------------
+
+
+@pytest.fixture
+def playground(network, staff, otp_verified):
+    """Four periods of Centre Alpha whose dates, statuses and exchanges each example rewrites."""
+    alpha = network["a"]
+    services.ensure_defaults(alpha)
+    worker = staff("social_worker", "a")
+    people = [PersonFactory(centre=alpha) for _ in range(4)]
+    plan = [
+        ([people[0], people[1]], "Famille", ["Logement", "Budget"]),
+        ([people[2]], "Insertion", ["Santé"]),
+        ([people[0]], "Famille", ["Logement"]),
+        ([people[3]], "Insertion", []),
+    ]
+    periods = [
+        open_period(alpha, worker, persons, scope, issues, date(Y - 2, 1, 1))
+        for persons, scope, issues in plan
+    ]
+    return alpha, worker, periods
+
+
+PERIOD_SHAPES = st.tuples(
+    st.integers(-400, 364),  # opening, in days after 1 January of Y
+    st.one_of(st.none(), st.integers(0, 500)),  # closing, in days after the opening, or still open
+    st.booleans(),  # a draft (when not closed)
+)
+EXCHANGES = st.lists(
+    st.tuples(
+        st.integers(0, 3),
+        st.sampled_from(list(stats.KIND_LABELS)),
+        st.integers(-30, 394),
+        st.one_of(st.none(), st.integers(0, 240)),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shapes=st.lists(PERIOD_SHAPES, min_size=4, max_size=4), rows=EXCHANGES)
+def test_the_figures_are_the_counts_made_by_hand(playground, shapes, rows):
+    centre, worker, periods = playground
+    first, last = date(Y, 1, 1), date(Y, 12, 31)
+    kept = []  # the periods that count: not drafts
+    for period, (opening, closing, draft) in zip(periods, shapes, strict=True):
+        opened_on = first + timedelta(days=opening)
+        closed_on = opened_on + timedelta(days=closing) if closing is not None else None
+        status = "closed" if closed_on else ("draft" if draft else "open")
+        Period.objects.filter(pk=period.pk).update(
+            opened_on=opened_on,
+            closed_on=closed_on,
+            status=status,
+            closing_reason="moved" if closed_on else "",
+        )
+        period.opened_on, period.closed_on, period.status = opened_on, closed_on, status
+        if status != "draft":
+            kept.append(period)
+    Exchange.objects.all().delete()
+    Exchange.objects.bulk_create(
+        Exchange(
+            period=periods[p],
+            kind=kind,
+            happened_on=first + timedelta(days=day),
+            duration_minutes=minutes,
+            author=worker,
+        )
+        for p, kind, day, minutes in rows
+    )
+    selection = selection_of(centre)
+    figures = stats.summary(selection)
+
+    def running(period, start, end):
+        return period.opened_on <= end and (period.closed_on is None or period.closed_on >= start)
+
+    members = {p.pk: set(p.persons.values_list("pk", flat=True)) for p in periods}
+    followed = [p for p in kept if running(p, first, last)]
+    assert figures.running == len(followed)
+    assert figures.persons == len(set().union(*(members[p.pk] for p in followed)))
+    assert figures.opened == sum(first <= p.opened_on <= last for p in kept)
+    assert figures.closed == sum(p.closed_on is not None and first <= p.closed_on <= last for p in kept)
+
+    counted = [
+        (kind, first + timedelta(days=day), minutes)
+        for p, kind, day, minutes in rows
+        if periods[p] in kept and 0 <= day <= 364
+    ]
+    assert figures.exchanges == len(counted)
+    assert figures.minutes == sum(minutes or 0 for _, _, minutes in counted)
+
+    # Exchanges by month and kind: each cell, each total.
+    pivot = grouped(selection, "echanges", "mois", "type")
+    kinds = list(stats.KIND_LABELS)
+    for month, line in enumerate(pivot.lines, start=1):
+        expected = [sum(1 for k, d, _ in counted if d.month == month and k == kind) for kind in kinds]
+        assert [c.value for c in line.cells] == expected
+        assert line.total.value == sum(expected)
+    assert [c.value for c in pivot.totals] == [sum(1 for k, _, _ in counted if k == kind) for kind in kinds]
+
+    # Running periods by month: those running during the month, each once.
+    pivot = grouped(selection, "parcours", "mois")
+    for month, line in enumerate(pivot.lines, start=1):
+        start = date(Y, month, 1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        assert line.total.value == sum(running(p, start, end) for p in kept)
+
+    # People by issue: each person once per issue, once in the total.
+    pivot = grouped(selection, "personnes", "problematique")
+    by_issue: dict[str, set] = {}
+    for period in followed:
+        for name in period.issues.values_list("name", flat=True) or [stats.NO_ISSUE]:
+            by_issue.setdefault(name, set()).update(members[period.pk])
+    assert {line.label: line.total.value for line in pivot.lines} == {k: len(v) for k, v in by_issue.items()}
+    assert pivot.total.value == figures.persons
