@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -293,11 +294,27 @@ def _fields_of(obj: models.Model, exclude=()) -> dict:
     }
 
 
+# Social follow-up sits above this module (it imports people's models): it is reached only from inside
+# the functions below, and only when installed. Its records are never in « Autres données »: they go to
+# their own section, for the actors allowed to read them (csc/casework/personal_data.py).
+CASEWORK_APP = "casework"
+
+
+def _casework(module: str):
+    if not apps.is_installed("csc.casework"):
+        return None
+    from importlib import import_module
+
+    return import_module(f"csc.casework.{module}")
+
+
 def personal_data(person: Person, *, actor) -> dict:
     """Everything the platform holds on a person, in plain words, for a subject-access request.
 
     Related records of every module are found through the model's reverse relations, so modules
-    added later are included without changing this function.
+    added later are included without changing this function. Social follow-up is the exception: its
+    section is there only for an actor who follows people in the person's centre, and for anybody else
+    the export does not show that a file exists (not even in the journal of actions).
     """
     households = [
         {
@@ -311,11 +328,18 @@ def personal_data(person: Person, *, actor) -> dict:
     for relation in person._meta.related_objects:
         if relation.related_model in (HouseholdMember, Consent) or relation.many_to_many:
             continue
+        if relation.related_model._meta.app_label == CASEWORK_APP:
+            continue
         rows = relation.related_model._base_manager.filter(**{relation.field.name: person})
         if rows.exists():
             other_records[str(relation.related_model._meta.verbose_name_plural)] = [
                 _fields_of(row, exclude={relation.field.name}) for row in rows
             ]
+    casework = _casework("personal_data")
+    case_file = casework.section(person, actor) if casework else None
+    events = AuditEvent.objects.filter(person_id=person.pk)
+    if casework and case_file is None:
+        events = events.exclude(casework.casework_event_filter())
     journal = [
         {
             "Date": event.at.isoformat(),
@@ -323,7 +347,7 @@ def personal_data(person: Person, *, actor) -> dict:
             "Par": str(event.actor) if event.actor_id else "",
             "Détail": event.detail,
         }
-        for event in AuditEvent.objects.filter(person_id=person.pk).select_related("actor").order_by("at")
+        for event in events.select_related("actor").order_by("at", "id")
     ]
     data = {
         "Personne": _fields_of(person, exclude={"search_name", "households"}),
@@ -334,11 +358,28 @@ def personal_data(person: Person, *, actor) -> dict:
             for c in person.consents.all()
         ],
         "Autres données": other_records,
+        **({"Accompagnement social": case_file} if case_file is not None else {}),
         "Journal": journal,
         "Exporté le": timezone.now().isoformat(),
     }
     audit.record("personal_data_export", centre=person.centre_id, obj=person, person_id=person.pk)
     return data
+
+
+def _printable(record: dict) -> dict:
+    """A nested part of the export laid out for the PDF: its plain values as (label, text) rows, its
+    lists of records as titled parts, at any depth (a period's exchanges, an action's evaluations)."""
+    rows, parts = [], []
+    for label, value in record.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            parts.append((label, [_printable(item) for item in value]))
+        elif isinstance(value, bool):
+            rows.append((label, "oui" if value else "non"))
+        elif isinstance(value, list):
+            rows.append((label, ", ".join(str(item) for item in value) or "—"))
+        else:
+            rows.append((label, "—" if value in (None, "") else str(value)))
+    return {"rows": rows, "parts": parts}
 
 
 def personal_data_pdf(person: Person, data: dict) -> bytes:
@@ -347,9 +388,25 @@ def personal_data_pdf(person: Person, data: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
-        "people/personal_data_pdf.html", {"person": person, "data": data, "others": data["Autres données"]}
+        "people/personal_data_pdf.html",
+        {
+            "person": person,
+            "data": data,
+            "others": data["Autres données"],
+            "casework": _printable(data["Accompagnement social"])
+            if "Accompagnement social" in data
+            else None,
+        },
     )
     return HTML(string=html).write_pdf()
+
+
+def _forget_in_casework(person: Person, *, actor, reason: str) -> None:
+    """Social follow-up deletes its case file on the person and unlinks them from its periods; called
+    while the person still has their name (letters generated for them are found by it)."""
+    casework = _casework("retention")
+    if casework:
+        casework.forget_person(person, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -358,11 +415,13 @@ def anonymise_person(*, person: Person, actor, reason: str = "") -> Person:
 
     Kept: birth year, sex, commune, QPV flag, and the records of activities (counted in reports).
     Removed: names, contacts, address, exact birth date, consents; a household left with no identified
-    member loses its name, address, quotient and benefits number too.
+    member loses its name, address, quotient and benefits number too; the social follow-up's file on the
+    person (csc/casework/retention.py).
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
         return person
+    _forget_in_casework(person, actor=actor, reason=reason or "personne anonymisée")
     person.last_name = ANONYMOUS_LAST_NAME
     person.first_name = ""
     person.email = person.phone = person.address = ""
@@ -390,6 +449,9 @@ def erase_person(*, person: Person, actor) -> None:
     """Delete the person and everything attached; a household left empty goes too."""
     household_ids = list(person.memberships.values_list("household_id", flat=True))
     person_id, centre_id = person.pk, person.centre_id
+    # The cascade would drop the person's case records, but a period left with nobody would keep its
+    # notes: social follow-up anonymises those first.
+    _forget_in_casework(person, actor=actor, reason="personne effacée")
     person.delete()
     Household.objects.filter(pk__in=household_ids).annotate(n=Count("members")).filter(n=0).delete()
     audit.record(
