@@ -348,7 +348,7 @@ def grouping_error(measure: Measure, dimension: Dimension, selection: Selection 
         where = ", ".join(MEASURES[key].label.lower() for key in MEASURES if key in dimension.measures)
         return (
             f"« {dimension.label} » ne s'applique pas aux {measure.label.lower()} : ce regroupement vaut "
-            f"pour {where}. Choisissez un autre regroupement ou une autre mesure."
+            f"seulement pour : {where}. Choisissez un autre regroupement ou une autre mesure."
         )
     if dimension.key == "intervenant" and selection is not None and not selection.workers_named:
         return (

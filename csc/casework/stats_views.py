@@ -373,7 +373,8 @@ def pivot_csv(table: stats.Pivot) -> bytes:
     """The pivot as shown: semicolons and a BOM, as French spreadsheets open them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([table.rows.label, *table.column_labels, table.total_label])
+    # Labels are names typed by a centre (an issue, a scope): never run as a formula.
+    writer.writerow([as_text(v) for v in (table.rows.label, *table.column_labels, table.total_label)])
     for line in table.lines:
         writer.writerow([as_text(line.label), *map(_csv_value, line.cells), _csv_value(line.total)])
     writer.writerow(["Total", *map(_csv_value, table.totals), _csv_value(table.total)])

@@ -640,3 +640,15 @@ def test_the_figures_are_the_counts_made_by_hand(playground, shapes, rows):
             by_issue.setdefault(name, set()).update(members[period.pk])
     assert {line.label: line.total.value for line in pivot.lines} == {k: len(v) for k, v in by_issue.items()}
     assert pivot.total.value == figures.persons
+
+
+def test_a_name_typed_like_a_formula_stays_text_in_the_files(client, year, director):
+    year["alpha"].casework_issues.filter(name="Budget").update(name="=SOMME(A1:A9)")
+    client.force_login(director)
+    params = {"annee": Y, "mesure": "parcours", "lignes": "cercle", "colonnes": "problematique"}
+    response = client.get("/accompagnement/chiffres/tableau.csv", params)
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert "'=SOMME(A1:A9)" in header and "=SOMME(A1:A9)" not in header
+    response = client.get("/accompagnement/chiffres/tableau.xlsx", params)
+    cells = [v for row in workbook_rows(response.content)["Tableau croisé"] for v in row]
+    assert "'=SOMME(A1:A9)" in cells and "=SOMME(A1:A9)" not in cells
