@@ -8,6 +8,18 @@ app_name = "casework"
 urlpatterns = [
     path("accompagnement/", views.home, name="home"),
     path("accompagnement/personnes/<int:person_id>/", views.person_file, name="person"),
+    path(
+        "accompagnement/personnes/<int:person_id>/donnees.json",
+        views.person_export,
+        {"extension": "json"},
+        name="person_export_json",
+    ),
+    path(
+        "accompagnement/personnes/<int:person_id>/donnees.pdf",
+        views.person_export,
+        {"extension": "pdf"},
+        name="person_export_pdf",
+    ),
     path("accompagnement/personnes/<int:person_id>/situation/", file_views.situation, name="situation"),
     path("accompagnement/personnes/<int:person_id>/budget/", file_views.budget, name="budget"),
     path(

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from csc.core.forms import posted
 from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, require_capability
+from csc.people import services as people_services
 from csc.people.models import Person
 from csc.people.queries import search_people
+from csc.people.views import personal_data_response
 
 from . import queries, services
 from .forms import CloseForm, ExchangeForm, PeriodForm, TaskForm
@@ -289,3 +291,15 @@ def task_done(request, task_id):
     if request.POST.get("suite") == "parcours":
         return redirect("casework:period", case_period_id=task.period_id)
     return redirect("casework:my_tasks")
+
+
+# A subject access request to a social worker: the person's data with the part of their case file the
+# worker may read. The people module's export (reception, direction) never holds case data: those roles
+# do not read files (csc/casework/personal_data.py). POST: each export is journaled.
+@login_required
+@require_POST
+def person_export(request, person_id, extension):
+    require_capability(request, FOLLOW)
+    person = _person_or_404(request, person_id)
+    data = people_services.personal_data(person, actor=request.user)
+    return personal_data_response(person, data, extension)

@@ -164,8 +164,16 @@ def person_merge(request, person_id):
     )
 
 
-def _export_filename(person, extension):
-    return f"donnees-personne-{person.pk}-{slugify(person.last_name) or 'anonyme'}.{extension}"
+def personal_data_response(person, data: dict, extension: str) -> HttpResponse:
+    """A person's data as a JSON or PDF attachment (here, and from the social follow-up's file)."""
+    if extension == "json":
+        content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        response = HttpResponse(content, content_type="application/json")
+    else:
+        response = HttpResponse(services.personal_data_pdf(person, data), content_type="application/pdf")
+    filename = f"donnees-personne-{person.pk}-{slugify(person.last_name) or 'anonyme'}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # Exports are POST: each one is journaled and the PDF costs a render, so a link embedded in another
@@ -174,22 +182,14 @@ def _export_filename(person, extension):
 @require_POST
 def person_export_json(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
-    data = services.personal_data(person, actor=request.user)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "json")}"'
-    return response
+    return personal_data_response(person, services.personal_data(person, actor=request.user), "json")
 
 
 @login_required
 @require_POST
 def person_export_pdf(request, person_id):
     person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
-    data = services.personal_data(person, actor=request.user)
-    response = HttpResponse(services.personal_data_pdf(person, data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "pdf")}"'
-    return response
+    return personal_data_response(person, services.personal_data(person, actor=request.user), "pdf")
 
 
 @login_required

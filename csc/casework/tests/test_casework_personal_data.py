@@ -15,7 +15,6 @@ from pypdf import PdfReader
 from csc.casework import services
 from csc.casework.models import SituationField
 from csc.core.models import AuditEvent
-from csc.core.roles import ROLE_CAPABILITIES, Capability
 from csc.people import services as people_services
 from csc.testing.factories import PersonFactory
 
@@ -204,7 +203,7 @@ def test_a_worker_without_a_scope_gets_the_person_s_file_but_no_period(file_of_a
 
 
 def test_the_export_pages_include_the_section_only_for_an_actor_who_may_read_it(
-    client, file_of_awa, staff, otp_verified, monkeypatch
+    client, file_of_awa, staff, otp_verified
 ):
     awa = file_of_awa["awa"]
     coordinator = staff("coordinator")
@@ -215,16 +214,17 @@ def test_the_export_pages_include_the_section_only_for_an_actor_who_may_read_it(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Accompagnement social" not in text and "Reloger Awa" not in text
 
-    # No role holds both rights today (one role per centre): a centre whose social workers also
-    # answered access requests would give them people.rights — the pages then include the section.
-    monkeypatch.setitem(
-        ROLE_CAPABILITIES, "social_worker", ROLE_CAPABILITIES["social_worker"] | {Capability.PEOPLE_RIGHTS}
-    )
+    # The social worker answers the access request from the case file: the same export, with the part of
+    # the file they may read.
     client.force_login(file_of_awa["yanis"])
-    data = json.loads(client.post(reverse("people:person_export_json", args=[awa.pk])).content)
+    assert client.get(reverse("casework:person_export_json", args=[awa.pk])).status_code == 405
+    data = json.loads(client.post(reverse("casework:person_export_json", args=[awa.pk])).content)
     assert data["Accompagnement social"]["Parcours"][0]["Actions"][0]["Objectifs"] == "Reloger Awa"
-    pdf = client.post(reverse("people:person_export_pdf", args=[awa.pk])).content
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    response = client.post(reverse("casework:person_export_pdf", args=[awa.pk]))
+    assert response["Content-Disposition"].startswith('attachment; filename="donnees-personne-')
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in ("Accompagnement social", "Reloger Awa", "Bail signé", "Carte de résident", "Quittance"):
         assert expected in text, expected
     assert "Note privée de Claire" not in text and "Stage" not in text
+    client.force_login(coordinator)
+    assert client.post(reverse("casework:person_export_json", args=[awa.pk])).status_code == 404
