@@ -183,8 +183,10 @@ class Exchange(ChangeTrackingMixin, models.Model):
     kind = models.CharField(_("type d'échange"), max_length=20, choices=Kind.choices)
     happened_on = models.DateField(_("date"), default=timezone.localdate)
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), null=True, blank=True)
+    # Named (not "+") so that merging two records of a person moves their presence at exchanges too
+    # (csc.people.services._move_related follows only visible relations).
     persons = models.ManyToManyField(
-        Person, related_name="+", blank=True, verbose_name=_("personnes présentes")
+        Person, related_name="casework_exchanges", blank=True, verbose_name=_("personnes présentes")
     )
     # Where an accompaniment went, which organisation a procedure was for, who was called…
     counterpart = models.CharField(_("lieu, organisme ou interlocuteur"), max_length=200, blank=True)

@@ -307,3 +307,22 @@ def test_the_file_pages_make_as_many_queries_with_many_records(
     few = queries(period)
     grow(period, 10)
     assert queries(period) == few
+
+
+def test_merging_two_records_of_a_person_keeps_their_whole_case_file(worker, family, open_period):
+    from csc.people import services as people_services
+
+    _, mother, _ = family
+    duplicate = PersonFactory(centre=mother.centre, first_name="Awa", last_name="Diallo")
+    user = worker()
+    period = open_period(user, [duplicate])
+    exchange = services.log_exchange(
+        period, author=user, kind="call", happened_on=period.opened_on, persons=[duplicate]
+    )
+    services.add_budget_line(
+        duplicate, by=user, direction="income", category="rsa", monthly_amount=Decimal(600)
+    )
+    people_services.merge_people(keep=mother, duplicate=duplicate, actor=user)
+    assert list(period.persons.all()) == [mother]
+    assert list(exchange.persons.all()) == [mother]
+    assert mother.casework_budget.get().monthly_amount == 600
