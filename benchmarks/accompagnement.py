@@ -225,11 +225,12 @@ class Run(loadgen.Run):
 
 
 class User(Client):
-    def __init__(self, worker: Worker, base_url: str, timeout: float, rng: random.Random):
+    def __init__(self, worker: Worker, base_url: str, timeout: float, rng: random.Random, pages=KINDS):
         super().__init__(worker.account, base_url, timeout)
         self.http.headers["User-Agent"] = "csc-accompagnement-bench/1"
         self.worker = worker
         self.rng = rng
+        self.pages = pages
 
     async def timed_get(self, kind: str, url: str, run: Run, check) -> None:
         started = time.perf_counter()
@@ -281,12 +282,13 @@ class User(Client):
 
     async def loop(self, run: Run, budget: Budget, think_ms: float):
         await asyncio.sleep(self.rng.uniform(0, think_ms / 1000))  # users do not start in step
-        steps = [
-            lambda: self.period("case_file", self.worker.files, run),
-            lambda: self.tasks(run),
-            lambda: self.person(run),
-            lambda: self.period("period_page", self.worker.periods, run),
-        ]
+        steps = {
+            "case_file": lambda: self.period("case_file", self.worker.files, run),
+            "my_tasks": lambda: self.tasks(run),
+            "person_file": lambda: self.person(run),
+            "period_page": lambda: self.period("period_page", self.worker.periods, run),
+        }
+        steps = [step for kind, step in steps.items() if kind in self.pages]
         while True:
             for step in steps:
                 if not budget.take():
@@ -299,7 +301,8 @@ async def load_phase(
     args, workers: list[Worker], meter: CpuMeter
 ) -> tuple[list[dict], list[dict], dict | None]:
     rng = random.Random(args.seed)
-    users = [User(w, args.base_url, args.timeout, random.Random(rng.random())) for w in workers]
+    pages = tuple(p for p in KINDS if p in args.pages.split(","))
+    users = [User(w, args.base_url, args.timeout, random.Random(rng.random()), pages) for w in workers]
     try:
         started = time.monotonic()
         failures = await login_all(users, args.password, args.login_parallel)
@@ -430,7 +433,8 @@ def build_result(args, dataset: dict, load: dict | None, stats: dict | None, pre
             "workload": f"{args.users} social workers at once, each logged in (password, then the TOTP code "
             "of its device) on its own centre, looping over: its case file of "
             f"{args.big_size} exchanges (case_file), its tasks (my_tasks), the file of a person it follows "
-            "(person_file), another of its periods (period_page); think time exponential. A page is an "
+            f"(person_file), another of its periods (period_page) — pages looped: {args.pages}; think time "
+            "exponential. A page is an "
             "error unless 200 with what it must show (every exchange of the period, the worker's counts "
             "of late and upcoming tasks, the person file's heading).",
             "aggregation": "p95 (and p50) computed per run; the metric is the median over the runs. errors = "
@@ -459,6 +463,11 @@ def parse_args(argv=None):
     parser.add_argument("--big-size", type=int, default=200, help="Échanges des dossiers mesurés.")
     parser.add_argument("--sample", type=int, default=30, help="Parcours et personnes tirés par intervenant.")
     parser.add_argument("--only", default="load,stats", help="Parties à mesurer : load,stats.")
+    parser.add_argument(
+        "--pages",
+        default=",".join(KINDS),
+        help="Pages de la boucle des travailleurs sociaux (pour une expérience : sans case_file…).",
+    )
     parser.add_argument(
         "--merge", action="store_true", help="Garder du fichier de résultat la partie non mesurée."
     )

@@ -21,7 +21,7 @@
 # BENCH_BORNE_ARGS (extra arguments of benchmarks/borne.py), BENCH_BORNE_OUTPUT; for `accompagnement`
 # BENCH_CASEWORK_ARGS (extra arguments of its generator), BENCH_ACCOMPAGNEMENT_USERS,
 # BENCH_ACCOMPAGNEMENT_THINK_MS, BENCH_ACCOMPAGNEMENT_DIRECTORS, BENCH_ACCOMPAGNEMENT_PARTS (load,stats),
-# BENCH_ACCOMPAGNEMENT_OUTPUT.
+# BENCH_ACCOMPAGNEMENT_PAGES (the pages the social workers loop over), BENCH_ACCOMPAGNEMENT_OUTPUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -276,6 +276,7 @@ if selected accompagnement; then
     --users "${BENCH_ACCOMPAGNEMENT_USERS:-30}" --runs "$RUNS" --duration "$DURATION" --warmup "$WARMUP" \
     --think-ms "${BENCH_ACCOMPAGNEMENT_THINK_MS:-2000}" --directors "${BENCH_ACCOMPAGNEMENT_DIRECTORS:-10}" \
     --only "${BENCH_ACCOMPAGNEMENT_PARTS:-load,stats}" --merge \
+    --pages "${BENCH_ACCOMPAGNEMENT_PAGES:-case_file,my_tasks,person_file,period_page}" \
     --git "$git_commit" "${accompagnement_generation_args[@]}" \
     --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
     --output "${BENCH_ACCOMPAGNEMENT_OUTPUT:-$ROOT/benchmarks/results/accompagnement.json}"
