@@ -166,13 +166,12 @@ def _period_page(
     request, period, *, exchange_form=None, task_form=None, close_form=None, refusal="", status=200
 ):
     persons = period.persons.order_by("last_name", "first_name", "id")
-    exchanges = list(queries.exchanges_for(period))
     context = {
         "period": period,
         "persons": persons,
         "issues": period.issues.all(),
         "workers": period.workers.order_by("last_name", "first_name"),
-        "exchanges": [(exchange, queries.note_readable(exchange, request.user)) for exchange in exchanges],
+        "exchanges": queries.exchange_page(period, request.user, request.GET.get("page")),
         "tasks": period.tasks.select_related("assignee").order_by("done_at", "due_on", "id"),
         "exchange_form": exchange_form or ExchangeForm(persons=persons),
         "task_form": task_form or TaskForm(assignees=services.readers_of(period)),

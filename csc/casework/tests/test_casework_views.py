@@ -150,9 +150,18 @@ def test_the_period_page_makes_the_same_queries_with_many_exchanges(
         services.log_exchange(
             period, author=referent, kind="call", happened_on=period.opened_on, notes=f"n{day}"
         )
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(30) as first:
         response = client.get(f"/accompagnement/parcours/{period.pk}/")
-    assert response.status_code == 200 and visible_text(response).count("Appel téléphonique du") == 30
+    # The latest 20, then the 10 older ones on the next page, with the same queries.
+    text = visible_text(response)
+    assert response.status_code == 200 and text.count("Appel téléphonique du") == 20
+    assert "Page 1 sur 2 (30 résultats)" in text and "n29" in text and "n9" not in text
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        older = visible_text(client.get(f"/accompagnement/parcours/{period.pk}/", {"page": "2"}))
+    assert older.count("Appel téléphonique du") == 10 and "n0" in older
+    assert "Appel téléphonique du" in visible_text(
+        client.get(f"/accompagnement/parcours/{period.pk}/?page=x")
+    )
 
 
 def test_a_director_has_no_case_file_page(client, director_a, family):
