@@ -38,8 +38,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import loadgen  # noqa: E402
@@ -282,20 +280,7 @@ class User(Client):
         self.rng = rng
 
     async def timed_get(self, kind: str, url: str, run: Run, check) -> None:
-        started = time.perf_counter()
-        error = None
-        try:
-            response = await self.http.get(url)
-            if response.status_code != 200:
-                location = response.headers.get("location", "")
-                error = f"HTTP {response.status_code} {url}" + (f" -> {location}" if location else "")
-            else:
-                error = check(response.text)
-                if error:
-                    error = f"{error} : {url}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__} {url}"
-        run.record(kind, (time.perf_counter() - started) * 1000, error)
+        await loadgen.timed_get(self.http, kind, url, run, check)
 
     async def search(self, run: Run):
         url = "/fiches/?" + urlencode(search_params(self.animator, self.rng))

@@ -413,6 +413,25 @@ async def run_once(users: list, name: str, args, meter: CpuMeter, seconds: float
     return run
 
 
+async def timed_get(http: httpx.AsyncClient, kind: str, url: str, run: Run, check) -> None:
+    """GET a page and record its time under `kind`: an error is anything but a 200, or what `check`
+    (the page's text -> a message or None) finds wrong in it."""
+    started = time.perf_counter()
+    error = None
+    try:
+        response = await http.get(url)
+        if response.status_code != 200:
+            location = response.headers.get("location", "")
+            error = f"HTTP {response.status_code} {url}" + (f" -> {location}" if location else "")
+        else:
+            error = check(response.text)
+            if error:
+                error = f"{error} : {url}"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__} {url}"
+    run.record(kind, (time.perf_counter() - started) * 1000, error)
+
+
 async def log_in(http: httpx.AsyncClient, email: str, password: str, *, refused_at: str = "/compte/"):
     """Through the real login form, as a person does. A redirection to `refused_at` is a refusal
     (a benchmark whose accounts go on to a second factor narrows it to the login page)."""

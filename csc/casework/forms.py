@@ -117,9 +117,14 @@ class ExchangeForm(AccessibleFormMixin, forms.Form):
         help_text="Vous seul(e) lirez ces notes ; l'échange reste compté.",
     )
 
-    def __init__(self, *args, persons, **kwargs):
+    def __init__(self, *args, persons, choices_from=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["persons"].queryset = persons
+        if choices_from is not None:
+            # The page has already read the period's people: draw the boxes from them, not again from
+            # the database (a server-side cursor on PostgreSQL: three round trips).
+            field = self.fields["persons"]
+            field.choices = [(person.pk, field.label_from_instance(person)) for person in choices_from]
 
 
 class TaskForm(AccessibleFormMixin, forms.Form):

@@ -162,10 +162,8 @@ def period_create(request, person_id):
     return render(request, "casework/period_form.html", context, status=status)
 
 
-def _period_page(
-    request, period, *, exchange_form=None, task_form=None, close_form=None, refusal="", status=200
-):
-    persons = period.persons.order_by("last_name", "first_name", "id")
+def _period_page(request, period, *, exchange_form=None, refusal="", status=200):
+    persons = list(period.persons.order_by("last_name", "first_name", "id"))
     context = {
         "period": period,
         "persons": persons,
@@ -173,9 +171,7 @@ def _period_page(
         "workers": period.workers.order_by("last_name", "first_name"),
         "exchanges": queries.exchange_page(period, request.user, request.GET.get("page")),
         "tasks": period.tasks.select_related("assignee").order_by("done_at", "due_on", "id"),
-        "exchange_form": exchange_form or ExchangeForm(persons=persons),
-        "task_form": task_form or TaskForm(assignees=services.readers_of(period)),
-        "close_form": close_form or CloseForm(),
+        "exchange_form": exchange_form or ExchangeForm(persons=period.persons.all(), choices_from=persons),
         "refusal": refusal,
         "today": timezone.localdate(),
     }
@@ -190,17 +186,24 @@ def period_detail(request, case_period_id):
     return _period_page(request, period)
 
 
-def _submit(request, period, form_name: str, form, change, done: str):
-    """A form posted from the period's page: on success its message and back to the page; otherwise the
-    page again, the form with its errors (or the service's refusal) and what was typed."""
+def _submit(request, period, form, change, done: str, again):
+    """A form about a period: on success its message and back to the period's page; otherwise
+    `again(form, refusal)`, the form with its errors (or the service's refusal) and what was typed."""
     if form.is_valid():
         try:
             change(form.cleaned_data)
         except services.CaseworkRefused as refused:
-            return _period_page(request, period, **{form_name: form}, refusal=str(refused), status=400)
+            return again(form, str(refused))
         messages.success(request, done)
         return redirect("casework:period", case_period_id=period.pk)
-    return _period_page(request, period, **{form_name: form}, status=400)
+    return again(form, "")
+
+
+def _step_page(request, period, *, form, title: str, button: str, refusal="", status=200):
+    """A period's task or closing form on a page of its own: the period's page, opened far more often,
+    does not draw them (benchmarks/README.md, accompagnement)."""
+    context = {"period": period, "form": form, "title": title, "button": button, "refusal": refusal}
+    return render(request, "casework/period_step.html", context, status=status)
 
 
 @login_required
@@ -213,32 +216,60 @@ def exchange_create(request, case_period_id):
     def change(data):
         services.log_exchange(period, author=request.user, **data)
 
-    return _submit(request, period, "exchange_form", form, change, "Échange noté.")
+    def again(form, refusal):
+        return _period_page(request, period, exchange_form=form, refusal=refusal, status=400)
+
+    return _submit(request, period, form, change, "Échange noté.", again)
 
 
 @login_required
-@require_POST
 def task_create(request, case_period_id):
     require_capability(request, FOLLOW)
     period = _period_or_404(request, case_period_id)
-    form = TaskForm(request.POST, assignees=services.readers_of(period))
+    form = TaskForm(posted(request), assignees=services.readers_of(period))
 
     def change(data):
         services.assign_task(period, by=request.user, **data)
 
-    return _submit(request, period, "task_form", form, change, "Tâche confiée.")
+    def again(form, refusal, status=400):
+        return _step_page(
+            request,
+            period,
+            form=form,
+            title="Confier une tâche",
+            button="Confier la tâche",
+            refusal=refusal,
+            status=status,
+        )
+
+    if request.method != "POST":
+        return again(form, "", status=200)
+    return _submit(request, period, form, change, "Tâche confiée.", again)
 
 
 @login_required
-@require_POST
 def period_close(request, case_period_id):
     require_capability(request, FOLLOW)
     period = _period_or_404(request, case_period_id)
+    form = CloseForm(posted(request))
 
     def change(data):
         services.close_period(period, reason=data["reason"], closed_on=data["closed_on"])
 
-    return _submit(request, period, "close_form", CloseForm(request.POST), change, "Parcours clôturé.")
+    def again(form, refusal, status=400):
+        return _step_page(
+            request,
+            period,
+            form=form,
+            title="Clôturer le parcours",
+            button="Clôturer",
+            refusal=refusal,
+            status=status,
+        )
+
+    if request.method != "POST":
+        return again(form, "", status=200)
+    return _submit(request, period, form, change, "Parcours clôturé.", again)
 
 
 @login_required

@@ -81,12 +81,15 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     expect(page.get_by_text("<b>Dette</b> de loyer", exact=False)).to_be_visible()  # shown as text
     assert Exchange.objects.get().notes.startswith("<b>Dette</b>")
 
+    page.get_by_role("link", name="Confier une tâche").click()
     page.get_by_label(field("Tâche")).fill("Appeler le bailleur")
     page.get_by_label(field("Confiée à")).select_option(label="Inès Benali")
     due = timezone.localdate() + timedelta(days=7)
     page.get_by_label(field("À faire pour le")).fill(due.isoformat())
+    assert_accessible(page, visited)
     page.get_by_role("button", name="Confier la tâche").click()
     expect(page.get_by_text("Tâche confiée.")).to_be_visible()
+    expect(page.get_by_text("Appeler le bailleur — Inès Benali", exact=False)).to_be_visible()
     assert_accessible(page, visited)
 
     page.get_by_role("link", name="Documents").click()
@@ -149,7 +152,7 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     assert response.status == 404
     expect(page.get_by_text("Dette de loyer")).to_have_count(0)
     context.close()
-    assert len(visited) == 9
+    assert len(visited) == 10
 
 
 def test_a_director_sets_up_the_follow_up(browser, live_server, staff, centre_a):
