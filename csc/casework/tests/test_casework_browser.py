@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from csc.casework.models import Exchange, Period, Task
+from csc.casework.models import Exchange, Period, SituationField, Task
 from csc.testing.browser import PASSWORD, assert_accessible, field, new_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +46,12 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     outsider = staff("social_worker", user__first_name="Paul", user__last_name="Roy")
     scopes["Famille"].workers.add(referent, colleague)
     scopes["Insertion"].workers.add(outsider)
+    SituationField.objects.create(
+        centre=household.centre,
+        label="Situation professionnelle",
+        kind="choice",
+        choices="Salariée\nDemandeuse d'emploi",
+    )
     for user in (referent, colleague, outsider):
         TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
     visited = []
@@ -109,6 +115,7 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     assert download.value.path().read_bytes() == PDF
 
     page.get_by_role("link", name="Actions sociales").click()
+    assert_accessible(page, visited)
     page.get_by_label(field("Action")).fill("Plan d'apurement de la dette de loyer")
     page.get_by_role("button", name="Ajouter l'action").click()
     expect(page.get_by_text("Action ajoutée.")).to_be_visible()
@@ -126,13 +133,31 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     page.get_by_role("button", name="Ajouter").click()
     expect(page.get_by_text("Ligne ajoutée au budget.")).to_be_visible()
     assert_accessible(page, visited)
+    page.get_by_role("link", name="Changer le montant ou terminer : RSA").click()
+    assert_accessible(page, visited)
+    page.get_by_label(field("Montant mensuel (€)")).fill("612,40")
+    page.get_by_label(field("À partir du")).fill((timezone.localdate() + timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Changer le montant").click()
+    expect(page.get_by_text("Budget mis à jour.")).to_be_visible()
     page.get_by_role("link", name=re.compile("^Dossier de Awa")).click()
+    page.get_by_role("link", name="Mettre à jour la situation").click()
+    page.get_by_label("Situation professionnelle").select_option(label="Demandeuse d'emploi")
+    assert_accessible(page, visited)
+    page.get_by_role("button", name="Enregistrer la situation").click()
+    expect(page.get_by_text("Situation enregistrée.")).to_be_visible()
     page.get_by_role("link", name="Gérer les contacts").click()
     page.get_by_label(field("Type de contact")).select_option(label="Bailleur")
     page.get_by_label(field("Nom")).fill("Habitat du Nord")
     page.get_by_role("button", name="Créer et ajouter au dossier").click()
     expect(page.get_by_text("Habitat du Nord — Bailleur")).to_be_visible()
     assert_accessible(page, visited)
+    page.get_by_role("link", name=re.compile("^Dossier de Awa")).click()
+    page.get_by_role("link", name=f"Parcours n° {period.pk}").click()
+    page.get_by_role("link", name="Clôturer le parcours").click()
+    page.get_by_label(field("Motif de clôture")).select_option(label="Objectifs atteints")
+    assert_accessible(page, visited)
+    page.get_by_role("button", name="Clôturer").click()
+    expect(page.get_by_text("Parcours clôturé.")).to_be_visible()
     context.close()
 
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
@@ -152,7 +177,7 @@ def test_a_social_worker_follows_a_household_and_hands_a_task_to_a_colleague(
     assert response.status == 404
     expect(page.get_by_text("Dette de loyer")).to_have_count(0)
     context.close()
-    assert len(visited) == 10
+    assert len(visited) == 14
 
 
 def test_a_director_sets_up_the_follow_up(browser, live_server, staff, centre_a):
