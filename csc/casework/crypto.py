@@ -61,6 +61,14 @@ def decrypt_bytes(token: bytes) -> bytes:
         raise UnreadableValue("Contenu illisible avec les clés configurées.") from None
 
 
+def rotate_bytes(token: bytes) -> bytes:
+    """A stored file's content encrypted again with the first key."""
+    try:
+        return fernet().rotate(token)
+    except InvalidToken:
+        raise UnreadableValue("Contenu illisible avec les clés configurées.") from None
+
+
 def encrypt_text(value: str) -> str:
     if not value:
         return value

@@ -441,6 +441,19 @@ def generate_document(period: Period, *, by, template: LetterTemplate, person: P
 
 
 @transaction.atomic
+def rotate_document(document: Document) -> None:
+    """The file encrypted again with the first key (key rotation), under a new random name; the old
+    file goes once the row points at the new one."""
+    with document.file.open("rb") as stored:
+        token = crypto.rotate_bytes(stored.read())
+    old = document.file.name
+    document.file.save("document", ContentFile(token), save=False)
+    Document.objects.filter(pk=document.pk).update(file=document.file.name)
+    storage = document.file.storage
+    transaction.on_commit(lambda: storage.delete(old))
+
+
+@transaction.atomic
 def delete_document(document: Document) -> None:
     """A document put in the wrong file is removed, its encrypted file with it."""
     _open_or_refuse(document.period, "retirer un document")

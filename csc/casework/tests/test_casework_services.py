@@ -177,3 +177,28 @@ def test_the_rotation_command_rewrites_every_note_with_the_new_key(settings, wor
     assert "échanges : 1 chiffré(s) de nouveau." in out.getvalue()
     settings.CSC_CASEWORK_KEYS = settings.CSC_CASEWORK_KEYS[:1]  # the old key is gone
     assert Exchange.objects.get().notes == "Avant"
+
+
+def test_the_rotation_command_rewrites_every_document_file_with_the_new_key(
+    settings, tmp_path, worker, family, open_period, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    referent = worker()
+    period = open_period(referent, [family[1]])
+    content = b"%PDF-1.4\nbail\n%%EOF\n"
+    document = services.add_document(
+        period, by=referent, upload=SimpleUploadedFile("b.pdf", content), title="Bail", category="housing"
+    )
+    old_file = tmp_path / document.file.name
+    settings.CSC_CASEWORK_KEYS = [crypto.new_key(), *settings.CSC_CASEWORK_KEYS]
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_casework_keys", stdout=out)
+    assert "documents (fichiers) : 1 chiffré(s) de nouveau." in out.getvalue()
+    settings.CSC_CASEWORK_KEYS = settings.CSC_CASEWORK_KEYS[:1]  # the old key is gone
+    document.refresh_from_db()
+    assert services.read_document(document, by=referent) == content
+    assert not old_file.exists()

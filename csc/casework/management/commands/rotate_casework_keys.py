@@ -1,9 +1,12 @@
-"""Encrypt every stored note again with the first key of CSC_CASEWORK_KEYS (docs/installation.md)."""
+"""Encrypt every stored note and document again with the first key of CSC_CASEWORK_KEYS
+(docs/installation.md)."""
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from csc.casework import services
 from csc.casework.crypto import EncryptedTextField
+from csc.casework.models import Document
 
 BATCH = 500
 
@@ -32,3 +35,9 @@ class Command(BaseCommand):
                 model.objects.bulk_update(batch, fields)
                 done += len(batch)
             self.stdout.write(f"{model._meta.verbose_name_plural} : {done} chiffré(s) de nouveau.")
+        # The documents' files too: without them, dropping the old key would leave them unreadable.
+        done = 0
+        for document in Document.objects.order_by("pk").iterator(chunk_size=BATCH):
+            services.rotate_document(document)
+            done += 1
+        self.stdout.write(f"documents (fichiers) : {done} chiffré(s) de nouveau.")
