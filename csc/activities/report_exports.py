@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
+from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import as_text, new_workbook, workbook_bytes
 
 from .reports import CentreReport, Figures, HeadCountLine, NetworkReport, Typology
@@ -261,17 +261,11 @@ def network_xlsx(report: NetworkReport, *, scope: str, period_label: str) -> byt
 # --- PDF -------------------------------------------------------------------------------------------
 
 
-def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
-
-
 def centre_pdf(context: dict) -> bytes:
     """The centre's report on A4, from the same context as the page."""
-    return _pdf("activities/reports/pdf/report.html", context)
+    return render_pdf("activities/reports/pdf/report.html", context)
 
 
 def network_pdf(context: dict) -> bytes:
     """The roll-up on A4 (landscape: a column per figure)."""
-    return _pdf("activities/reports/pdf/network.html", context)
+    return render_pdf("activities/reports/pdf/network.html", context)

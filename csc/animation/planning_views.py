@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST
 from csc.core.forms import posted
 from csc.core.links import LinkPattern
 from csc.core.pagination import CountSparingPaginator
+from csc.core.pdf import render_pdf
 from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 
@@ -579,10 +579,7 @@ def planning_unpublish(request, planning_id):
 
 
 def _pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
-    from weasyprint import HTML
-
-    pdf = HTML(string=render_to_string(template, context)).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response

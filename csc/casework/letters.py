@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.template.loader import render_to_string
 from django.utils import formats, timezone
 
+from csc.core.pdf import render_pdf
 from csc.kiosk.text import render_markdown
 
 # The fields a template may use, with what they become; shown on the settings page.
@@ -99,11 +99,8 @@ def unknown_fields(body: str) -> list[str]:
     return sorted({name for name in FIELD.findall(body) if name not in FIELDS})
 
 
-def render_pdf(template, *, period, person, author) -> bytes:
-    from weasyprint import HTML
-
+def letter_pdf(template, *, period, person, author) -> bytes:
     body = render_markdown(fill(template.body, values_for(period=period, person=person, author=author)))
-    html = render_to_string(
+    return render_pdf(
         "casework/pdf/letter.html", {"template": template, "centre": period.centre, "body": body}
     )
-    return HTML(string=html).write_pdf()

@@ -428,7 +428,7 @@ def generate_document(period: Period, *, by, template: LetterTemplate, person: P
         raise CaseworkRefused("Ce modèle n'est pas proposé par votre centre.")
     if not period.persons.filter(pk=person.pk).exists():
         raise CaseworkRefused("Choisissez une personne du parcours.")
-    data = letters.render_pdf(template, period=period, person=person, author=by)
+    data = letters.letter_pdf(template, period=period, person=person, author=by)
     category = (
         Document.Category.CERTIFICATE
         if template.kind == LetterTemplate.Kind.CERTIFICATE

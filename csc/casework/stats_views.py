@@ -19,13 +19,13 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from csc.activities.forms import error_summary, parse_date
 from csc.core.forms import AccessibleFormMixin
+from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, as_text, download, new_workbook, workbook_bytes
 
 from . import stats
@@ -546,9 +546,7 @@ def _report(request, fmt: str):
     )
     filename = f"rapport-accompagnement-{slugify(scope)[:60] or 'centres'}-{selection.window.slug}"
     if fmt == "pdf":
-        from weasyprint import HTML
-
-        pdf = HTML(string=render_to_string("casework/stats_report_pdf.html", context)).write_pdf()
+        pdf = render_pdf("casework/stats_report_pdf.html", context)
         return download(pdf, f"{filename}.pdf", "application/pdf")
     if fmt == "xlsx":
         return download(

@@ -3,7 +3,7 @@ reception sheet (the same facts, plus what reception needs to process it)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
+from csc.core.pdf import render_pdf
 
 from .models import Request, RequestBooking, RequestPerson
 
@@ -29,21 +29,17 @@ def request_context(request: Request) -> dict:
     }
 
 
-def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
-
-
 def summary_pdf(request: Request) -> bytes:
     """The family's summary: what they asked, the estimated fee, how to follow the request."""
     from .notifications import follow_url
 
-    return _pdf("enrolment/pdf/summary.html", request_context(request) | {"follow_url": follow_url(request)})
+    return render_pdf(
+        "enrolment/pdf/summary.html", request_context(request) | {"follow_url": follow_url(request)}
+    )
 
 
 def reception_pdf(request: Request) -> bytes:
     """Reception's sheet of a request, to file or to check documents against at the desk."""
     context = request_context(request)
     context["events"] = list(request.events.select_related("by"))
-    return _pdf("enrolment/pdf/reception.html", context)
+    return render_pdf("enrolment/pdf/reception.html", context)

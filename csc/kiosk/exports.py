@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from django.template.loader import render_to_string
-
 from csc.core.spreadsheets import as_text, new_workbook, workbook_bytes
 
 from .caf import CafReport, Figures, NetworkCafReport
@@ -151,9 +149,3 @@ def caf_network_xlsx(report: NetworkCafReport, *, scope: str, period_label: str)
     _sheet(workbook, "Par centre", ["Centre", "Territoire", *FIGURE_HEADERS], rows, title)
     _caf_sheets(workbook, report.overall, title)
     return workbook_bytes(workbook)
-
-
-def pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context)).write_pdf()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 # The CAF report is sent for the month that ended: the previous month unless one is asked.
 from csc.activities.report_views import month_bounds, parse_month, previous_month
 from csc.activities.reports import centre_infos
+from csc.core.pdf import render_pdf
 from csc.core.roles import Capability
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
@@ -125,7 +126,7 @@ def _caf(request, fmt: str):
     filename = f"point-relais-caf-{slugify(centre.name)}-{start:%Y-%m}"
     if fmt == "pdf":
         return download(
-            exports.pdf("kiosk/pdf/caf_report.html", context), f"{filename}.pdf", "application/pdf"
+            render_pdf("kiosk/pdf/caf_report.html", context), f"{filename}.pdf", "application/pdf"
         )
     if fmt == "xlsx":
         content = exports.caf_xlsx(report, centre_name=centre.name, period_label=label)
@@ -183,7 +184,7 @@ def _caf_network(request, fmt: str):
     filename = f"point-relais-caf-{slugify(scope)}-{start:%Y-%m}"
     if fmt == "pdf":
         return download(
-            exports.pdf("kiosk/pdf/caf_network.html", context), f"{filename}.pdf", "application/pdf"
+            render_pdf("kiosk/pdf/caf_network.html", context), f"{filename}.pdf", "application/pdf"
         )
     if fmt == "xlsx":
         content = exports.caf_network_xlsx(report, scope=scope, period_label=label)
