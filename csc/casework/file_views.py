@@ -4,8 +4,6 @@ journaled, another centre's person a journaled 404."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from csc.activities.forms import parse_date
 from csc.core.forms import posted
 from csc.core.tenancy import require_capability
 
@@ -30,9 +29,9 @@ from .views import FOLLOW, _person_or_404
 
 
 def household_size(person) -> int:
-    """The people of the person's (first) household, for the budget per person; 1 when alone."""
-    membership = person.memberships.select_related("household").first()
-    return membership.household.members.count() if membership else 1
+    """The people of the person's household, for the budget per person; 1 when alone."""
+    household = services.household_of(person)
+    return household.members.count() if household else 1
 
 
 # --- Situation --------------------------------------------------------------------------------------
@@ -66,11 +65,8 @@ def _day_from(request):
     raw = (request.GET.get("au") or "").strip()
     if not raw:
         return timezone.localdate(), ""
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, pattern).date(), ""
-        except ValueError:
-            continue
+    if (day := parse_date(raw)) is not None:
+        return day, ""
     return (
         timezone.localdate(),
         "Date non reconnue : le budget est celui d'aujourd'hui. Écrivez-la comme 31/01/2026.",

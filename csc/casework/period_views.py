@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
+from csc.core.spreadsheets import download
 from csc.core.tenancy import require_capability
+from csc.core.uploads import CONTENT_TYPES, EXTENSIONS
 
 from . import queries, services
 from .forms import ActionForm, EndActionForm, EvaluationForm, GenerateForm, UploadForm
 from .models import Document, LetterTemplate, SocialAction, SocialIssue
 from .views import FOLLOW, _period_or_404
 
-EXTENSION_OF = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+EXTENSION_OF = {content_type: EXTENSIONS[kind] for kind, content_type in CONTENT_TYPES.items()}
 
 
 # --- Social actions ---------------------------------------------------------------------------------
@@ -29,7 +31,7 @@ def _issues(period):
 
 
 def _actions_page(request, period, *, form=None, refusal="", status=200):
-    actions = period.actions.select_related("issue").prefetch_related("evaluations__author")
+    actions = period.actions.select_related("issue").prefetch_related("evaluations")
     context = {
         "period": period,
         "actions": actions,
@@ -187,12 +189,11 @@ def document_download(request, document_id):
     require_capability(request, FOLLOW)
     document = _document_or_404(request, document_id)
     data = services.read_document(document, by=request.user)
-    response = HttpResponse(data, content_type=document.content_type)
     extension = EXTENSION_OF.get(document.content_type, "bin")
-    name = slugify(document.title)[:80] or "document"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response = download(
+        data, f"{slugify(document.title)[:80] or 'document'}.{extension}", document.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

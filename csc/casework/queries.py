@@ -7,9 +7,9 @@ which only those involved read. Everybody else, including the director, gets a 4
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
+from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 
@@ -53,7 +53,7 @@ def exchange_page(period: Period, user, number):
         "author__last_name",
         "author__email",
     )
-    page = Paginator(rows, EXCHANGES_PER_PAGE).get_page(number)
+    page = CountSparingPaginator(rows, EXCHANGES_PER_PAGE).get_page(number)
     cards = list(page.object_list)
     present: dict[int, list[str]] = {}
     through = Exchange.persons.through.objects.filter(exchange_id__in=[card["id"] for card in cards])

@@ -25,7 +25,7 @@ Each anonymised period is one « Anonymisation » line in the centre's journal, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count
@@ -56,7 +56,7 @@ EXPIRED = "durée de conservation dépassée"
 def retention_cutoff(centre: Centre, today: date) -> date:
     """Periods closed before this day are past the centre's retention. Months of 30 days, as for people
     (csc.people.services.anonymise_expired), so that one setting means one thing."""
-    return today - timedelta(days=30 * centre.retention_months)
+    return today - centre.retention
 
 
 def expired_periods(centre: Centre, *, today: date | None = None):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
@@ -12,10 +12,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from csc.activities.forms import parse_date
 from csc.core import audit
 from csc.core.models import AuditEvent, Centre
 from csc.core.roles import CENTRE_ROLES, Capability, capabilities_of
-from csc.core.tenancy import centres_with
 from csc.core.uploads import CONTENT_TYPES, check_document
 from csc.people.models import Household, Person
 
@@ -88,10 +88,6 @@ def workers_of(centre: Centre):
         .distinct()
         .order_by("last_name", "first_name", "id")
     )
-
-
-def may_follow(user, centre: Centre) -> bool:
-    return centre.pk in centres_with(user, Capability.CASEWORK_FOLLOW)
 
 
 # --- Periods ----------------------------------------------------------------------------------------
@@ -465,6 +461,12 @@ def delete_document(document: Document) -> None:
 # --- The case file: situation, budget, contacts -----------------------------------------------------
 
 
+def household_of(person: Person) -> Household | None:
+    """The household a period or a budget counts the person in: their first one, when they have several."""
+    membership = person.memberships.select_related("household").order_by("pk").first()
+    return membership.household if membership else None
+
+
 def situation_fields(centre: Centre):
     return SituationField.objects.filter(centre=centre, is_active=True).order_by("position", "id")
 
@@ -490,11 +492,8 @@ def clean_situation_answer(field: SituationField, raw: str) -> str:
             raise CaseworkRefused(f"« {field.label} » : ce nombre n'est pas possible.")
         return format(number.normalize(), "f")
     if field.kind == SituationField.Kind.DATE:
-        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return datetime.strptime(raw, pattern).date().isoformat()
-            except ValueError:
-                continue
+        if (day := parse_date(raw)) is not None:
+            return day.isoformat()
         raise CaseworkRefused(f"« {field.label} » : saisissez une date comme 31/12/2024.")
     if field.kind == SituationField.Kind.CHOICE and raw not in field.choice_list:
         raise CaseworkRefused(f"« {field.label} » : choisissez une réponse de la liste.")

@@ -62,6 +62,7 @@ from csc.core.roles import Capability, capabilities_of
 from csc.core.tenancy import active_roles, centres_with
 
 from .models import Exchange, Period, Scope, SocialIssue
+from .queries import KIND_LABELS
 
 FIGURES = Capability.CASEWORK_FIGURES
 FIRST_YEAR = 1990
@@ -327,7 +328,6 @@ DIMENSIONS: dict[str, Dimension] = {
     ]
 }
 
-KIND_LABELS = dict(Exchange.Kind.choices)
 REASON_LABELS = dict(Period.ClosingReason.choices)
 ORIGIN_LABELS = dict(Period.Origin.choices)
 SEX_LABELS = {"F": "Femmes", "M": "Hommes", "X": "Sexe non précisé"}

@@ -44,7 +44,7 @@ def _person_or_404(request, person_id: int) -> Person:
 def _period_or_404(request, case_period_id: int) -> Period:
     period = (
         queries.periods_visible_to(request.user)
-        .select_related("centre", "scope", "household", "referent", "created_by")
+        .select_related("centre", "scope", "referent")
         .filter(pk=case_period_id)
         .first()
     )
@@ -88,10 +88,12 @@ def person_file(request, person_id):
         .select_related("scope", "referent")
         .prefetch_related("issues")
     )
-    memberships = person.memberships.select_related("household").prefetch_related(
-        "household__members__person"
+    # Ordered as services.household_of: the first household is the one the budget counts.
+    memberships = list(
+        person.memberships.select_related("household")
+        .prefetch_related("household__members__person")
+        .order_by("pk")
     )
-    memberships = list(memberships)
     household_ids = [membership.household_id for membership in memberships]
     history = HouseholdChange.objects.filter(household_id__in=household_ids).select_related("person")
     size = len(memberships[0].household.members.all()) if memberships else 1
@@ -117,8 +119,7 @@ def period_create(request, person_id):
     person = _person_or_404(request, person_id)
     centre = person.centre
     services.ensure_defaults(centre)
-    household = person.memberships.select_related("household").first()
-    household = household.household if household else None
+    household = services.household_of(person)
     candidates = Person.objects.active().filter(centre=centre)
     if household:
         candidates = candidates.filter(memberships__household=household)

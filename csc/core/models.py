@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -86,6 +87,11 @@ class Centre(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def retention(self) -> timedelta:
+        """The retention as a duration: months of 30 days, for people and for closed case periods alike."""
+        return timedelta(days=30 * self.retention_months)
 
 
 class Site(models.Model):

@@ -122,9 +122,3 @@ def use_code(user, typed: str) -> UsedCode:
             "Chaque code ne sert qu'une fois."
         )
     return UsedCode(device=device, remaining=left)
-
-
-@transaction.atomic
-def remove_codes(user) -> None:
-    """The codes go with the authenticator app they stand in for."""
-    StaticDevice.objects.filter(user=user).delete()

@@ -273,8 +273,8 @@ def otp_disable(request):
         )
         return redirect("core:profile")
     with transaction.atomic():
+        # The recovery codes go with it (signals.drop_recovery_codes_without_totp).
         TOTPDevice.objects.filter(user=request.user).delete()
-        recovery.remove_codes(request.user)
         audit.record("otp_disabled", actor=request.user)
     messages.success(request, "La double authentification est désactivée.")
     return redirect("core:profile")

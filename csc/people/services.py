@@ -7,7 +7,6 @@ command or the API.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.apps import apps
@@ -464,7 +463,7 @@ def anonymise_expired(*, now=None, actor=None) -> int:
     now = now or timezone.now()
     count = 0
     for centre in Centre.objects.only("id", "retention_months"):
-        cutoff = now - timedelta(days=30 * centre.retention_months)
+        cutoff = now - centre.retention
         expired = Person.objects.filter(
             centre=centre, anonymised_at__isnull=True, last_activity_at__lt=cutoff
         )
