@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from csc.core.forms import posted
 from csc.core.tenancy import require_capability
 
 from . import services
+from .access import FOLLOW, person_or_404, visible_or_404
 from .forms import (
     BudgetChangeForm,
     BudgetLineForm,
@@ -25,7 +25,6 @@ from .forms import (
     SituationForm,
 )
 from .models import BudgetLine, PersonContact, ThirdParty
-from .views import FOLLOW, _person_or_404
 
 
 def household_size(person) -> int:
@@ -40,7 +39,7 @@ def household_size(person) -> int:
 @login_required
 def situation(request, person_id):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
+    person = person_or_404(request, person_id)
     lines = services.situation_of(person)
     form = SituationForm(posted(request), fields=lines)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +91,7 @@ def _budget_page(request, person, *, form=None, refusal="", status=200):
 @login_required
 def budget(request, person_id):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
+    person = person_or_404(request, person_id)
     if request.method != "POST":
         services.journal_read(
             request.user, person, centre_id=person.centre_id, person_id=person.pk, what="budget"
@@ -113,13 +112,8 @@ def budget(request, person_id):
 def budget_line(request, person_id, budget_line_id):
     """Change the amount of a line from a date (the old amount stays in the history), or end it."""
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
-    line = BudgetLine.objects.filter(pk=budget_line_id, person=person).first()
-    if line is None:
-        services.journal_refusal(
-            request.user, object_type="casework.budgetline", object_id=str(budget_line_id)
-        )
-        raise Http404
+    person = person_or_404(request, person_id)
+    line = visible_or_404(request, BudgetLine.objects.filter(person=person), budget_line_id)
     what = request.POST.get("quoi")
     change_form = BudgetChangeForm(request.POST if what == "changer" else None)
     end_form = EndLineForm(request.POST if what == "terminer" else None)
@@ -167,7 +161,7 @@ def _contacts_page(request, person, *, contact_form=None, third_party_form=None,
 @login_required
 def contacts(request, person_id):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
+    person = person_or_404(request, person_id)
     if request.method != "POST":
         services.journal_read(
             request.user, person, centre_id=person.centre_id, person_id=person.pk, what="contacts"
@@ -200,13 +194,8 @@ def contacts(request, person_id):
 @require_POST
 def contact_remove(request, person_id, person_contact_id):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
-    contact = PersonContact.objects.filter(pk=person_contact_id, person=person).first()
-    if contact is None:
-        services.journal_refusal(
-            request.user, object_type="casework.personcontact", object_id=str(person_contact_id)
-        )
-        raise Http404
+    person = person_or_404(request, person_id)
+    contact = visible_or_404(request, PersonContact.objects.filter(person=person), person_contact_id)
     services.unlink_contact(contact)
     messages.success(request, "Contact retiré du dossier (il reste dans le carnet du centre).")
     return redirect("casework:contacts", person_id=person.pk)

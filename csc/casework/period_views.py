@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -16,11 +15,16 @@ from csc.core.tenancy import require_capability
 from csc.core.uploads import CONTENT_TYPES, EXTENSIONS
 
 from . import queries, services
+from .access import FOLLOW, period_or_404, visible_or_404
 from .forms import ActionForm, EndActionForm, EvaluationForm, GenerateForm, UploadForm
 from .models import Document, LetterTemplate, SocialAction, SocialIssue
-from .views import FOLLOW, _period_or_404
 
 EXTENSION_OF = {content_type: EXTENSIONS[kind] for kind, content_type in CONTENT_TYPES.items()}
+
+
+def _readable(model, request):
+    """Actions or documents of the periods the user may read."""
+    return model.objects.filter(period__in=queries.periods_visible_to(request.user))
 
 
 # --- Social actions ---------------------------------------------------------------------------------
@@ -44,7 +48,7 @@ def _actions_page(request, period, *, form=None, refusal="", status=200):
 @login_required
 def actions(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     if request.method != "POST":
         services.journal_read(request.user, period, centre_id=period.centre_id, what="actions")
         return _actions_page(request, period)
@@ -59,23 +63,13 @@ def actions(request, case_period_id):
     return redirect("casework:action", action_id=action.pk)
 
 
-def _action_or_404(request, action_id) -> SocialAction:
-    action = (
-        SocialAction.objects.filter(pk=action_id, period__in=queries.periods_visible_to(request.user))
-        .select_related("period__centre", "issue")
-        .first()
-    )
-    if action is None:
-        services.journal_refusal(request.user, object_type="casework.socialaction", object_id=str(action_id))
-        raise Http404
-    return action
-
-
 @login_required
 def action_detail(request, action_id):
     """An action, its evaluations, and the two forms that move it on: evaluate, or end with a result."""
     require_capability(request, FOLLOW)
-    action = _action_or_404(request, action_id)
+    action = visible_or_404(
+        request, _readable(SocialAction, request).select_related("period__centre", "issue"), action_id
+    )
     evaluation_form = EvaluationForm(request.POST if request.POST.get("quoi") == "evaluer" else None)
     end_form = EndActionForm(request.POST if request.POST.get("quoi") == "terminer" else None)
     refusal = ""
@@ -130,7 +124,7 @@ def _documents_page(request, period, *, upload_form=None, generate_form=None, re
 @login_required
 def documents(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     services.journal_read(request.user, period, centre_id=period.centre_id, what="documents")
     return _documents_page(request, period)
 
@@ -139,7 +133,7 @@ def documents(request, case_period_id):
 @require_POST
 def document_upload(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _documents_page(request, period, upload_form=form, status=400)
@@ -158,7 +152,7 @@ def document_upload(request, case_period_id):
 @require_POST
 def document_generate(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     form = GenerateForm(posted(request), templates=_templates(period), persons=period.persons.all())
     if not form.is_valid():
         return _documents_page(request, period, generate_form=form, status=400)
@@ -170,24 +164,12 @@ def document_generate(request, case_period_id):
     return redirect("casework:documents", case_period_id=period.pk)
 
 
-def _document_or_404(request, document_id) -> Document:
-    document = (
-        Document.objects.filter(pk=document_id, period__in=queries.periods_visible_to(request.user))
-        .select_related("period")
-        .first()
-    )
-    if document is None:
-        services.journal_refusal(request.user, object_type="casework.document", object_id=str(document_id))
-        raise Http404
-    return document
-
-
 @login_required
 def document_download(request, document_id):
     """The document in clear, as an attachment (never shown inline: a PDF's scripts stay out of the
     page), with the read journaled."""
     require_capability(request, FOLLOW)
-    document = _document_or_404(request, document_id)
+    document = visible_or_404(request, _readable(Document, request).select_related("period"), document_id)
     data = services.read_document(document, by=request.user)
     extension = EXTENSION_OF.get(document.content_type, "bin")
     response = download(
@@ -201,7 +183,7 @@ def document_download(request, document_id):
 @require_POST
 def document_delete(request, document_id):
     require_capability(request, FOLLOW)
-    document = _document_or_404(request, document_id)
+    document = visible_or_404(request, _readable(Document, request).select_related("period"), document_id)
     period = document.period
     try:
         services.delete_document(document)

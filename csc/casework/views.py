@@ -7,58 +7,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
-from csc.core.roles import Capability
-from csc.core.tenancy import centres_with, require_capability
+from csc.core.tenancy import require_capability
 from csc.people import services as people_services
 from csc.people.models import Person
 from csc.people.queries import search_people
 from csc.people.views import personal_data_response
 
 from . import queries, services
+from .access import FOLLOW, followed_people, period_or_404, person_or_404, visible_or_404
 from .forms import CloseForm, ExchangeForm, PeriodForm, TaskForm
 from .models import HouseholdChange, Period, Task
 
-FOLLOW = Capability.CASEWORK_FOLLOW
 PEOPLE_SHOWN = 20
 HISTORY_SHOWN = 30
-
-
-def _followed_people(user):
-    return Person.objects.active().filter(centre_id__in=centres_with(user, FOLLOW))
-
-
-def _person_or_404(request, person_id: int) -> Person:
-    person = _followed_people(request.user).select_related("centre").filter(pk=person_id).first()
-    if person is None:
-        services.journal_refusal(request.user, object_type="people.person", object_id=str(person_id))
-        raise Http404
-    return person
-
-
-def _period_or_404(request, case_period_id: int) -> Period:
-    period = (
-        queries.periods_visible_to(request.user)
-        .select_related("centre", "scope", "referent")
-        .filter(pk=case_period_id)
-        .first()
-    )
-    if period is None:
-        services.journal_refusal(request.user, object_type="casework.period", object_id=str(case_period_id))
-        raise Http404
-    return period
 
 
 @login_required
 def home(request):
     centre = require_capability(request, FOLLOW)
     words = (request.GET.get("nom") or "").strip()[:100]
-    found = list(search_people(_followed_people(request.user), words)[:PEOPLE_SHOWN]) if words else []
+    found = list(search_people(followed_people(request.user), words)[:PEOPLE_SHOWN]) if words else []
     mine = (
         queries.periods_visible_to(request.user)
         .filter(queries.involving(request.user))
@@ -81,7 +55,7 @@ def home(request):
 @login_required
 def person_file(request, person_id):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
+    person = person_or_404(request, person_id)
     periods = (
         queries.periods_visible_to(request.user)
         .filter(persons=person)
@@ -116,7 +90,7 @@ def person_file(request, person_id):
 @login_required
 def period_create(request, person_id):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
+    person = person_or_404(request, person_id)
     centre = person.centre
     services.ensure_defaults(centre)
     household = services.household_of(person)
@@ -182,7 +156,7 @@ def _period_page(request, period, *, exchange_form=None, refusal="", status=200)
 @login_required
 def period_detail(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     services.journal_read(request.user, period, centre_id=period.centre_id, what="parcours")
     return _period_page(request, period)
 
@@ -211,7 +185,7 @@ def _step_page(request, period, *, form, title: str, button: str, refusal="", st
 @require_POST
 def exchange_create(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     form = ExchangeForm(request.POST, persons=period.persons.all())
 
     def change(data):
@@ -226,7 +200,7 @@ def exchange_create(request, case_period_id):
 @login_required
 def task_create(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     form = TaskForm(posted(request), assignees=services.readers_of(period))
 
     def change(data):
@@ -251,7 +225,7 @@ def task_create(request, case_period_id):
 @login_required
 def period_close(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     form = CloseForm(posted(request))
 
     def change(data):
@@ -277,7 +251,7 @@ def period_close(request, case_period_id):
 @require_POST
 def period_reopen(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     try:
         services.reopen_period(period)
     except services.CaseworkRefused as refused:
@@ -290,7 +264,7 @@ def period_reopen(request, case_period_id):
 @require_POST
 def period_confirm(request, case_period_id):
     require_capability(request, FOLLOW)
-    period = _period_or_404(request, case_period_id)
+    period = period_or_404(request, case_period_id)
     services.confirm_period(period)
     messages.success(request, "Le brouillon est devenu un parcours en cours.")
     return redirect("casework:period", case_period_id=period.pk)
@@ -313,10 +287,10 @@ def my_tasks(request):
 @require_POST
 def task_done(request, task_id):
     require_capability(request, FOLLOW)
-    task = Task.objects.filter(pk=task_id, period__in=queries.periods_visible_to(request.user)).first()
-    if task is None or task.assignee_id != request.user.pk and task.period.referent_id != request.user.pk:
-        services.journal_refusal(request.user, object_type="casework.task", object_id=str(task_id))
-        raise Http404
+    # Its assignee or the period's referent completes a task, nobody else.
+    mine = Q(assignee_id=request.user.pk) | Q(period__referent_id=request.user.pk)
+    readable = Task.objects.filter(mine, period__in=queries.periods_visible_to(request.user))
+    task = visible_or_404(request, readable.select_related("period"), task_id)
     services.complete_task(task, by=request.user)
     messages.success(request, "Tâche faite.")
     if request.POST.get("suite") == "parcours":
@@ -331,6 +305,6 @@ def task_done(request, task_id):
 @require_POST
 def person_export(request, person_id, extension):
     require_capability(request, FOLLOW)
-    person = _person_or_404(request, person_id)
+    person = person_or_404(request, person_id)
     data = people_services.personal_data(person, actor=request.user)
     return personal_data_response(person, data, extension)
