@@ -75,13 +75,6 @@ def previous_month(today: date) -> str:
     return f"{last:%Y-%m}"
 
 
-def years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def parse_month(text: str) -> tuple[int, int] | None:
     """2026-03 (what a month field sends) or 03/2026 (what a person types); None if neither."""
     text = text.strip()
@@ -176,7 +169,7 @@ class PeriodFilterForm(AccessibleFormMixin, forms.Form):
             return data
         if end < start:
             self.add_error("au", "La date de fin est avant la date de début : vérifiez les deux dates.")
-        elif end >= years_after(start, MAX_YEARS):
+        elif end >= reports.years_after(start, MAX_YEARS):
             self.add_error(
                 "au", f"Un bilan couvre au plus {MAX_YEARS} ans : choisissez une période plus courte."
             )

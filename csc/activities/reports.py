@@ -279,6 +279,14 @@ class ParticipantGroup:
     count: int
 
 
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def years_before(day: date, years: int) -> date:
     """The same day `years` earlier (29 February becomes the 28th): someone born after it is younger
     than `years` on `day`."""

@@ -53,9 +53,9 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.formats import number_format
 from django.utils.text import capfirst
 
+from csc.activities.report_exports import number
 from csc.activities.reports import natural_key, years_before
 from csc.core.models import Centre
 from csc.core.roles import Capability, capabilities_of
@@ -131,13 +131,6 @@ class Window:
             months.append((first, max(first, self.start), min(following - timedelta(days=1), last)))
             first = following
         return months
-
-
-def years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # --- Who reads which centres -----------------------------------------------------------------------
@@ -590,11 +583,6 @@ def hours(minutes: int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(CENT)
 
 
-def french(value, is_hours: bool = False) -> str:
-    """1 234 and 1 234,50, as French readers write them."""
-    return number_format(value, decimal_pos=2 if is_hours else 0, use_l10n=True, force_grouping=True)
-
-
 def cell(raw: int | None, *, masked: bool, counts_people: bool = True, is_hours: bool = False) -> Cell:
     """A count (minutes when `is_hours`) as shown to this reader: small counts of people or periods
     masked for a reader from above (see the module's docstring)."""
@@ -602,7 +590,7 @@ def cell(raw: int | None, *, masked: bool, counts_people: bool = True, is_hours:
     if masked and counts_people and 0 < raw < SMALL_COUNT:
         return Cell(None, MASKED)
     value = hours(raw) if is_hours else raw
-    return Cell(value, french(value, is_hours))
+    return Cell(value, number(value, is_hours))
 
 
 def measure_cell(measure: Measure, raw: int | None, selection: Selection) -> Cell:

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from csc.activities.forms import error_summary, parse_date
+from csc.activities.reports import years_after
 from csc.core.forms import AccessibleFormMixin
 from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, as_text, download, new_workbook, workbook_bytes
@@ -159,7 +160,7 @@ class FiguresForm(AccessibleFormMixin, forms.Form):
             self.add_error("au", "Indiquez aussi la date de fin, ou videz les deux dates pour une année.")
         elif end < start:
             self.add_error("au", "La date de fin est avant la date de début : vérifiez les deux dates.")
-        elif end >= stats.years_after(start, stats.MAX_YEARS):
+        elif end >= years_after(start, stats.MAX_YEARS):
             self.add_error(
                 "au",
                 f"Les chiffres couvrent au plus {stats.MAX_YEARS} ans : choisissez une période plus courte.",
