@@ -60,7 +60,6 @@ from benchmarks.presences import Account, Client, _with_totp  # noqa: E402
 EXCHANGES_PER_PAGE = 20  # csc.casework.queries.EXCHANGES_PER_PAGE: the benchmark does not import Django
 
 TARGETS = {"case_file_p95_ms": 150, "my_tasks_p95_ms": 100, "stats_year_centre_ms": 500, "errors": 0}
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 KINDS = ("case_file", "my_tasks", "person_file", "period_page")
 WORKER_EMAILS = "bench-social-%-1@bench.localhost"  # worker 1 of each centre: the big files' referent
 DIRECTOR_EMAILS = "bench-chiffres-%@bench.localhost"
@@ -470,8 +469,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if urlsplit(args.base_url).hostname not in LOOPBACK:
-        raise SystemExit("Le benchmark ne vise qu'une adresse locale.")
+    loadgen.check_loopback(args.base_url)
     only = {part.strip() for part in args.only.split(",") if part.strip()}
     today = datetime.now(TZ).date()
     workers, directors, dataset = load_workload(args, today)

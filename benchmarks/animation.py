@@ -45,7 +45,6 @@ from benchmarks.loadgen import Budget, CpuMeter, login_all, measure, median_of, 
 from benchmarks.presences import Account, Client  # noqa: E402
 
 TARGETS = {"sheet_search_p95_ms": 100, "planning_page_p95_ms": 150, "errors": 0}
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 ANIMATOR_EMAILS = "bench-anim-%@bench.localhost"
 KINDS = ("sheet_search", "planning_page")
 RESULTS_MARK = 'id="resultats"'  # the heading of the search page's results, found or not
@@ -395,8 +394,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if urlsplit(args.base_url).hostname not in LOOPBACK:
-        raise SystemExit("Le benchmark ne vise qu'une adresse locale.")
+    loadgen.check_loopback(args.base_url)
     animators, dataset = load_workload(args.database_url, args.users)
     runs, set_aside, warmup = asyncio.run(main_async(args, animators))
     result = build_result(args, dataset, runs, set_aside, warmup)
