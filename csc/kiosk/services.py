@@ -43,9 +43,18 @@ class KioskRefused(Exception):
 # --- The centre's kiosk -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def kiosk_for(centre: Centre) -> Kiosk:
-    """The centre's kiosk, opened with the catalogue's tiles the first time anyone asks for it."""
+    """The centre's kiosk, opened with the catalogue's tiles the first time anyone asks for it.
+
+    Every public page asks for it: the usual case, a kiosk already open, is one read without a
+    transaction (a savepoint per search cost two round trips, and on the test server's SQLite connection
+    shared between threads a concurrent event could release it: « no such savepoint »)."""
+    kiosk = Kiosk.objects.filter(centre=centre).first()
+    return kiosk if kiosk is not None else _open_kiosk(centre)
+
+
+@transaction.atomic
+def _open_kiosk(centre: Centre) -> Kiosk:
     kiosk, created = Kiosk.objects.get_or_create(centre=centre)
     if created and not Tile.objects.filter(centre=centre).exists():
         for tile in starting_tiles(centre):
