@@ -8,6 +8,33 @@ import pytest
 # synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+_session_travel = None
+
+
+def pytest_configure(config):
+    # Before collection, so that dates computed at import time follow CSC_TEST_NOW too.
+    global _session_travel
+    from csc.testing.clock import start_session_travel
+
+    _session_travel = start_session_travel()
+
+
+def pytest_unconfigure(config):
+    if _session_travel is not None:
+        _session_travel.stop()
+
+
+@pytest.fixture
+def clock(time_machine):
+    """clock("2027-01-04 10:00") freezes the clock at that Paris local time for the rest of the test
+    (server threads of browser tests included); clock(..., tick=True) lets it run from there."""
+    from csc.testing.clock import paris
+
+    def move(when, tick=False):
+        time_machine.move_to(paris(when), tick=tick)
+
+    return move
+
 
 @pytest.fixture
 def network(db):

@@ -211,7 +211,8 @@ def form_data(**overrides):
     return data
 
 
-def test_reception_adds_a_structure_with_its_hours_and_services(centre_a, staff, login):
+def test_reception_adds_a_structure_with_its_hours_and_services(centre_a, staff, login, clock):
+    clock("2027-01-05 10:00")  # a Tuesday: Monday's hours are written plainly
     client = login(staff("reception", "a"))
     online = ServiceCategory.objects.get(slug="demarches-en-ligne")
     data = form_data(categories=[online.pk])
@@ -230,6 +231,10 @@ def test_reception_adds_a_structure_with_its_hours_and_services(centre_a, staff,
     assert "Lundi 9 h – 12 h, 13 h 30 – 17 h" in page
     assert "Aide aux démarches en ligne" in page
     assert "03 20 00 00 01" in page
+
+    clock("2027-01-04 10:00")  # on a Monday, the week's table says which day is today
+    page = visible_text(client.get(f"/annuaire/{structure.pk}/"))
+    assert "Lundi (aujourd'hui) 9 h – 12 h, 13 h 30 – 17 h" in page
 
     response = client.post(f"/annuaire/{structure.pk}/modifier/", form_data(name="France Services Lille-Sud"))
     assert response.status_code == 302
