@@ -231,14 +231,13 @@ STATICFILES_DIRS = [
 ]
 
 CSC_DEFAULT_RETENTION_MONTHS = int(os.environ.get("CSC_DEFAULT_RETENTION_MONTHS", "36"))
-CSC_NETWORK_FILE = Path(
-    os.environ.get("CSC_NETWORK_FILE", BASE_DIR.parent / "shared" / "data" / "network.json")
-)
+# Reference data ships with the project (csc/core/data/README.md says where it comes from); the
+# variables point at another copy.
+REFERENCE_DATA_DIR = BASE_DIR / "csc" / "core" / "data"
+CSC_NETWORK_FILE = Path(os.environ.get("CSC_NETWORK_FILE", REFERENCE_DATA_DIR / "network.json"))
 
 # The kiosk's catalogue of national online services (`manage.py load_procedures`).
-CSC_PROCEDURES_FILE = Path(
-    os.environ.get("CSC_PROCEDURES_FILE", BASE_DIR.parent / "shared" / "data" / "procedures.json")
-)
+CSC_PROCEDURES_FILE = Path(os.environ.get("CSC_PROCEDURES_FILE", REFERENCE_DATA_DIR / "procedures.json"))
 # The kiosk's anonymous counts: how many events one client may send a minute before a 429. A centre's
 # kiosks share one public address, so this counts for all of them (a busy kiosk sends a few a minute).
 CSC_KIOSK_EVENTS_PER_MINUTE = int(os.environ.get("CSC_KIOSK_EVENTS_PER_MINUTE", "240"))

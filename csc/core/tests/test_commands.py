@@ -15,6 +15,30 @@ def test_load_network_loads_only_the_real_network():
 
 
 @pytest.mark.django_db
+def test_a_clone_of_the_repository_runs_with_nothing_beside_it():
+    """The network and the kiosk's catalogue ship inside the repository, tracked by git: `make run` on a
+    clone of this repository alone used to stop on a FileNotFoundError for ../shared/data."""
+    import subprocess
+
+    from django.apps import apps
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "csc/core/data"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for path in (settings.CSC_NETWORK_FILE, settings.CSC_PROCEDURES_FILE):
+        assert path.is_relative_to(settings.BASE_DIR), path
+        assert str(path.relative_to(settings.BASE_DIR)) in tracked
+    call_command("load_network")
+    call_command("load_procedures")
+    assert Centre.objects.filter(slug="arbrisseau").exists()
+    assert apps.get_model("kiosk", "Procedure").objects.filter(title__icontains="CAF").exists()
+
+
+@pytest.mark.django_db
 def test_grant_role_names_the_first_director_of_a_centre():
     call_command("load_network", str(settings.CSC_NETWORK_FILE))
     out = StringIO()
