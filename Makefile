@@ -30,12 +30,13 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Ruff, then the whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set or a server
+# Ruff and the layers between apps (import-linter), then the whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set or a server
 # answers on 127.0.0.1:5432.
 test: lint
 	bash scripts/test.sh

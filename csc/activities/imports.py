@@ -43,8 +43,8 @@ from django.utils import timezone
 
 from csc.core import audit
 from csc.core.models import AuditEvent, Centre
+from csc.core.text import normalize
 from csc.people.models import Person
-from csc.people.text import normalize
 
 from .models import Activity, Attendance, AttendanceImport, Session
 from .sessions import counted_hours

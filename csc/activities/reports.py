@@ -37,8 +37,8 @@ from django.db.models import Count, DecimalField, F, Sum
 from django.utils import timezone
 
 from csc.core.models import Centre
+from csc.core.text import normalize
 from csc.people.models import Person
-from csc.people.text import normalize
 
 from .models import Activity, Attendance, HeadCount, Session
 

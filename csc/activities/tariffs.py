@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from csc.core.money import Bracket, bracket_index, euros, round_cents
-from csc.people.text import normalize
+from csc.core.text import normalize
 
 from .models import Activity, TariffGrid, TariffPrice, Unit
 

@@ -2,7 +2,7 @@
 with filters by age, kind, duration, materials and objective, best matches first.
 
 Accents and case never matter: both the stored text and the words searched go through
-`csc.people.text.normalize` first. On PostgreSQL the vector is weighted (title A; summary, kind and
+`csc.core.text.normalize` first. On PostgreSQL the vector is weighted (title A; summary, kind and
 objectives B; materials C; steps and variants D), each word searched is a stemmed prefix (« peint »
 finds « peinture »), and the ranking is `ts_rank` then the most recently changed.
 """
@@ -16,7 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from csc.people.text import normalize
+from csc.core.text import normalize
 
 from .models import ActivitySheet
 

@@ -13,7 +13,7 @@ from datetime import date
 from django.utils import formats, timezone
 
 from csc.core.pdf import render_pdf
-from csc.kiosk.text import render_markdown
+from csc.core.text import render_markdown
 
 # The fields a template may use, with what they become; shown on the settings page.
 FIELDS = {

@@ -16,8 +16,8 @@ from urllib.parse import urlencode, urlsplit
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from csc.core.text import normalize
 from csc.core.validators import normalize_phone
-from csc.people.text import normalize
 
 from .models import ServiceCategory, Structure
 

@@ -23,9 +23,9 @@ from csc.activities.tariffs import ChildChoice, FeeEstimate, estimate_fee, load_
 from csc.core.audit import record
 from csc.core.models import Centre
 from csc.core.money import Bracket, bracket_index
+from csc.core.text import normalize
 from csc.people import services as people_services
 from csc.people.models import Consent, Household, HouseholdMember, Membership, Person, Season, age_on
-from csc.people.text import normalize
 
 from .models import Request, RequestBooking, RequestEvent, RequestPerson
 from .notifications import notify

@@ -27,10 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from csc.core.middleware import client_ip
 from csc.core.models import Centre
+from csc.core.text import render_markdown
 from csc.directory import services as directory
 from csc.directory.models import Structure
 
-from . import queries, services, text
+from . import queries, services
 from .forms import SurveyForm
 from .models import Kiosk, Tile
 
@@ -226,9 +227,9 @@ def _sheet(centre: Centre, procedure_slug: str):
 def sheet_context(sheet) -> dict:
     return {
         "sheet": sheet,
-        "to_bring": text.render_markdown(sheet.to_bring),
-        "identifiers": text.render_markdown(sheet.identifiers),
-        "steps": text.render_markdown(sheet.steps),
+        "to_bring": render_markdown(sheet.to_bring),
+        "identifiers": render_markdown(sheet.identifiers),
+        "steps": render_markdown(sheet.steps),
     }
 
 

@@ -1,36 +1,12 @@
-"""Words on the kiosk: the Markdown of help sheets, rendered sanitised, and the matching of what a
-resident types against the tiles."""
+"""Words on the kiosk: the matching of what a resident types against the tiles, and what the statistics
+keep of it. (Help sheets are rendered by csc.core.text.render_markdown.)"""
 
 from __future__ import annotations
 
 import re
 
-import nh3
-from markdown_it import MarkdownIt
-
 # Lower case, no accents, punctuation as spaces: « Pôle-emploi » and « pole emploi » are one.
-from csc.people.text import normalize
-
-# CommonMark without raw HTML: a sheet's author writes text, lists and links, never markup. nh3 then
-# keeps only these tags and https links, whatever the Markdown parser let through.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "h3", "h4", "code", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-HEADING = re.compile(r"<(/?)h[12]>")
-
-
-def render_markdown(text: str) -> str:
-    """Markdown -> safe HTML. Titles inside a section start at level 3, below the page's own."""
-    html = _markdown.render(text or "")
-    html = HEADING.sub(r"<\1h3>", html)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"https"},
-        link_rel="noopener noreferrer",
-    )
-
+from csc.core.text import normalize
 
 # Words that say nothing about the service: « je veux ma carte vitale » searches « carte vitale ».
 STOP_WORDS = frozenset(

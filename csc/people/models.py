@@ -10,8 +10,7 @@ from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
 from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
-
-from .text import normalize
+from csc.core.text import normalize
 
 
 def _shared_ids(user, capability: str, kind: str) -> list[int]:

@@ -4,8 +4,9 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
+from csc.core.text import normalize
+
 from .models import HouseholdMember, Person
-from .text import normalize
 
 # Below this length a typo-tolerant match finds everybody; plain substring is more useful.
 TRIGRAM_MIN_LENGTH = 3

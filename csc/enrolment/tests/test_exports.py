@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from csc.activities.demo import build_leisure_centre
 from csc.activities.models import BookedUnit, Registration
 from csc.core.models import AuditEvent
+from csc.core.text import normalize
 from csc.enrolment import exports, services
 from csc.people.models import Household, HouseholdMember, Membership, Person
-from csc.people.text import normalize
 
 from .helpers import family
 

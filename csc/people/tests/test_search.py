@@ -4,9 +4,9 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csc.core.text import normalize
 from csc.people.models import Person
 from csc.people.queries import search_people
-from csc.people.text import normalize
 from csc.testing.factories import HouseholdMemberFactory, PersonFactory
 
 

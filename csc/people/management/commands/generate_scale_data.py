@@ -24,8 +24,8 @@ from faker import Faker
 
 from csc.core.models import Centre, Federation, StaffRole, Territory, User
 from csc.core.roles import Role
+from csc.core.text import normalize
 from csc.people.models import Household, HouseholdMember, HouseholdShare, Person
-from csc.people.text import normalize
 
 FEDERATION_SLUG = "bench"
 EMAIL_DOMAIN = "bench.localhost"
