@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from csc.core.forms import AccessibleFormMixin
+from csc.core.forms import DATE_ERRORS, DATE_WIDGET, AccessibleFormMixin
 from csc.people.forms import validate_birth_date
 from csc.people.models import Person
 
 from .attendance import MAX_HEAD_COUNT
-from .forms import DATE_ERRORS, DATE_WIDGET, WEEKDAYS
+from .forms import WEEKDAYS
 from .models import Closure, Group, HeadCount, Schedule
 from .sessions import MAX_SCHEDULE_DAYS
 

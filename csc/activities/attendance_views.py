@@ -21,7 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from csc.core.forms import posted
+from csc.core.forms import error_summary, parse_date, posted
 from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 from csc.people.models import Person
@@ -39,7 +39,6 @@ from .attendance_forms import (
     SessionForm,
     WalkInForm,
 )
-from .forms import error_summary, parse_date
 from .models import Activity, Attendance, Closure, HeadCount, Participant, Period, Schedule, Session
 
 TAKE = Capability.ATTENDANCE_TAKE

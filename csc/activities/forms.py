@@ -8,20 +8,23 @@ on screen.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django import forms
 
-from csc.core.forms import AccessibleFormMixin
+from csc.core.forms import (
+    DATE_ERRORS,
+    DATE_WIDGET,
+    AccessibleFormMixin,
+    EurosField,
+    parse_date_lines,
+)
 from csc.people.models import Season
 
 from .models import Activity, Group, Period, Unit
 from .services import GridRow, weekdays_between
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-DATE_INVALID = "Saisissez une date valide, par exemple 14/07/2027."
-DATE_ERRORS = {"invalid": DATE_INVALID}
 # A period longer than this is a typing mistake (a year typed 2207), not a programme of days.
 MAX_PERIOD_DAYS = 400
 MAX_GRID_ROWS = 30
@@ -36,67 +39,6 @@ WEEKDAYS = [
     ("5", "Samedi"),
     ("6", "Dimanche"),
 ]
-
-
-def parse_date(text: str) -> date | None:
-    """A date as staff type it: 14/07/2027, 14/07/27 or 2027-07-14; None when it is not a real date."""
-    text = text.strip()
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_date_lines(text: str) -> list[date]:
-    """One date per line (blank lines ignored). Raises ValidationError naming every wrong line."""
-    dates, errors = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parsed = parse_date(line)
-        if parsed is None:
-            errors.append(
-                f"Ligne {number} : « {line.strip()[:30]} » n'est pas une date valide (écrivez-la jj/mm/aaaa)."
-            )
-        else:
-            dates.append(parsed)
-    if errors:
-        raise forms.ValidationError(errors)
-    return dates
-
-
-def date_lines(dates) -> str:
-    return "\n".join(f"{d:%d/%m/%Y}" for d in dates)
-
-
-class EurosField(forms.DecimalField):
-    """An amount as French speakers type it: « 4,15 », « 4.15 » or « 4,15 € »."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 7)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            # Text, not type=number: browsers refuse "4,15", the way French speakers write euros.
-            "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
-        )
-        messages = {
-            "invalid": "Saisissez un montant en euros, par exemple 4,15.",
-            "max_digits": "Ce montant est trop élevé : vérifiez-le.",
-            "max_whole_digits": "Ce montant est trop élevé : vérifiez-le.",
-            "max_decimal_places": "Deux chiffres après la virgule au plus.",
-        }
-        messages.update(kwargs.pop("error_messages", {}))
-        super().__init__(localize=True, error_messages=messages, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            for ignored in ("€", " ", "\u00a0", "\u202f"):
-                value = value.replace(ignored, "")
-        return super().to_python(value)
 
 
 class PercentField(EurosField):
@@ -735,20 +677,3 @@ class MembershipGridForm(BracketGridForm):
             (*self.bracket(index), self.cleaned_data.get(self.row_name(index, "montant")))
             for index in range(self.filled)
         ]
-
-
-def error_summary(*forms_) -> list[tuple[str | None, str]]:
-    """The summary at the top of a page: (id of the field to go to, or None; message), for every form."""
-    items: list[tuple[str | None, str]] = []
-    for form in forms_:
-        if form is None or not form.is_bound:
-            continue
-        if isinstance(form, BracketGridForm):
-            items.extend(form.summary())
-            continue
-        items.extend((None, str(error)) for error in form.non_field_errors())
-        for bound in form:
-            # A group of checkboxes or radios has no id of its own: go to its first choice.
-            anchor = bound.id_for_label or f"{bound.auto_id}_0"
-            items.extend((anchor, f"{bound.label} : {error}") for error in bound.errors)
-    return items

@@ -11,13 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from csc.core.forms import posted
+from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, require_capability
 
 from . import imports
-from .forms import error_summary
 from .import_forms import MappingForm, UploadForm
 from .models import Activity, AttendanceImport
 

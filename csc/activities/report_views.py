@@ -22,13 +22,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from csc.core.forms import AccessibleFormMixin
+from csc.core.forms import AccessibleFormMixin, error_summary, parse_date
 from csc.core.roles import Capability
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
 from . import report_exports, reports
-from .forms import error_summary, parse_date
 
 REPORTS = Capability.REPORTS_VIEW
 MAX_YEARS = 3

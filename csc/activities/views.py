@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from csc.core.forms import posted
+from csc.core.forms import date_lines, error_summary, posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, require_capability
@@ -28,8 +28,6 @@ from .forms import (
     SeasonForm,
     TariffGridForm,
     UnitForm,
-    date_lines,
-    error_summary,
 )
 from .models import Activity, Group, GroupDay, Period, TariffGrid, Unit
 from .tariffs import load_tariff_table

@@ -23,8 +23,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from csc.activities.forms import error_summary
-from csc.core.forms import posted
+from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import require_capability

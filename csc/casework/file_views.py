@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from csc.activities.forms import parse_date
-from csc.core.forms import posted
+from csc.core.forms import parse_date, posted
 from csc.core.tenancy import require_capability
 
 from . import services

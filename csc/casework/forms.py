@@ -3,8 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from csc.activities.forms import DATE_ERRORS, DATE_WIDGET
-from csc.core.forms import AccessibleFormMixin
+from csc.core.forms import DATE_ERRORS, DATE_WIDGET, AccessibleFormMixin
 
 from .models import (
     BudgetLine,

@@ -12,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from csc.activities.forms import parse_date
 from csc.core import audit
+from csc.core.forms import parse_date
 from csc.core.models import AuditEvent, Centre
 from csc.core.roles import CENTRE_ROLES, Capability, capabilities_of
 from csc.core.uploads import CONTENT_TYPES, check_document

@@ -1,4 +1,8 @@
+"""Forms of core, and the pieces every app's forms share: dates and amounts as French speakers type
+them, the error summary at the top of a page, errors linked to their fields."""
+
 import copy
+from datetime import date, datetime
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -22,6 +26,89 @@ class AccessibleFormMixin:
                 ids = [f"{self[name].auto_id}_helptext"] if field.help_text else []
                 ids.append(f"{self.add_prefix(name)}-erreurs")
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE_INVALID = "Saisissez une date valide, par exemple 14/07/2027."
+DATE_ERRORS = {"invalid": DATE_INVALID}
+
+
+def parse_date(text: str) -> date | None:
+    """A date as staff type it: 14/07/2027, 14/07/27 or 2027-07-14; None when it is not a real date."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_date_lines(text: str) -> list[date]:
+    """One date per line (blank lines ignored). Raises ValidationError naming every wrong line."""
+    dates, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parsed = parse_date(line)
+        if parsed is None:
+            errors.append(
+                f"Ligne {number} : « {line.strip()[:30]} » n'est pas une date valide (écrivez-la jj/mm/aaaa)."
+            )
+        else:
+            dates.append(parsed)
+    if errors:
+        raise forms.ValidationError(errors)
+    return dates
+
+
+def date_lines(dates) -> str:
+    return "\n".join(f"{d:%d/%m/%Y}" for d in dates)
+
+
+class EurosField(forms.DecimalField):
+    """An amount as French speakers type it: « 4,15 », « 4.15 » or « 4,15 € »."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            # Text, not type=number: browsers refuse "4,15", the way French speakers write euros.
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+        )
+        messages = {
+            "invalid": "Saisissez un montant en euros, par exemple 4,15.",
+            "max_digits": "Ce montant est trop élevé : vérifiez-le.",
+            "max_whole_digits": "Ce montant est trop élevé : vérifiez-le.",
+            "max_decimal_places": "Deux chiffres après la virgule au plus.",
+        }
+        messages.update(kwargs.pop("error_messages", {}))
+        super().__init__(localize=True, error_messages=messages, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            for ignored in ("€", " ", "\u00a0", "\u202f"):
+                value = value.replace(ignored, "")
+        return super().to_python(value)
+
+
+def error_summary(*forms_) -> list[tuple[str | None, str]]:
+    """The summary at the top of a page: (id of the field to go to, or None; message), for every form."""
+    items: list[tuple[str | None, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        if hasattr(form, "summary"):  # a form with its own summary, e.g. a grid typed row by row
+            items.extend(form.summary())
+            continue
+        items.extend((None, str(error)) for error in form.non_field_errors())
+        for bound in form:
+            # A group of checkboxes or radios has no id of its own: go to its first choice.
+            anchor = bound.id_for_label or f"{bound.auto_id}_0"
+            items.extend((anchor, f"{bound.label} : {error}") for error in bound.errors)
+    return items
 
 
 class LoginForm(AccessibleFormMixin, AuthenticationForm):

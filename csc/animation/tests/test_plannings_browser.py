@@ -11,7 +11,11 @@ from csc.animation.models import Planning, PlanningEntry
 from csc.animation.tests.test_plannings import HOLIDAY_DAYS, make_leisure_centre, make_sheet
 from csc.testing.browser import assert_accessible, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("before_the_holidays"),
+]
 
 
 @pytest.fixture

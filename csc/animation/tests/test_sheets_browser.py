@@ -13,7 +13,11 @@ from csc.animation.tests.test_plannings import HOLIDAY_DAYS, make_leisure_centre
 from csc.animation.tests.test_plannings_browser import tab_to
 from csc.testing.browser import assert_accessible, field, log_in, new_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("before_the_holidays"),
+]
 
 
 def test_a_sheet_is_written_shared_found_copied_planned_and_shown_to_parents(
