@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-PYTEST_ARGS=("$@")
+# One worker per core (pytest-xdist); each has its own test database. CSC_TEST_WORKERS=0 runs in one
+# process, e.g. to use a debugger.
+PYTEST_ARGS=(-n "${CSC_TEST_WORKERS:-auto}" "$@")
 
 echo "== Suite on SQLite =="
 env -u DATABASE_URL CSC_VAR_DIR="$(pwd)/var" "$BIN/pytest" "${PYTEST_ARGS[@]}"
