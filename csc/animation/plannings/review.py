@@ -42,7 +42,7 @@ from csc.activities.sessions import (
 from csc.core.holidays import public_holidays
 from csc.core.roles import Role
 
-from .models import ActivitySheet, Objective, Planning, PlanningEntry, ages_label
+from ..models import ActivitySheet, Objective, Planning, PlanningEntry, ages_label
 
 Slot = PlanningEntry.Slot
 
@@ -1350,7 +1350,7 @@ class TraySection:
 def tray(planning: Planning, user, filters=None) -> Tray:
     """The sheets beside the grid: my favourites, my centre's published sheets, and the results of a
     search over every sheet my centre may read. Two or three queries."""
-    from .search import filter_sheets
+    from ..search import filter_sheets
 
     readable = ActivitySheet.objects.readable_in(planning.centre_id)
 
