@@ -3,7 +3,7 @@ and by a keyboard menu that is also a plain form), copying a week, publishing, t
 parents' page.
 
 Every planning is fetched through `Planning.objects.visible_to(user, ANIMATION_PLANNINGS)`: another
-centre's planning, or a role without the capability, gets a 404. Rules live in `plannings.py`.
+centre's planning, or a role without the capability, gets a 404. Rules live in the `plannings` package.
 
 The grid's script posts to the same endpoints as the forms, with `X-Requested-With: fetch`: it then gets
 JSON (a message to announce, the entry to focus) instead of a redirect, and reloads the grid.
