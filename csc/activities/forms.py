@@ -14,7 +14,7 @@ from decimal import Decimal
 from django import forms
 
 from csc.core.forms import AccessibleFormMixin
-from csc.people.models import Season
+from csc.people.models import FAMILY_QUOTIENT_TOO_HIGH, MAX_FAMILY_QUOTIENT, Season
 
 from .models import Activity, Group, Period, Unit
 from .services import GridRow, weekdays_between
@@ -26,7 +26,6 @@ DATE_ERRORS = {"invalid": DATE_INVALID}
 MAX_PERIOD_DAYS = 400
 MAX_GRID_ROWS = 30
 BLANK_ROWS = 2
-MAX_QUOTIENT = 100_000
 WEEKDAYS = [
     ("0", "Lundi"),
     ("1", "Mardi"),
@@ -126,12 +125,12 @@ def quotient_field(label: str) -> forms.IntegerField:
         label=label,
         required=False,
         min_value=0,
-        max_value=MAX_QUOTIENT,
+        max_value=int(MAX_FAMILY_QUOTIENT),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}),
         error_messages={
             "invalid": "Saisissez un quotient en euros entiers, par exemple 650.",
             "min_value": "Le quotient ne peut pas être négatif.",
-            "max_value": "Ce quotient est trop élevé : vérifiez-le.",
+            "max_value": FAMILY_QUOTIENT_TOO_HIGH,
         },
     )
 
