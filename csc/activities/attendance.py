@@ -227,6 +227,10 @@ class SheetRow:
     expected: bool
     attendance: Attendance | None = None
 
+    @property
+    def status_label(self) -> str:
+        return Attendance.Status(self.status).label if self.status else ""
+
 
 @dataclass
 class Sheet:

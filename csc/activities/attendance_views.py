@@ -360,10 +360,25 @@ def grid(request, activity_id):
             "sessions": grid_sessions,
             "rows": rows,
             "problems": problems,
-            "statuses": [("", "—"), ("present", "P"), ("absent", "A"), ("excuse", "E")],
+            "statuses": [
+                ("", "—"),
+                *((status.value, Attendance.LETTERS[status]) for status in Attendance.Status),
+            ],
+            "legend": _grid_legend(),
         },
         status=400 if errors else 200,
     )
+
+
+def _grid_legend() -> dict:
+    """« P (présent(e)), A (absent(e)) ou E (excusé(e)) », and « P, A ou E », from the model's statuses."""
+    letters = [Attendance.LETTERS[status] for status in Attendance.Status]
+    named = [f"{Attendance.LETTERS[status]} ({str(status.label).lower()})" for status in Attendance.Status]
+    return {"named": _or(named), "letters": _or(letters)}
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} ou {words[-1]}"
 
 
 # --- programming sessions --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from csc.core.forms import (
     EurosField,
     parse_date_lines,
 )
-from csc.people.models import Season
+from csc.people.models import FAMILY_QUOTIENT_TOO_HIGH, MAX_FAMILY_QUOTIENT, Season
 
 from .models import Activity, Group, Period, Unit
 from .services import GridRow, weekdays_between
@@ -29,7 +29,6 @@ from .services import GridRow, weekdays_between
 MAX_PERIOD_DAYS = 400
 MAX_GRID_ROWS = 30
 BLANK_ROWS = 2
-MAX_QUOTIENT = 100_000
 WEEKDAYS = [
     ("0", "Lundi"),
     ("1", "Mardi"),
@@ -68,12 +67,12 @@ def quotient_field(label: str) -> forms.IntegerField:
         label=label,
         required=False,
         min_value=0,
-        max_value=MAX_QUOTIENT,
+        max_value=int(MAX_FAMILY_QUOTIENT),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}),
         error_messages={
             "invalid": "Saisissez un quotient en euros entiers, par exemple 650.",
             "min_value": "Le quotient ne peut pas être négatif.",
-            "max_value": "Ce quotient est trop élevé : vérifiez-le.",
+            "max_value": FAMILY_QUOTIENT_TOO_HIGH,
         },
     )
 

@@ -584,6 +584,9 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent(e)")
         EXCUSED = "excuse", _("Excusé(e)")
 
+    # Each status's letter on the grid that copies a paper sheet (attendance_views.grid).
+    LETTERS = {Status.PRESENT: "P", Status.ABSENT: "A", Status.EXCUSED: "E"}
+
     class Source(models.TextChoices):
         TAP = "appel", _("Appel")
         PAPER = "feuille", _("Feuille papier")

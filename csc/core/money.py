@@ -16,8 +16,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
-# A monthly family quotient above this is a typing mistake (CAF grids stop near 2,000 €).
-MAX_FAMILY_QUOTIENT = Decimal("10000")
 
 
 def round_cents(amount: Decimal) -> Decimal:

@@ -1,15 +1,11 @@
-import base64
-from io import BytesIO
 from urllib.parse import quote
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -18,9 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, recovery, services
+from . import otp, recovery, services
 from .forms import (
     CentreSettingsForm,
     ChoosePasswordForm,
@@ -128,26 +123,21 @@ def _safe_next(request, default):
 def otp_setup(request):
     """Enable TOTP: show the QR code of a new device, confirm it with a first code, then hand out the
     recovery codes. With `?changer=1`, a session that passed its second factor replaces the phone: the old
-    app keeps working until the new one gives its first code."""
-    replacing = request.GET.get("changer") == "1" and request.user.is_verified()
-    if recovery.has_totp(request.user) and not replacing:
+    app keeps working until the new one gives its first code. The rules are csc.core.otp's."""
+    mode = otp.setup_mode(
+        request.user, asks_to_replace=request.GET.get("changer") == "1", verified=request.user.is_verified()
+    )
+    if mode is None:
         return redirect("core:profile")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name="Application d'authentification", confirmed=False
-        )
+    replacing = mode is otp.SetupMode.REPLACE
+    device = otp.pending_device(request.user)
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
-                audit.record(
-                    "otp_enabled", actor=request.user, detail="nouveau téléphone" if replacing else ""
-                )
-                codes = recovery.issue_codes(request.user, reason="activation")
+        try:
+            codes = otp.confirm(request.user, device, form.cleaned_data["token"], replacing=replacing)
+        except otp.OtpRefused as refusal:
+            form.add_error("token", str(refusal))
+        else:
             otp_login(request, device)
             messages.success(
                 request,
@@ -156,17 +146,14 @@ def otp_setup(request):
                 else "La double authentification est activée.",
             )
             return _show_recovery_codes(request, codes, next_url=reverse("core:staff_home"))
-        form.add_error("token", "Ce code ne correspond pas. Vérifiez l'heure du téléphone et réessayez.")
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = BytesIO()
-    image.save(buffer)
+    qr_svg, secret = otp.provisioning(device)
     return render(
         request,
         "core/otp_setup.html",
         {
             "form": form,
-            "qr_svg": base64.b64encode(buffer.getvalue()).decode(),
-            "secret": base64.b32encode(device.bin_key).decode(),
+            "qr_svg": qr_svg,
+            "secret": secret,
             "required": requires_second_factor(request.user),
             "replacing": replacing,
         },
@@ -206,12 +193,10 @@ def _show_recovery_codes(request, codes: list[str], *, next_url: str):
 def otp_verify(request):
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        # Only the authenticator app here: the recovery codes have their own page, and a wrong code
-        # tried against them would slow down their next use.
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(_safe_next(request, reverse("core:staff_home")))
+        device = otp.verified_device(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request, reverse("core:staff_home")))
         form.add_error("token", "Ce code ne correspond pas. Attendez le code suivant et réessayez.")
     return render(
         request,
@@ -267,16 +252,12 @@ def recovery_codes(request):
 @login_required
 @require_POST
 def otp_disable(request):
-    if requires_second_factor(request.user):
-        messages.error(
-            request, "Votre rôle impose la double authentification : elle ne peut pas être retirée."
-        )
-        return redirect("core:profile")
-    with transaction.atomic():
-        # The recovery codes go with it (signals.drop_recovery_codes_without_totp).
-        TOTPDevice.objects.filter(user=request.user).delete()
-        audit.record("otp_disabled", actor=request.user)
-    messages.success(request, "La double authentification est désactivée.")
+    try:
+        otp.disable(request.user)
+    except otp.OtpRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "La double authentification est désactivée.")
     return redirect("core:profile")
 
 

@@ -21,7 +21,7 @@ from csc.core.forms import AccessibleFormMixin
 from csc.core.uploads import check_document
 from csc.core.validators import normalize_phone, validate_postcode
 from csc.people.forms import validate_birth_date, validate_family_quotient
-from csc.people.models import Person
+from csc.people.models import Household, Person
 
 from . import services
 
@@ -364,26 +364,53 @@ class ValidateForm(AccessibleFormMixin, forms.Form):
         label="Foyer",
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choisissez un foyer de la liste."},
+        error_messages={
+            "invalid_choice": "Choisissez un foyer de la liste.",
+            "required": "Choisissez le foyer de la famille, ou d'en créer un.",
+        },
     )
     family_quotient = FrenchDecimalField(
         label="Quotient familial vérifié (en euros)",
         required=False,
         decimal_places=2,
-        help_text="Corrigez-le si l'attestation montre un autre montant ; vide : celui déclaré.",
+        help_text="Le montant lu sur le justificatif. Vide : le foyer garde celui que la famille a déclaré, "
+        "noté « Déclaré par la famille ».",
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+    family_quotient_source = forms.ChoiceField(
+        label="Vérifié sur",
+        required=False,
+        initial=Household.QuotientSource.CAF,
+        choices=[
+            (value, label)
+            for value, label in Household.QuotientSource.choices
+            if value in services.CHECKED_SOURCES
+        ],
+        error_messages={"invalid_choice": "Choisissez un justificatif de la liste."},
+    )
 
-    def __init__(self, *args, households, **kwargs):
+    def __init__(self, *args, households, matched=None, preselected=0, **kwargs):
+        """households: those reception may attach the request to; matched: per household, why it is
+        proposed (« Léa Martin, née le … : même nom et même date de naissance »); preselected: the
+        household checked on arrival (0: a new one, None: none, reception must choose)."""
         super().__init__(*args, **kwargs)
+        matched = matched or {}
         self.fields["household"].choices = [(0, "Créer un nouveau foyer")] + [
-            (h.pk, str(h)) for h in households
+            (h.pk, " — ".join([str(h), *matched.get(h.pk, [])])) for h in households
         ]
-        self.fields["household"].initial = 0
+        self.fields["household"].initial = preselected
         self.households = {h.pk: h for h in households}
 
     def clean_family_quotient(self):
         return validate_family_quotient(self.cleaned_data.get("family_quotient"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("family_quotient") is not None and not cleaned.get("family_quotient_source"):
+            self.add_error(
+                "family_quotient_source", "Dites sur quel justificatif vous avez vérifié le quotient."
+            )
+        return cleaned
 
 
 def today() -> date:

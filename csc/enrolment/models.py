@@ -69,8 +69,19 @@ class Request(ChangeTrackingMixin, models.Model):
     city = models.CharField(_("commune"), max_length=120)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=20)
+    # What the family declared; reception's check, when it checks, is kept beside it, never over it.
     family_quotient = models.DecimalField(
-        _("quotient familial (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+        _("quotient familial déclaré (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    checked_family_quotient = models.DecimalField(
+        _("quotient familial vérifié par l'accueil (€)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    checked_family_quotient_source = models.CharField(
+        _("justificatif vérifié"), max_length=20, choices=Household.QuotientSource.choices, blank=True
     )
     quotient_attestation = models.FileField(
         _("attestation de quotient familial"), upload_to=attestation_path, blank=True

@@ -16,7 +16,7 @@ from csc.core.pagination import CountSparingPaginator
 from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 from csc.core.uploads import CONTENT_TYPES, EXTENSIONS, sniff_document
-from csc.people.models import Season
+from csc.people.models import Household, Season
 
 from . import services
 from .documents import reception_pdf, request_context
@@ -135,6 +135,46 @@ def _known_households(enrolment_request, duplicates) -> list:
     return list(households.values())
 
 
+def _validate_form(enrolment_request, duplicates, data=None) -> ValidateForm:
+    """The validation form, the household of the family checked when the registry holds it.
+
+    A household is matched by its people with the same name and the same birth date as people of the
+    request; the one with most such people is checked, and each choice says who matched it. When no
+    household matches that way, or two match equally, none is checked if the registry holds
+    namesakes (reception chooses), and « Créer un nouveau foyer » is checked when it holds nobody."""
+    households = _known_households(enrolment_request, duplicates)
+    known = {household.pk for household in households}
+    entries = {entry.pk: entry for entry in enrolment_request.people.all()}
+    reasons: dict[int, list[str]] = {}
+    exact: dict[int, int] = {}
+    for entry_id, people in duplicates.items():
+        entry = entries[entry_id]
+        for person in people:
+            same_birth = entry.birth_date is not None and person.birth_date == entry.birth_date
+            if same_birth:
+                why = (
+                    f"{person.first_name} {person.last_name}, né(e) le {person.birth_date:%d/%m/%Y} : "
+                    "même nom et même date de naissance"
+                )
+            else:
+                why = f"{person.first_name} {person.last_name} : même nom, date de naissance à vérifier"
+            for membership in person.memberships.all():
+                if membership.household_id not in known:
+                    continue
+                reasons.setdefault(membership.household_id, []).append(why)
+                if same_birth:
+                    exact[membership.household_id] = exact.get(membership.household_id, 0) + 1
+    preselected = 0 if not households else None
+    if enrolment_request.household_id:
+        preselected = enrolment_request.household_id
+    elif exact:
+        best = max(exact.values())
+        leaders = [pk for pk, count in exact.items() if count == best]
+        if len(leaders) == 1:
+            preselected = leaders[0]
+    return ValidateForm(data, households=households, matched=reasons, preselected=preselected)
+
+
 def _render_detail(request, enrolment_request, *, forms=None, status=200):
     duplicates = services.likely_duplicates(enrolment_request)
     forms = forms or {}
@@ -143,8 +183,7 @@ def _render_detail(request, enrolment_request, *, forms=None, status=200):
         {
             "centre": enrolment_request.centre,
             "duplicates": [(entry, duplicates.get(entry.pk, [])) for entry in enrolment_request.people.all()],
-            "validate_form": forms.get("validate")
-            or ValidateForm(households=_known_households(enrolment_request, duplicates)),
+            "validate_form": forms.get("validate") or _validate_form(enrolment_request, duplicates),
             "documents_form": forms.get("documents") or DocumentsForm(),
             "waiting_form": forms.get("waiting") or WaitingListForm(),
             "refuse_form": forms.get("refuse") or ReasonForm(),
@@ -175,11 +214,15 @@ def _decide(request, enrolment_request, form, form_key, action, success: str):
 def request_validate(request, request_id):
     enrolment_request = _request(request, request_id)
     duplicates = services.likely_duplicates(enrolment_request)
-    form = ValidateForm(posted(request), households=_known_households(enrolment_request, duplicates))
+    form = _validate_form(enrolment_request, duplicates, posted(request))
 
     def validate(data):
         household = form.households.get(data["household"])
-        decision = services.Validation(household=household, family_quotient=data.get("family_quotient"))
+        decision = services.Validation(
+            household=household,
+            family_quotient=data.get("family_quotient"),
+            quotient_source=data.get("family_quotient_source") or Household.QuotientSource.CAF,
+        )
         if household is not None:
             # The people of the request already in that household are matched, not created twice.
             for entry_id, candidates in duplicates.items():

@@ -435,6 +435,12 @@ def offer_freed_places(period: Period, skip: Request | None = None) -> list[Requ
 # --- Validation: from the request to the registry -------------------------------------------------
 
 
+# The proofs reception may check a quotient on: every source but the family's own word.
+CHECKED_SOURCES = [
+    value for value in Household.QuotientSource.values if value != Household.QuotientSource.DECLARED
+]
+
+
 @dataclass
 class Validation:
     """Reception's decisions when validating: the household to attach to (None: create one) and, per
@@ -442,7 +448,10 @@ class Validation:
 
     household: Household | None = None
     matches: dict[int, Person] = field(default_factory=dict)  # RequestPerson id -> Person
-    family_quotient: Decimal | None = None  # as checked on the attestation; None keeps the family's
+    # The quotient reception checked and on what (CAF, MSA, tax notice); None keeps the family's own,
+    # which the household then records as declared.
+    family_quotient: Decimal | None = None
+    quotient_source: str = Household.QuotientSource.CAF
 
 
 @transaction.atomic
@@ -461,8 +470,12 @@ def validate(*, request: Request, by, decision: Validation | None = None) -> Req
         except capacity.PlacesFull:
             raise RequestError("Il n'y a plus de place sur au moins un des jours demandés.") from None
     if decision.family_quotient is not None:
-        request.family_quotient = decision.family_quotient
-        request.save(update_fields=["family_quotient"])
+        if decision.quotient_source not in CHECKED_SOURCES:
+            raise RequestError("Dites sur quel justificatif vous avez vérifié le quotient.")
+        # Kept beside the declared quotient, which stays what the family wrote.
+        request.checked_family_quotient = decision.family_quotient
+        request.checked_family_quotient_source = decision.quotient_source
+        request.save(update_fields=["checked_family_quotient", "checked_family_quotient_source"])
 
     household = _household_for(request, decision, by)
     people = _people_for(request, household, decision, by)
@@ -501,14 +514,16 @@ def _household_for(request: Request, decision: Validation, by) -> Household:
             city=request.city,
         )
     fields = []
-    if request.family_quotient is not None:
-        household.family_quotient = request.family_quotient
+    # The household records where its quotient comes from: the proof reception checked, or the family's
+    # word — an attestation joined to the request but not checked is still only the family's word.
+    if request.checked_family_quotient is not None:
+        quotient, source = request.checked_family_quotient, request.checked_family_quotient_source
+    else:
+        quotient, source = request.family_quotient, Household.QuotientSource.DECLARED
+    if quotient is not None:
+        household.family_quotient = quotient
         household.family_quotient_date = timezone.localdate()
-        household.family_quotient_source = (
-            Household.QuotientSource.CAF
-            if request.quotient_attestation
-            else Household.QuotientSource.DECLARED
-        )
+        household.family_quotient_source = source
         fields += ["family_quotient", "family_quotient_date", "family_quotient_source"]
     if not household.city and request.city:
         household.address, household.postcode, household.city = (

@@ -7,23 +7,28 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 # The CAF report is sent for the month that ended: the previous month unless one is asked.
 from csc.activities.report_views import month_bounds, parse_month, previous_month
 from csc.activities.reports import centre_infos
+from csc.core.forms import posted
 from csc.core.pdf import render_pdf
 from csc.core.roles import Capability
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
-from csc.core.tenancy import centres_with, require_capability
+from csc.core.tenancy import centres_with, has_capability, require_capability
 
-from . import caf, exports, stats
+from . import caf, exports, queries, services, stats
+from .forms import SynonymForm
+from .models import Tile
 
 FIGURES = Capability.KIOSK_FIGURES
 MONTH_ERROR = "Ce mois n'est pas reconnu : choisissez-le dans la liste, ou écrivez-le 2026-03 ou 03/2026."
@@ -48,11 +53,11 @@ def _month_error(request, template: str, context: dict) -> HttpResponse:
 # --- Statistics ---------------------------------------------------------------------------------------
 
 
-def _statistics(request, fmt: str):
+def _statistics(request, fmt: str, *, synonym_form=None, status=200):
     centre = require_capability(request, FIGURES)
     today = timezone.localdate()
     # The referent reads this month's figures as they go.
-    month_value = (request.GET.get("mois") or "")[:20]
+    month_value = (request.GET.get("mois") or request.POST.get("mois") or "")[:20]
     context = {"centre": centre, "month_value": month_value, "today": today}
     month = _month(month_value, today, f"{today:%Y-%m}")
     if month is None:
@@ -66,13 +71,53 @@ def _statistics(request, fmt: str):
         content = exports.statistics_xlsx(figures, centre_name=centre.name, period_label=label)
         return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
     context.update(stats=figures, label=label, month=f"{start:%Y-%m}", months=stats.months(centre.pk, today))
-    return render(request, "kiosk/statistics.html", context)
+    context.update(_empty_searches(request, centre, figures.empty_searches), synonym_form=synonym_form)
+    return render(request, "kiosk/statistics.html", context, status=status)
+
+
+def _empty_searches(request, centre, empty_searches) -> dict:
+    """The searches without result, each with what it finds now (a word added since, a new tile) or,
+    for whom may set the kiosk, the tiles it may be attached to."""
+    tiles = queries.visible_tiles(centre.pk)
+    rows = []
+    for query, number in empty_searches:
+        found = services.find_tiles(tiles, query)
+        rows.append((query, number, found[0] if found else None))
+    return {
+        "empty_rows": rows,
+        "synonym_tiles": tiles if has_capability(request.user, Capability.KIOSK_CONFIGURE, centre) else [],
+    }
 
 
 @login_required
 @require_GET
 def statistics(request):
     return _statistics(request, "html")
+
+
+@login_required
+@require_POST
+def add_synonym(request):
+    """« Ajouter » beside a search without result: the word finds the chosen tile of the kiosk from now
+    on. A tile of another centre is a 404; a word or a choice that cannot be taken comes back on the
+    statistics page with the reason, in French, and a 400."""
+    centre = require_capability(request, Capability.KIOSK_CONFIGURE)
+    tile_id = (request.POST.get("tile") or "").strip()
+    if tile_id.isdigit():
+        get_object_or_404(Tile, pk=int(tile_id), centre=centre)
+    form = SynonymForm(posted(request), centre=centre)
+    if form.is_valid():
+        tile = form.cleaned_data["tile"]
+        try:
+            word = services.add_synonym(tile, form.cleaned_data["word"], user=request.user)
+        except services.KioskRefused as refused:
+            form.add_error("word", str(refused))
+        else:
+            messages.success(request, f"« {word} » trouve maintenant « {tile.label} » sur la borne.")
+            month = (request.POST.get("mois") or "")[:7]
+            query = f"?mois={month}" if _month(month, timezone.localdate(), "") else ""
+            return redirect(reverse("kiosk:statistics") + query)
+    return _statistics(request, "html", synonym_form=form, status=400)
 
 
 @login_required

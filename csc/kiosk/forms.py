@@ -4,10 +4,11 @@ help sheets and help log."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from csc.core.forms import AccessibleFormMixin
 
-from .models import AssistedProcedure, HelpSheet, Organisation, Procedure, SurveyAnswer, Theme
+from .models import AssistedProcedure, HelpSheet, Organisation, Procedure, SurveyAnswer, Theme, Tile
 from .services import KioskRefused, check_link
 
 MARKDOWN_HELP = (
@@ -188,3 +189,30 @@ class AssistedProcedureForm(AccessibleFormMixin, forms.ModelForm):
         self.fields["referral_reason"].choices = [("", "Non, pas d'orientation")] + [
             c for c in self.fields["referral_reason"].choices if c[0]
         ]
+
+
+class SynonymForm(forms.Form):
+    """A search without result attached to a tile of the kiosk, from the statistics page."""
+
+    word = forms.CharField(
+        label="Mot cherché",
+        required=False,
+        max_length=1000,
+        error_messages={"max_length": "Un mot-clé tient en 60 caractères au plus."},
+    )
+    tile = forms.ModelChoiceField(
+        label="Démarche",
+        queryset=Tile.objects.none(),
+        error_messages={
+            "required": "Choisissez la démarche que ce mot doit trouver.",
+            "invalid_choice": "Choisissez une démarche de la liste.",
+        },
+    )
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tile"].queryset = (
+            Tile.objects.filter(centre=centre, is_hidden=False)
+            .filter(Q(procedure__isnull=True) | Q(procedure__is_active=True))
+            .select_related("procedure", "theme")
+        )

@@ -98,7 +98,8 @@ class Tile(ChangeTrackingMixin, models.Model):
         Procedure, on_delete=models.PROTECT, null=True, blank=True, related_name="tiles"
     )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="tiles")
-    # A local link's own words; a catalogue tile reads its procedure's.
+    # A local link's own words; a catalogue tile reads its procedure's, and the words the centre's
+    # referent added from its searches without result (this centre's kiosk only).
     title = models.CharField(max_length=120, blank=True)
     url = models.URLField(max_length=300, blank=True)
     keywords = models.CharField(max_length=300, blank=True)
@@ -137,9 +138,10 @@ class Tile(ChangeTrackingMixin, models.Model):
     @property
     def words(self) -> list[str]:
         """What a resident may type to find this tile, besides its title."""
+        own = [word.strip() for word in self.keywords.split(",") if word.strip()]
         if self.is_local:
-            return [word.strip() for word in self.keywords.split(",") if word.strip()]
-        return list(self.procedure.keywords or [])
+            return own
+        return list(self.procedure.keywords or []) + own
 
 
 # --- Help sheets ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from csc.core.audit import record
 from csc.core.models import Centre
 from csc.directory import services as directory
 from csc.directory.models import Structure
@@ -189,6 +190,35 @@ def save_hours(centre: Centre, week, *, user) -> Structure:
     entry.save(update_fields=["hours", "updated_by", "updated_at"])
     touch(centre.pk)
     return entry
+
+
+# A word added from the statistics: what the statistics keep of a search, at most.
+SYNONYM_MAX = text.SEARCH_KEPT
+
+
+@transaction.atomic
+def add_synonym(tile: Tile, word: str, *, user) -> str:
+    """Attach a word residents typed without result to a tile of the centre's kiosk, so that the word
+    finds it from now on — on this centre's kiosk only: the word goes to the tile's own words, not to
+    the network's catalogue. Cleaned like a search (no number, no e-mail address, lower case). Journaled
+    (« kiosk.synonym_added », the word in the detail: it is what the statistics already show)."""
+    raw = " ".join((word or "").replace(",", " ").split())
+    if len(raw) > SYNONYM_MAX:
+        raise KioskRefused(f"Un mot-clé tient en {SYNONYM_MAX} caractères au plus.")
+    word = text.clean_search(raw)
+    if not text.search_words(word):
+        raise KioskRefused("Le mot à ajouter manque.")
+    tile = Tile.objects.select_for_update(of=("self",)).select_related("procedure", "theme").get(pk=tile.pk)
+    if text.score(text.search_words(word), tile.label, tile.words, tile.theme.label):
+        raise KioskRefused(f"« {word} » trouve déjà « {tile.label} » : rien à ajouter.")
+    keywords = ", ".join([*(w.strip() for w in tile.keywords.split(",") if w.strip()), word])
+    if len(keywords) > Tile._meta.get_field("keywords").max_length:
+        raise KioskRefused(f"« {tile.label} » a déjà tous les mots-clés qu'une démarche peut recevoir.")
+    tile.keywords = keywords
+    tile.save(update_fields=["keywords"])
+    touch(tile.centre_id)
+    record("kiosk.synonym_added", centre=tile.centre_id, obj=tile, detail=word, actor=user)
+    return word
 
 
 # --- Finding a tile ---------------------------------------------------------------------------------

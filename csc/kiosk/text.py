@@ -29,10 +29,10 @@ def score(words: list[str], title: str, keywords: list[str], theme: str) -> int:
     fields = [(normalize(title), 3), *((normalize(k), 4) for k in keywords), (normalize(theme), 1)]
     total = 0
     for word in words:
-        best = 0
-        for text, weight in fields:
-            if any(token.startswith(word) for token in text.split()):
-                best = max(best, weight)
+        best = _best_weight(word, fields)
+        if best == 0 and len(word) > 3 and word[-1] in "sx":
+            # A plural typed where the tile has the singular: « amendes » finds « amende ».
+            best = _best_weight(word[:-1], fields)
         if best == 0:
             return 0
         total += best
@@ -40,6 +40,11 @@ def score(words: list[str], title: str, keywords: list[str], theme: str) -> int:
     if any(normalize(k) == phrase for k in keywords):
         total += 10
     return total
+
+
+def _best_weight(word: str, fields: list[tuple[str, int]]) -> int:
+    found = (weight for text, weight in fields if any(token.startswith(word) for token in text.split()))
+    return max(found, default=0)
 
 
 NUMBER = re.compile(r"\d+")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("ma-borne/tuiles/<int:tile_id>/<str:action>/", config_views.tile_action, name="tile_action"),
     path("ma-borne/statistiques/", figures_views.statistics, name="statistics"),
     path("ma-borne/statistiques/aujourdhui/", figures_views.today, name="today"),
+    path("ma-borne/statistiques/mot-cle/", figures_views.add_synonym, name="add_synonym"),
     path("ma-borne/statistiques/statistiques.csv", figures_views.statistics_csv, name="statistics_csv"),
     path("ma-borne/statistiques/statistiques.xlsx", figures_views.statistics_xlsx, name="statistics_xlsx"),
     # Staff: help sheets.

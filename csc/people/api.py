@@ -114,7 +114,8 @@ class HouseholdIn(Schema):
     postcode: str = Field("", max_length=10)
     city: str = Field("", max_length=120)
     in_qpv: bool = False
-    family_quotient: Decimal | None = Field(None, ge=0, le=10000, max_digits=7, decimal_places=2)
+    # No upper bound here: HouseholdForm checks people.models.MAX_FAMILY_QUOTIENT, with its French message.
+    family_quotient: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
     family_quotient_date: date | None = None
     family_quotient_source: str = Field("", max_length=20)
     benefits_number: str = Field("", max_length=20)
@@ -127,7 +128,7 @@ class HouseholdPatch(Schema):
     postcode: str | None = Field(None, max_length=10)
     city: str | None = Field(None, max_length=120)
     in_qpv: bool | None = None
-    family_quotient: Decimal | None = Field(None, ge=0, le=10000, max_digits=7, decimal_places=2)
+    family_quotient: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
     family_quotient_date: date | None = None
     family_quotient_source: str | None = Field(None, max_length=20)
     benefits_number: str | None = Field(None, max_length=20)

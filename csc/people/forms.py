@@ -5,24 +5,21 @@ from django import forms
 from django.utils import timezone
 
 from csc.core.forms import AccessibleFormMixin
-from csc.core.money import MAX_FAMILY_QUOTIENT
 from csc.core.validators import normalize_phone, validate_postcode
 
-from .models import Consent, Household, HouseholdMember, Person
+from .models import FAMILY_QUOTIENT_TOO_HIGH, MAX_FAMILY_QUOTIENT, Consent, Household, HouseholdMember, Person
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def validate_family_quotient(value: Decimal | None) -> Decimal | None:
-    """A monthly quotient as the CAF gives it: never negative, and above 10,000 € surely a typo."""
+    """A monthly quotient as the CAF gives it: never negative, never above MAX_FAMILY_QUOTIENT."""
     if value is None:
         return value
     if value < 0:
         raise forms.ValidationError("Le quotient familial ne peut pas être négatif.")
     if value > MAX_FAMILY_QUOTIENT:
-        raise forms.ValidationError(
-            "Ce quotient familial dépasse 10 000 € : vérifiez le montant sur l'attestation."
-        )
+        raise forms.ValidationError(FAMILY_QUOTIENT_TOO_HIGH)
     return value
 
 

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -52,6 +53,19 @@ class PersonQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(anonymised_at__isnull=True)
+
+
+# The highest family quotient anyone may type — a household's, a request's, a tariff grid's bracket
+# bound — checked by the forms and by the API through them. A CAF quotient is a monthly amount in euros
+# (a twelfth of the year's income plus the month's benefits, divided by the household's shares): real
+# ones run from 0 to a few thousand, and centres' grids stop near 2,000 €. Above 10,000 € it is a typing
+# slip, most often a comma dropped (« 65000 » for 650,00), which 100,000 let through; a true quotient that
+# high would fall in the top bracket anyway, like a household that gives none, so refusing it costs no one
+# a fee. (It was 10,000 € for households and 100,000 € for grids' brackets.)
+MAX_FAMILY_QUOTIENT = Decimal("10000")
+FAMILY_QUOTIENT_TOO_HIGH = (
+    f"Ce quotient familial dépasse {int(MAX_FAMILY_QUOTIENT):_} € : vérifiez le montant.".replace("_", " ")
+)
 
 
 @audited()

@@ -1,6 +1,7 @@
 """The Check screens as animators, reception and directors use them: the day's sessions, the sheet a
 tap at a time, walk-ins, head counts, the paper sheet and its grid, and programming sessions."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -347,3 +348,32 @@ def test_reception_takes_attendance_but_does_not_programme(client, reception_a, 
     assert client.get(reverse("activities:session_sheet", args=[session.pk])).status_code == 200
     assert client.get(reverse("activities:programme")).status_code == 404
     assert client.get(reverse("activities:session_edit", args=[session.pk])).status_code == 404
+
+
+def test_the_grid_offers_the_models_statuses_with_their_letters(client, animator, workshop, today):
+    enrolled(workshop, 1, today)
+    monday = today - timedelta(days=today.weekday())
+    sessions.add_session(
+        activity=workshop, day=monday - timedelta(days=7), start_time=time(14), end_time=time(16)
+    )
+    client.force_login(animator)
+    page = client.get(
+        reverse("activities:attendance_grid", args=[workshop.pk])
+        + f"?du={monday - timedelta(days=7):%Y-%m-%d}"
+    )
+    html = page.content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+    assert options == [("", "—")] + [(s.value, Attendance.LETTERS[s]) for s in Attendance.Status]
+    # The legend names each status as the model does.
+    assert "Choisissez P (présent(e)), A (absent(e)) ou E (excusé(e)) dans chaque case" in visible_text(page)
+
+
+def test_the_sheet_row_says_the_status_as_the_model_names_it(client, animator, session, today):
+    person = enrolled(session.activity, 1, today)[0]
+    client.force_login(animator)
+    response = client.post(
+        reverse("activities:attendance_mark", args=[session.pk, person.pk]),
+        {"statut": Attendance.Status.EXCUSED, "attendu": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Enregistré : excusé(e)" in visible_text(response)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from csc.casework.models import Exchange, Period, SituationField, Task
 from csc.testing.browser import PASSWORD, assert_accessible, field, new_page
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -1,6 +1,8 @@
 """Reception's inbox and decisions, as a reception officer sees them."""
 
+import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -74,7 +76,7 @@ def test_a_request_opens_beside_its_likely_duplicates_and_validates_into_the_exi
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("enrolment:request_validate", args=[request.pk]),
-            {"household": household.pk, "family_quotient": "700"},
+            {"household": household.pk, "family_quotient": "700", "family_quotient_source": "caf"},
         )
     assert response.status_code == 302
     request.refresh_from_db()
@@ -193,3 +195,73 @@ def test_the_centre_rewrites_an_e_mail(login, director_a, leisure, django_captur
     run_task_worker()
     assert mail.outbox[-1].subject == "Merci Nadia !"
     assert f"Demande {request.reference} reçue par Centre Alpha. {{inconnu}}" in mail.outbox[-1].body
+
+
+def test_the_household_matching_names_and_birth_date_is_preselected_and_says_why(login, reception_a, leisure):
+    centre = leisure.activity.centre
+    household = Household.objects.create(centre=centre, name="Famille Martin", city="Lille")
+    child = Person.objects.create(
+        centre=centre, first_name="Enfant0", last_name="Martin", birth_date=date(2018, 4, 2)
+    )
+    HouseholdMember.objects.create(household=household, person=child, relation="enfant")
+    request = submit(leisure)
+    client = login(reception_a)
+    response = client.get(reverse("enrolment:request_detail", args=[request.pk]))
+    html = response.content.decode()
+    checked = re.findall(r'<input type="radio" name="household" value="(\d+)"[^>]*\bchecked\b', html)
+    assert checked == [str(household.pk)]  # not « Créer un nouveau foyer »
+    text = visible_text(response)
+    assert "Famille Martin — Enfant0 Martin, né(e) le 02/04/2018 : même nom et même date de naissance" in text
+    # Nadia Martin is not in the registry: the sentence is French.
+    assert "Nadia Martin : aucune personne connue" in text
+    assert "personne de connu" not in text
+
+
+def test_without_a_match_a_new_household_is_preselected(login, reception_a, leisure):
+    request = submit(leisure)
+    client = login(reception_a)
+    html = client.get(reverse("enrolment:request_detail", args=[request.pk])).content.decode()
+    assert re.findall(r'<input type="radio" name="household" value="(\d+)"[^>]*\bchecked\b', html) == ["0"]
+
+
+def test_the_checked_quotient_is_shown_beside_the_declared_one_and_recorded_with_its_true_source(
+    login, reception_a, leisure
+):
+    checked_request = submit(leisure, qf="480")
+    client = login(reception_a)
+    client.post(
+        reverse("enrolment:request_validate", args=[checked_request.pk]),
+        {"household": "0", "family_quotient": "700", "family_quotient_source": "caf"},
+    )
+    checked_request.refresh_from_db()
+    assert checked_request.family_quotient == Decimal("480")  # what the family declared stays
+    assert checked_request.checked_family_quotient == Decimal("700")
+    household = checked_request.household
+    assert (household.family_quotient, household.family_quotient_source) == (Decimal("700"), "caf")
+    text = visible_text(client.get(reverse("enrolment:request_detail", args=[checked_request.pk])))
+    assert "Quotient déclaré par la famille 480,00 €" in text
+    assert "Quotient vérifié par l'accueil 700,00 € (Attestation CAF)" in text
+
+
+def test_a_quotient_nobody_checked_is_recorded_as_declared(login, reception_a, leisure):
+    declared_request = submit(leisure, qf="520")
+    client = login(reception_a)
+    client.post(reverse("enrolment:request_validate", args=[declared_request.pk]), {"household": "0"})
+    declared_request.refresh_from_db()
+    household = declared_request.household
+    assert (household.family_quotient, household.family_quotient_source) == (Decimal("520"), "declaratif")
+    text = visible_text(client.get(reverse("enrolment:request_detail", args=[declared_request.pk])))
+    assert "Quotient vérifié par l'accueil non vérifié" in text
+
+
+def test_a_checked_quotient_needs_its_source(login, reception_a, leisure):
+    request = submit(leisure)
+    client = login(reception_a)
+    response = client.post(
+        reverse("enrolment:request_validate", args=[request.pk]),
+        {"household": "0", "family_quotient": "700", "family_quotient_source": ""},
+    )
+    assert response.status_code == 400
+    assert "Dites sur quel justificatif vous avez vérifié le quotient." in page_text(response)
+    request.refresh_from_db()
+    assert request.status != "validee"

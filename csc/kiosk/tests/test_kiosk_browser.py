@@ -267,3 +267,41 @@ def test_reception_notes_a_help_and_the_monthly_report_shows_it(browser, live_se
     expect(page.get_by_text("Ce mois n'est pas reconnu")).to_be_visible()
     assert_accessible(page, visited)
     context.close()
+
+
+def test_a_referent_turns_a_search_without_result_into_a_keyword(browser, live_server, staff, centre_a):
+    referent = staff("kiosk_referent")
+    services.kiosk_for(centre_a)
+    KioskEvent.objects.bulk_create(
+        [KioskEvent(centre=centre_a, kind=KioskEvent.Kind.SEARCH, query="bafa", results=0) for _ in range(2)]
+    )
+    visited = []
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    log_in(page, live_server, referent)
+    page.goto(f"{live_server.url}/ma-borne/statistiques/")
+    assert_accessible(page, visited)
+    choice = page.get_by_label("Démarche pour « bafa »")
+    button = page.get_by_role("button", name="Ajouter « bafa » comme mot-clé")
+    assert button.bounding_box()["height"] >= 44 and choice.bounding_box()["height"] >= 44
+    # With the keyboard: the choice, then Tab to the button and Enter.
+    choice.focus()
+    choice.select_option(label="1 jeune 1 solution")
+    page.keyboard.press("Tab")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text("« bafa » trouve maintenant « 1 jeune 1 solution » sur la borne.")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile(r"^bafa 2 Trouve maintenant : 1 jeune 1 solution"))
+    ).to_be_visible()
+    assert_accessible(page, visited)
+
+    kiosk_page = context.new_page()
+    kiosk_page.goto(f"{live_server.url}/borne/{centre_a.slug}/")
+    kiosk_page.get_by_label("Que cherchez-vous ?").fill("BAFA")
+    kiosk_page.get_by_role("button", name="Chercher").click()
+    expect(kiosk_page.get_by_text("1 résultat pour « BAFA » :")).to_be_visible()
+    expect(kiosk_page.get_by_role("link", name=re.compile("^1 jeune 1 solution"))).to_be_visible()
+    assert_accessible(kiosk_page, visited)
+    context.close()

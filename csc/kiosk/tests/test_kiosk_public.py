@@ -143,6 +143,60 @@ def test_the_search_understands_the_words_residents_use(client, centre_a, words,
     assert tiles and tiles[0].label == first
 
 
+# The words residents typed that found nothing (the kiosk's own statistics list them), each with the
+# national service that answers it, accents optional, singular or plural.
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ("chômage", {"france-travail"}),
+        ("chomage", {"france-travail"}),
+        ("CHÔMAGE", {"france-travail"}),
+        ("mutuelle", {"ameli"}),
+        ("mutuelles", {"ameli"}),
+        ("handicap", {"mdph"}),
+        ("handicapé", {"mdph"}),
+        ("handicapes", {"mdph"}),
+        ("MDPH", {"mdph"}),
+        ("mdph", {"mdph"}),
+        ("amende", {"antai"}),
+        ("amendes", {"antai"}),
+        ("Amendes", {"antai"}),
+        ("bourse", {"bourses-college-lycee", "messervices-etudiant"}),
+        ("bourses", {"bourses-college-lycee", "messervices-etudiant"}),
+        ("bourse étudiant", {"messervices-etudiant"}),
+        ("bourse collège", {"bourses-college-lycee"}),
+    ],
+)
+def test_the_words_residents_typed_without_result_now_find_their_service(client, centre_a, words, expected):
+    body, response = found_titles(client, centre_a, words)
+    assert "Aucune démarche ne correspond" not in body
+    titles = dict(Procedure.objects.values_list("slug", "title"))
+    found = services.find_tiles(
+        list(Tile.objects.filter(centre=centre_a).select_related("procedure", "theme")), words
+    )
+    assert {tile.procedure.slug for tile in found[: len(expected)]} == expected
+    for slug in expected:
+        assert titles[slug] in body
+    assert KioskEvent.objects.get(kind=KioskEvent.Kind.SEARCH).results == len(found)
+
+
+def test_a_service_new_to_the_catalogue_reaches_the_kiosks_already_open(client, centre_a):
+    from csc.kiosk.catalogue import load_procedures
+
+    tiles_of(centre_a)
+    Tile.objects.filter(procedure__slug="antai").delete()
+    Procedure.objects.filter(slug="antai").delete()
+    body, _ = found_titles(client, centre_a, "amende")
+    assert "Aucune démarche ne correspond" in body
+    load_procedures()
+    body, _ = found_titles(client, centre_a, "amende")
+    assert "ANTAI" in body
+    # Loading again changes nothing, and a tile the referent hid stays hidden.
+    services.set_hidden(Tile.objects.get(centre=centre_a, procedure__slug="antai"), hidden=True)
+    load_procedures()
+    assert Tile.objects.filter(centre=centre_a, procedure__slug="antai", is_hidden=True).count() == 1
+
+
 def test_a_search_is_counted_and_one_that_finds_nothing_says_what_to_do(client, centre_a):
     body, response = found_titles(client, centre_a, "carte vitale")
     assert "1 résultat pour « carte vitale » :" in body

@@ -106,7 +106,7 @@ def test_tiles_move_within_their_theme_hide_and_come_back(referent, centre_a):
     order = [
         t.procedure.slug for t in Tile.objects.filter(centre=centre_a, theme=caf.theme).order_by("position")
     ]
-    assert order == ["msa", "caf"]
+    assert order == ["msa", "caf", "bourses-college-lycee"]  # the last one is the project's own addition
     referent.post(f"/ma-borne/tuiles/{caf.pk}/masquer/")
     assert Tile.objects.get(pk=caf.pk).is_hidden
     assert "Tuiles masquées" in visible_text(referent.get("/ma-borne/"))
@@ -307,7 +307,7 @@ def test_statistics_count_visits_clicks_and_searches_that_found_nothing(staff, c
     body = visible_text(client.get("/ma-borne/statistiques/"))
     assert "2 visites" in body and "3 clics sur une démarche" in body
     assert "2 recherches, dont 1 sans résultat" in body
-    assert "Recherche Fois cantine 1" in body
+    assert "Recherche Fois Ajouter comme mot-clé cantine 1" in body
     assert "Ameli - Assurance Maladie 2" in body
     assert "Oui, tout(e) seul(e) 1" in body
     this_month = date_format(today, "F Y").capitalize()
@@ -324,6 +324,100 @@ def test_statistics_count_visits_clicks_and_searches_that_found_nothing(staff, c
 
     live = visible_text(client.get("/ma-borne/statistiques/aujourdhui/"))
     assert "2 visites" in live and "Recherche « cantine » (aucun résultat)" in live
+
+
+def failed_search(centre, words, number=1):
+    KioskEvent.objects.bulk_create(
+        [
+            KioskEvent(centre=centre, kind=KioskEvent.Kind.SEARCH, query=words, results=0)
+            for _ in range(number)
+        ]
+    )
+
+
+def kiosk_search(client, centre, words) -> str:
+    return visible_text(client.get(f"/borne/{centre.slug}/recherche/", {"q": words, "apercu": "1"}))
+
+
+def test_the_referent_attaches_a_failed_search_to_a_procedure_in_one_click(staff, client, centre_a, centre_b):
+    own, other = tiles(centre_a), tiles(centre_b)
+    failed_search(centre_a, "bafa", 3)
+    client.force_login(staff("kiosk_referent"))
+    page = client.get("/ma-borne/statistiques/")
+    html = page.content.decode()
+    assert 'action="/ma-borne/statistiques/mot-cle/"' in html and "csrfmiddlewaretoken" in html
+    assert '<label for="mot-cle-1">Démarche pour « bafa »</label>' in html
+    assert f'<option value="{own["1jeune1solution"].pk}">1 jeune 1 solution</option>' in html
+    assert f'value="{other["1jeune1solution"].pk}"' not in html  # only the centre's own tiles
+    assert "Aucune démarche ne correspond" in kiosk_search(client, centre_a, "bafa")
+
+    response = client.post(
+        "/ma-borne/statistiques/mot-cle/", {"word": "bafa", "tile": own["1jeune1solution"].pk}, follow=True
+    )
+    body = visible_text(response)
+    assert "« bafa » trouve maintenant « 1 jeune 1 solution » sur la borne." in body
+    # The row now says what the word finds instead of offering the action again.
+    assert "bafa 3 Trouve maintenant : 1 jeune 1 solution" in body
+    assert "1 jeune 1 solution" in kiosk_search(client, centre_a, "BAFA")
+    assert "Aucune démarche ne correspond" in kiosk_search(client, centre_b, "bafa")  # this centre only
+    event = AuditEvent.objects.get(action="kiosk.synonym_added")
+    assert (event.centre_id, event.object_id, event.detail) == (
+        centre_a.pk,
+        str(own["1jeune1solution"].pk),
+        "bafa",
+    )
+
+
+def test_another_centres_referent_cannot_add_a_word_to_a_kiosk(staff, client, centre_a, centre_b):
+    own = tiles(centre_a)
+    tiles(centre_b)
+    client.force_login(staff("kiosk_referent", "b"))
+    response = client.post("/ma-borne/statistiques/mot-cle/", {"word": "bafa", "tile": own["caf"].pk})
+    assert response.status_code == 404
+    # A tile that does not exist is no different.
+    response = client.post("/ma-borne/statistiques/mot-cle/", {"word": "bafa", "tile": "999999"})
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="kiosk.synonym_added").exists()
+    assert Tile.objects.get(pk=own["caf"].pk).keywords == ""
+    client.force_login(staff("animator"))
+    response = client.post("/ma-borne/statistiques/mot-cle/", {"word": "bafa", "tile": own["caf"].pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"word": "", "tile": "CAF"}, "Le mot à ajouter manque."),
+        ({"word": "bafa"}, "Choisissez la démarche que ce mot doit trouver."),
+        ({"word": "bafa", "tile": "abc"}, "Choisissez une démarche de la liste."),
+        ({"word": "bafa", "tile": "HIDDEN"}, "Choisissez une démarche de la liste."),
+        ({"word": "06 12 34 56 78", "tile": "CAF"}, "Le mot à ajouter manque."),
+        ({"word": "x" * 61, "tile": "CAF"}, "Un mot-clé tient en 60 caractères au plus."),
+        ({"word": "allocations", "tile": "CAF"}, "« allocations » trouve déjà « CAF - Caisse d'allocations"),
+    ],
+)
+def test_a_word_that_cannot_be_added_is_refused_in_french(staff, client, centre_a, data, message):
+    own = tiles(centre_a)
+    failed_search(centre_a, "bafa")
+    services.set_hidden(own["msa"], hidden=True)
+    if data.get("tile") in ("CAF", "HIDDEN"):
+        data = data | {"tile": own["caf" if data["tile"] == "CAF" else "msa"].pk}
+    client.force_login(staff("kiosk_referent"))
+    response = client.post("/ma-borne/statistiques/mot-cle/", data)
+    assert response.status_code == 400
+    assert message in visible_text(response)
+    assert Tile.objects.get(pk=own["caf"].pk).keywords == ""
+    assert not AuditEvent.objects.filter(action="kiosk.synonym_added").exists()
+
+
+def test_a_word_on_a_catalogue_tile_is_added_to_the_procedures_own_words(centre_a):
+    tile = tiles(centre_a)["caf"]
+    services.add_synonym(tile, "Cheque   Rentrée", user=None)
+    tile.refresh_from_db()
+    assert tile.keywords == "cheque rentrée"
+    assert "cheque rentrée" in tile.words and "allocations" in tile.words
+    with pytest.raises(services.KioskRefused):
+        services.add_synonym(tile, "chèque rentrée", user=None)  # already there, accents aside
 
 
 def test_the_twelve_months_leave_out_older_events_and_keep_empty_months(centre_a):
