@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csc.core.middleware.CurrentActorMiddleware",
+    "csc.core.middleware.RequestSiteMiddleware",
     "csc.core.middleware.TwoFactorEnforcementMiddleware",
     # Last: axes must see the response of the authentication views.
     "axes.middleware.AxesMiddleware",
@@ -203,8 +204,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# Base of the links sent by e-mail (follow link of a request), e.g. https://csc.example.org
-CSC_PUBLIC_URL = os.environ.get("CSC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Base of the links e-mails send when no request is being served (the task worker, the cron commands),
+# e.g. https://csc.example.org; while serving a request, links follow the site it came in on.
+# `check --deploy` refuses it unset or local when DEBUG is off (csc/core/checks.py).
+CSC_PUBLIC_URL = os.environ.get("CSC_PUBLIC_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
