@@ -172,7 +172,10 @@ CSC_OTP_REQUIRED_ROLES = env_list(
 )
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+# French only, whatever the browser's Accept-Language or a django_language cookie say: English and
+# Arabic have no translations yet, and declaring them switched Django's own texts (day names, form
+# errors) inside French pages. The centre-sites issue adds them back with their translations.
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "csc" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
