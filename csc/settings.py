@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "csc.casework",
     "django_tasks",
     "django_tasks_db",
+    # Only for its static files and templates: /api/v1/docs serves Swagger UI from them (csc/api.py).
+    "ninja",
 ]
 
 MIDDLEWARE = [
