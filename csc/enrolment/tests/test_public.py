@@ -69,6 +69,12 @@ def test_the_centre_page_lists_open_periods(client, leisure):
     assert "de 3 à 11 ans" in text
 
 
+def test_the_centre_page_says_when_a_period_begins_and_ends(client, leisure):
+    days = list(leisure.period.days.order_by("date").values_list("date", flat=True))
+    response = client.get(reverse("enrolment:centre_home", args=[leisure.activity.centre.slug]))
+    assert f"{len(days)} jours, du {days[0]:%d/%m/%Y} au {days[-1]:%d/%m/%Y}." in page_text(response)
+
+
 @pytest.mark.parametrize("accept_language", ["en", "ar", "en-GB,en;q=0.9"])
 def test_the_registration_page_is_wholly_french_whatever_the_browsers_language(
     client, leisure, accept_language
