@@ -1,7 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI, each app adds its router."""
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -37,6 +37,13 @@ class SessionAuth(APIKeyCookie):
         return user
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from the ninja package's static files (ninja is in INSTALLED_APPS), never a CDN, on a page
+    that says its language. Without deep links, an operation's path is no link nested in its button."""
+
+    template = "api/docs.html"
+
+
 api = NinjaAPI(
     title="CSC — API",
     version="1",
@@ -44,6 +51,7 @@ api = NinjaAPI(
     "(Authorization: Bearer …) créé dans votre profil.",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    docs=LocalSwagger(settings={"deepLinking": False}),
 )
 
 

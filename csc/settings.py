@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "csc.casework",
     "django_tasks",
     "django_tasks_db",
+    # Only for its static files and templates: /api/v1/docs serves Swagger UI from them (csc/api.py).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csc.core.middleware.CurrentActorMiddleware",
+    "csc.core.middleware.RequestSiteMiddleware",
     "csc.core.middleware.TwoFactorEnforcementMiddleware",
     # Last: axes must see the response of the authentication views.
     "axes.middleware.AxesMiddleware",
@@ -171,7 +174,10 @@ CSC_OTP_REQUIRED_ROLES = env_list(
 )
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+# French only, whatever the browser's Accept-Language or a django_language cookie say: English and
+# Arabic have no translations yet, and declaring them switched Django's own texts (day names, form
+# errors) inside French pages. The centre-sites issue adds them back with their translations.
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "csc" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -203,8 +209,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# Base of the links sent by e-mail (follow link of a request), e.g. https://csc.example.org
-CSC_PUBLIC_URL = os.environ.get("CSC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Base of the links e-mails send when no request is being served (the task worker, the cron commands),
+# e.g. https://csc.example.org; while serving a request, links follow the site it came in on.
+# `check --deploy` refuses it unset or local when DEBUG is off (csc/core/checks.py).
+CSC_PUBLIC_URL = os.environ.get("CSC_PUBLIC_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

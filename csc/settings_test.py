@@ -8,6 +8,9 @@ os.environ["CSC_TESTING"] = "1"
 # A fixed Fernet key for the tests (never a production key).
 os.environ.setdefault("CSC_CASEWORK_KEYS", "dGVzdC1vbmx5LWNhc2V3b3JrLWtleS0wMTIzNDU2Nzg=")
 
+# Where the links of e-mails sent outside a request lead (a test request leads to http://testserver).
+os.environ.setdefault("CSC_PUBLIC_URL", "https://csc.test.example")
+
 from .settings import *  # noqa: E402, F403
 
 ALLOWED_HOSTS = ["*"]

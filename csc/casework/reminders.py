@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -24,6 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+
+from csc.core.links import absolute_url
 
 from .models import Task
 from .queries import tasks_of
@@ -83,7 +84,7 @@ def _render(user, lines: list[DigestLine], today: date) -> EmailMultiAlternative
         "late": late,
         "soon": [line for line in lines if not line.is_late],
         "today": today,
-        "link": settings.CSC_PUBLIC_URL + reverse("casework:my_tasks"),
+        "link": absolute_url(reverse("casework:my_tasks")),
     }
     count = len(lines)
     subject = f"CSC — {count} tâche{'s' if count > 1 else ''} à faire"

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Réseau, comptes et journal"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login journal, personal-data journal)
+        # checks: the deployment's; signals: the login journal, the personal-data journal.
+        from . import checks, signals  # noqa: F401

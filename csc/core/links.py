@@ -1,4 +1,4 @@
-"""Links of long lists, reversed once per page.
+"""Links of long lists, reversed once per page; absolute links for e-mails.
 
 A grid or a list can show a hundred rows, each with two or three links that differ only by the row's
 id. `{% url %}` on every row runs Django's resolver each time, which costs more than the rest of the row;
@@ -8,6 +8,10 @@ concatenation, so the URLs stay those of the URLconf.
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.urls import reverse
 
 # A stand-in no real id takes and that `<int:…>` accepts.
@@ -25,3 +29,27 @@ class LinkPattern:
 
     def __call__(self, pk: int) -> str:
         return f"{self._before}{int(pk)}{self._after}"
+
+
+# The request being served, if any (RequestSiteMiddleware): links written while serving it lead to the
+# site it came in on.
+_request: contextvars.ContextVar = contextvars.ContextVar("csc_request", default=None)
+
+
+@contextmanager
+def serving(request):
+    token = _request.set(request)
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def absolute_url(path: str) -> str:
+    """The link to `path` to send by e-mail: on the site of the request being served (its host was
+    checked against ALLOWED_HOSTS), otherwise — a task, a command — under CSC_PUBLIC_URL, which the
+    deployment checks require (csc/core/checks.py)."""
+    request = _request.get()
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.CSC_PUBLIC_URL + path

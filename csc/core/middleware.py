@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import audit
+from . import audit, links
 from .tenancy import recall_security_state, remember_security_state, second_factor_missing
 
 
@@ -20,6 +20,18 @@ class CurrentActorMiddleware:
 
     def __call__(self, request):
         with audit.acting_as(request.user if request.user.is_authenticated else None, client_ip(request)):
+            return self.get_response(request)
+
+
+class RequestSiteMiddleware:
+    """Links written for e-mails while serving a request lead to the site it came in on
+    (links.absolute_url)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with links.serving(request):
             return self.get_response(request)
 
 

@@ -312,6 +312,15 @@ class AuditQuerySet(models.QuerySet):
         staff = StaffRole.objects.filter(centre=centre).values("user_id")
         return self.filter(Q(centre=centre) | Q(centre__isnull=True, actor_id__in=staff))
 
+    def people_removed(self, person_ids) -> set[int]:
+        """Among `person_ids`, the people whose record was deleted (erased, or merged into another),
+        as the journal itself says: their page is gone for everyone."""
+        return set(
+            self.filter(
+                person_id__in=person_ids, object_type="people.person", action__in=["delete", "erase"]
+            ).values_list("person_id", flat=True)
+        )
+
 
 class AuditEvent(models.Model):
     """One line of the append-only journal.

@@ -29,10 +29,17 @@ from .forms import (
     TokenForm,
     posted,
 )
+from .links import LinkPattern
 from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
 from .modules import modules_for
 from .roles import Capability
-from .tenancy import current_centre, require_capability, requires_second_factor, visible_centre_ids
+from .tenancy import (
+    current_centre,
+    has_capability,
+    require_capability,
+    requires_second_factor,
+    visible_centre_ids,
+)
 
 # --- public ------------------------------------------------------------------------------------------
 
@@ -398,6 +405,19 @@ def staff_deactivate(request, staff_role_id):
 JOURNAL_PAGE_SIZE = 50
 
 
+def _link_people(request, centre, events) -> None:
+    """Give each event a link to its person's page only where that page opens for the reader: people.view
+    in the journal's centre (territory and federation roles read the journal, not the people's files) and
+    a record not deleted since. One query for the page, whatever its length."""
+    ids = {event.person_id for event in events if event.person_id}
+    openable = set()
+    if ids and has_capability(request.user, Capability.PEOPLE_VIEW, centre):
+        openable = ids - AuditEvent.objects.people_removed(ids)
+    person_page = LinkPattern("people:person_detail") if openable else None
+    for event in events:
+        event.person_url = person_page(event.person_id) if event.person_id in openable else ""
+
+
 @login_required
 def journal(request):
     centre = require_capability(request, Capability.AUDIT_VIEW)
@@ -414,6 +434,7 @@ def journal(request):
         if form.cleaned_data["action"]:
             events = events.filter(action=form.cleaned_data["action"])
     page = Paginator(events, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    _link_people(request, centre, page)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(

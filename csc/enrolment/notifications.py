@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+
+from csc.core.links import absolute_url
 
 from .models import Notification, Request, StatusMessage
 
@@ -86,7 +87,7 @@ def request_from_token(token: str) -> Request | None:
 
 
 def follow_url(request: Request) -> str:
-    return settings.CSC_PUBLIC_URL + reverse("enrolment:follow", args=[follow_token(request)])
+    return absolute_url(reverse("enrolment:follow", args=[follow_token(request)]))
 
 
 def fill(template: str, values: dict[str, str]) -> str:

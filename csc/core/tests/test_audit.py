@@ -108,3 +108,44 @@ def test_the_centre_journal_shows_the_logins_of_its_staff_only(client, director_
     events = client.get(reverse("core:journal"), {"action": "login"}).context["page"].object_list
     actors = {e.actor_id for e in events}
     assert reception_a.pk in actors and outsider.pk not in actors
+
+
+@pytest.mark.django_db
+def test_the_journal_links_a_person_only_for_whom_the_page_opens(
+    client, director_a, centre_a, otp_verified, django_assert_max_num_queries
+):
+    from csc.people.services import erase_person
+    from csc.testing.factories import StaffRoleFactory
+
+    kept = PersonFactory(centre=centre_a)
+    erased = PersonFactory(centre=centre_a)
+    erased_id = erased.pk
+    erase_person(person=erased, actor=director_a)
+    for _ in range(30):
+        PersonFactory(centre=centre_a)
+    kept_page = reverse("people:person_detail", args=[kept.pk])
+    erased_page = reverse("people:person_detail", args=[erased_id])
+
+    federation = StaffRoleFactory(
+        role="federation", centre=None, federation=centre_a.territory.federation
+    ).user
+    client.force_login(federation)
+    session = client.session
+    session["csc_centre_id"] = centre_a.pk
+    session.save()
+    response = client.get(reverse("core:journal"), {"person": kept.pk})
+    page = response.content.decode()
+    assert f"n° {kept.pk}" in page  # the federation reads that something happened to this record…
+    assert kept_page not in page  # …but is given no link to a page that answers it 404
+    assert client.get(kept_page).status_code == 404
+
+    client.force_login(director_a)
+    with django_assert_max_num_queries(11):
+        page = client.get(reverse("core:journal")).content.decode()
+    assert page.count('href="/personnes/') >= 30
+    page = client.get(reverse("core:journal"), {"person": kept.pk}).content.decode()
+    assert f'<a href="{kept_page}">n° {kept.pk}</a>' in page
+    assert client.get(kept_page).status_code == 200
+    page = client.get(reverse("core:journal"), {"person": erased_id}).content.decode()
+    assert f"n° {erased_id}" in page and erased_page not in page  # erased: the page is gone for everyone
+    assert client.get(erased_page).status_code == 404

@@ -55,6 +55,26 @@ def test_grant_role_names_the_first_director_of_a_centre():
 
 
 @pytest.mark.django_db
+def test_grant_roles_link_leads_to_the_public_site(settings, network):
+    """Run from a terminal, the command has no request to take the site from: its link starts with
+    CSC_PUBLIC_URL, unless --base-url says otherwise."""
+    settings.CSC_PUBLIC_URL = "https://csc.exemple.fr"
+    out = StringIO()
+    call_command("grant_role", "a@example.org", "director", "--centre", network["a"].slug, stdout=out)
+    assert "https://csc.exemple.fr/compte/invitation/" in out.getvalue()
+    assert "127.0.0.1" not in out.getvalue()
+    out = StringIO()
+    call_command(
+        "grant_role", "b@example.org", "director", "--centre", network["a"].slug,
+        "--base-url", "https://autre.exemple.fr/", stdout=out,
+    )  # fmt: skip
+    assert "https://autre.exemple.fr/compte/invitation/" in out.getvalue()
+    settings.CSC_PUBLIC_URL = ""
+    with pytest.raises(CommandError, match="CSC_PUBLIC_URL"):
+        call_command("grant_role", "c@example.org", "director", "--centre", network["a"].slug)
+
+
+@pytest.mark.django_db
 def test_a_new_centre_keeps_data_for_the_configured_default(settings, network):
     from csc.testing.factories import CentreFactory
 

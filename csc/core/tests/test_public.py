@@ -80,7 +80,8 @@ def test_staff_pages_send_anonymous_visitors_to_the_login(client):
     assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
 
 
-def test_production_settings_pass_the_deploy_checks():
+def deploy_check(**variables):
+    """`manage.py check --deploy` in a process of its own, with production-like settings."""
     import os
     import subprocess
     import sys
@@ -92,14 +93,33 @@ def test_production_settings_pass_the_deploy_checks():
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop-XYZ",
         "DJANGO_ALLOWED_HOSTS": "csc.example.org",
         "CSC_CASEWORK_KEYS": "cHJvZHVjdGlvbi1saWtlLWNhc2V3b3JrLWtleS0wMDE=",
+        "CSC_PUBLIC_URL": "https://csc.example.org",
     }
-    env.pop("CSC_TESTING", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the suite for Playwright, never in production
-    result = subprocess.run(
+    for name in ("CSC_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by the suite, never in production
+        env.pop(name, None)
+    for name, value in variables.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,
     )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("public_url", [None, "", "http://127.0.0.1:8000", "http://localhost:8000"])
+def test_the_deploy_checks_refuse_e_mail_links_to_no_public_site(public_url):
+    """The links of e-mails sent by tasks and commands start with CSC_PUBLIC_URL: unset, or left at a
+    laptop's address, families would receive links they cannot open."""
+    result = deploy_check(CSC_PUBLIC_URL=public_url)
+    assert result.returncode != 0
+    assert "CSC_PUBLIC_URL" in result.stderr and "core.E001" in result.stderr

@@ -69,6 +69,38 @@ def test_the_centre_page_lists_open_periods(client, leisure):
     assert "de 3 à 11 ans" in text
 
 
+def test_the_centre_page_says_when_a_period_begins_and_ends(client, leisure):
+    days = list(leisure.period.days.order_by("date").values_list("date", flat=True))
+    response = client.get(reverse("enrolment:centre_home", args=[leisure.activity.centre.slug]))
+    assert f"{len(days)} jours, du {days[0]:%d/%m/%Y} au {days[-1]:%d/%m/%Y}." in page_text(response)
+
+
+@pytest.mark.parametrize("accept_language", ["en", "ar", "en-GB,en;q=0.9"])
+def test_the_registration_page_is_wholly_french_whatever_the_browsers_language(
+    client, leisure, accept_language
+):
+    """Until English and Arabic have their translations, a browser set to them gets the French page,
+    Django's day and month names included."""
+    client.cookies["django_language"] = accept_language[:2]
+    response = client.get(url(leisure), HTTP_ACCEPT_LANGUAGE=accept_language)
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    first_day = leisure.period.days.order_by("date").first().date
+    assert first_day == date(2026, 12, 21)
+    assert "lundi 21 décembre" in page_text(response)
+    for english in ("Monday", "Tuesday", "December"):
+        assert english not in page
+    assert "الاثنين" not in page and "ديسمبر" not in page
+
+    sent = client.post(
+        url(leisure),
+        {**registration_data(leisure, **{"enfant-0-first_name": ""}), "action": "verifier"},
+        HTTP_ACCEPT_LANGUAGE=accept_language,
+    )
+    assert "Ce champ est obligatoire" in page_text(sent)
+    assert "This field is required" not in sent.content.decode()
+
+
 def test_a_parent_checks_then_sends_a_pre_registration_and_follows_it(
     client, leisure, django_capture_on_commit_callbacks
 ):

@@ -265,3 +265,23 @@ def test_a_checked_quotient_needs_its_source(login, reception_a, leisure):
     assert "Dites sur quel justificatif vous avez vérifié le quotient." in page_text(response)
     request.refresh_from_db()
     assert request.status != "validee"
+
+
+def test_the_e_mails_link_follows_the_site_the_request_came_in_on(login, reception_a, leisure, settings):
+    """A decision taken on https://csc.centre-a.fr sends the family a link to that site, whatever
+    CSC_PUBLIC_URL says; without a request (a task, a command), the link starts with the setting."""
+    settings.CSC_PUBLIC_URL = "https://csc.reglage.example"
+    first = submit(leisure)
+    follow = reverse("enrolment:follow", args=["jeton"]).removesuffix("jeton/")  # the token is dated
+    assert f"https://csc.reglage.example{follow}" in first.notifications.get().body
+
+    client = login(reception_a)
+    client.post(
+        reverse("enrolment:request_refuse", args=[first.pk]),
+        {"reason": "Plus de place"},
+        HTTP_HOST="csc.centre-a.fr",
+        secure=True,
+    )
+    refused = first.notifications.get(subject__contains="pas pu être acceptée")
+    assert f"https://csc.centre-a.fr{follow}" in refused.body
+    assert "127.0.0.1" not in refused.body and "csc.reglage.example" not in refused.body

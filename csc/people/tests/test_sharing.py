@@ -86,3 +86,26 @@ def test_sharing_again_updates_the_reason_without_a_second_journal_line(centre_a
     share = share_household(household=member.household, centre=centre_b, reason="nouveau motif", actor=None)
     assert share.reason == "nouveau motif"
     assert AuditEvent.objects.filter(action="share").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "browser_language", [{"HTTP_ACCEPT_LANGUAGE": "en"}, {"HTTP_ACCEPT_LANGUAGE": "ar,en;q=0.8"}]
+)
+def test_a_form_error_is_in_french_whatever_the_browsers_language(
+    client, reception_a, centre_a, browser_language
+):
+    """English and Arabic have no translations yet: Django's own messages must not switch to them inside
+    a French page."""
+    member = HouseholdMemberFactory(household__centre=centre_a)
+    client.force_login(reception_a)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("people:household_share", args=[member.household_id]),
+        {"centre": "", "reason": ""},
+        **browser_language,
+    )
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    assert "Ce champ est obligatoire" in page
+    assert "This field is required" not in page and "هذا الحقل" not in page

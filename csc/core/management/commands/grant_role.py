@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -18,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("role", choices=Role.values)
         parser.add_argument(
             "--base-url",
-            default="http://127.0.0.1:8000/",
-            help="adresse publique de la plateforme, pour le lien (par exemple https://csc.exemple.fr/)",
+            default=None,
+            help="adresse publique de la plateforme, pour le lien (par exemple https://csc.exemple.fr/) ; "
+            "CSC_PUBLIC_URL par défaut",
         )
         scope = parser.add_mutually_exclusive_group(required=True)
         scope.add_argument("--centre", help="slug du centre")
@@ -28,6 +30,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, email, role, base_url, centre=None, territory=None, federation=None, **options):
+        base_url = base_url or settings.CSC_PUBLIC_URL
+        if not base_url:
+            raise CommandError(
+                "Adresse du site inconnue pour le lien : réglez CSC_PUBLIC_URL ou ajoutez --base-url "
+                "https://csc.exemple.fr/."
+            )
         scope = {}
         try:
             if centre:
