@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, recovery, services
+from . import audit, recovery, registry, services
+from .capabilities import AUDIT_VIEW, CENTRE_SETTINGS, STAFF_MANAGE
 from .forms import (
     CentreSettingsForm,
     ChoosePasswordForm,
@@ -36,7 +37,6 @@ from .forms import (
 )
 from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
 from .modules import modules_for
-from .roles import Capability
 from .tenancy import current_centre, require_capability, requires_second_factor, visible_centre_ids
 
 # --- public ------------------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ STAFF_PAGE_SIZE = 50
 
 @login_required
 def staff_list(request):
-    centre = require_capability(request, Capability.STAFF_MANAGE)
+    centre = require_capability(request, STAFF_MANAGE)
     roles = (
         StaffRole.objects.filter(centre=centre)
         .select_related("user")
@@ -359,7 +359,7 @@ def staff_list(request):
 
 @login_required
 def staff_invite(request):
-    centre = require_capability(request, Capability.STAFF_MANAGE)
+    centre = require_capability(request, STAFF_MANAGE)
     form = InviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -378,7 +378,7 @@ def staff_invite(request):
 
 
 def _staff_role_of_current_centre(request, staff_role_id):
-    centre = require_capability(request, Capability.STAFF_MANAGE)
+    centre = require_capability(request, STAFF_MANAGE)
     return get_object_or_404(
         StaffRole.objects.visible_to(request.user).select_related("user"), pk=staff_role_id, centre=centre
     )
@@ -419,10 +419,10 @@ JOURNAL_PAGE_SIZE = 50
 
 @login_required
 def journal(request):
-    centre = require_capability(request, Capability.AUDIT_VIEW)
+    centre = require_capability(request, AUDIT_VIEW)
     staff = User.objects.filter(staff_roles__centre=centre).distinct().order_by("last_name", "first_name")
     form = JournalFilterForm(
-        request.GET or None, staff_queryset=staff, action_choices=AuditEvent.Action.choices
+        request.GET or None, staff_queryset=staff, action_choices=registry.action_choices()
     )
     events = AuditEvent.objects.for_centre_journal(centre).select_related("actor")
     if form.is_valid():
@@ -444,7 +444,7 @@ def journal(request):
 
 @login_required
 def centre_settings(request):
-    centre = require_capability(request, Capability.CENTRE_SETTINGS)
+    centre = require_capability(request, CENTRE_SETTINGS)
     form = CentreSettingsForm(posted(request), instance=centre)
     if request.method == "POST" and form.is_valid():
         services.update_centre_settings(

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET
 from csc.activities.report_views import month_bounds, parse_month, previous_month
 from csc.activities.reports import centre_infos
 from csc.core.pdf import render_pdf
-from csc.core.roles import Capability
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
 from . import caf, exports, stats
+from .capabilities import KIOSK_FIGURES
 
-FIGURES = Capability.KIOSK_FIGURES
+FIGURES = KIOSK_FIGURES
 MONTH_ERROR = "Ce mois n'est pas reconnu : choisissez-le dans la liste, ou écrivez-le 2026-03 ou 03/2026."
 
 
