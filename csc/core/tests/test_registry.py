@@ -2,6 +2,7 @@
 plugs in (and out) with no line changed outside its own package."""
 
 import ast
+import re
 import types
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 import csc
 from csc.core import audit, registry
 from csc.core.models import AuditEvent
-from csc.core.roles import Role
+from csc.core.roles import CENTRE_ROLES, Role
 from csc.testing import factories
 from csc.testing.tenancy import build_foreign_world
 
@@ -258,3 +259,25 @@ def test_a_module_plugs_in_with_one_line_in_installed_apps(client, staff, centre
     assert client.get("/demonstration/").status_code == 404
     assert client.get("/api/v1/demonstration").status_code == 404
     assert AuditEvent.objects.get(action="demo_module.done").get_action_display() == "demo_module.done"
+
+
+# --- the staff home and the menu ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role.value for role in CENTRE_ROLES])
+def test_every_link_of_the_staff_home_opens_for_whom_it_is_shown(client, staff, centre_a, otp_verified, role):
+    client.force_login(staff(role))
+    home = client.get(reverse("core:staff_home")).content.decode()
+    main = home.split('id="contenu"')[1]
+    links = set(re.findall(r'<a class="card__link" href="([^"]+)"', main))
+    for sub_links in re.findall(r'<ul class="tile-links">(.*?)</ul>', main, re.S):
+        links |= set(re.findall(r'href="([^"]+)"', sub_links))
+    assert links
+    refused = {link: client.get(link).status_code for link in links}
+    assert all(status == 200 for status in refused.values()), refused
+    # The menu holds the same modules, grouped under the same themes, in the same order.
+    nav = home.split('aria-label="Menu principal"')[1].split("</nav>")[0]
+    themes = re.findall(r'<p class="nav-group__title"[^>]*>([^<]+)</p>', nav)
+    assert themes == re.findall(r"<h3>([^<]+)</h3>", main)
+    assert themes == sorted(themes, key=registry.Theme.ORDER.index)
