@@ -93,6 +93,7 @@ MODULE = Module(
     ),
     actions={"attendance_correction": _("Correction de présence après la séance")},
     urls="csc.activities.urls",
+    waiting="csc.activities.waiting.waiting",
     api_router="csc.activities.api.router",
     tenancy=TenancyFixture(
         plant="csc.activities.testing.plant_foreign", snapshot="csc.activities.testing.snapshot"

@@ -74,6 +74,7 @@ MODULE = Module(
         CASE_REFUSED: _("Accès refusé à un dossier d'accompagnement"),
     },
     urls="csc.casework.urls",
+    waiting="csc.casework.waiting.waiting",
     tenancy=TenancyFixture(
         plant="csc.casework.testing.plant_foreign", snapshot="csc.casework.testing.snapshot"
     ),

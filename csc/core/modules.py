@@ -51,3 +51,10 @@ def groups_for(user, centre) -> list[Group]:
             groups.append(Group(entry.theme, []))
         groups[-1].entries.append(entry)
     return groups
+
+
+def waiting_for(user, centre) -> list[registry.Waiting]:
+    """What waits for the user in the centre, from each module's hook; nothing counted is left out."""
+    if centre is None:
+        return []
+    return [item for hook in registry.waiting_hooks() for item in hook(user, centre) if item.count]

@@ -114,12 +114,25 @@ class TenancyFixture:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """Something that waits for the user, shown on the staff home: « 3 demandes en ligne à traiter »
+    linking to `url`. `late` marks what is overdue."""
+
+    count: int
+    label: str
+    url: str
+    late: bool = False
+
+
+@dataclass(frozen=True)
 class Module:
     """Everything an app brings. `app` is its AppConfig.name ("csc.people").
 
     `urls` is the module's URLconf, included at the site's root; `url_priority` orders the includes
     (lower first: the busiest public pages are resolved first). `api_router` is the dotted path of a
-    ninja Router mounted under /api/v1/."""
+    ninja Router mounted under /api/v1/. `waiting` is the dotted path of `f(user, centre) ->
+    list[Waiting]`: what waits for the user on the staff home; it checks its own capability and costs
+    one query at most (the home is every staff member's first page)."""
 
     app: str
     capabilities: tuple[Capability, ...] = ()
@@ -225,7 +238,7 @@ def personal_data_hooks() -> list[tuple[Module, PersonalData]]:
     return [(module, module.personal_data) for module in modules() if module.personal_data]
 
 
-def waiting_hooks() -> list[Callable]:
+def waiting_hooks() -> list[Callable[..., list[Waiting]]]:
     return [import_string(module.waiting) for module in modules() if module.waiting]
 
 

@@ -36,7 +36,7 @@ from .forms import (
     posted,
 )
 from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
-from .modules import groups_for
+from .modules import groups_for, waiting_for
 from .tenancy import current_centre, require_capability, requires_second_factor, visible_centre_ids
 
 # --- public ------------------------------------------------------------------------------------------
@@ -290,7 +290,12 @@ def staff_home(request):
     return render(
         request,
         "core/staff_home.html",
-        {"centre": centre, "centres": centres, "groups": groups_for(request.user, centre)},
+        {
+            "centre": centre,
+            "centres": centres,
+            "groups": groups_for(request.user, centre),
+            "waiting": waiting_for(request.user, centre),
+        },
     )
 
 

@@ -41,6 +41,7 @@ MODULE = Module(
         "enrolment.attestation_read": _("Lecture d'une attestation de quotient familial"),
     },
     urls="csc.enrolment.urls",
+    waiting="csc.enrolment.waiting.waiting",
     tenancy=TenancyFixture(
         plant="csc.enrolment.testing.plant_foreign", snapshot="csc.enrolment.testing.snapshot"
     ),
