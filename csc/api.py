@@ -1,4 +1,7 @@
-"""The JSON API at /api/v1/: one NinjaAPI, each app adds its router."""
+"""The JSON API at /api/v1/: one NinjaAPI with the router each installed module declares
+(csc.core.registry), mounted in INSTALLED_APPS order."""
+
+from functools import partial
 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Swagger
@@ -6,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from csc.core import audit
+from csc.core import audit, registry
 from csc.core.services import authenticate_token
 from csc.core.tenancy import second_factor_missing
 
@@ -44,19 +47,29 @@ class LocalSwagger(Swagger):
     template = "api/docs.html"
 
 
-api = NinjaAPI(
-    title="CSC — API",
-    version="1",
-    description="API de la plateforme des Centres Sociaux Connectés. Authentification : jeton personnel "
-    "(Authorization: Bearer …) créé dans votre profil.",
-    auth=[TokenAuth(), SessionAuth()],
-    urls_namespace="api",
-    docs=LocalSwagger(settings={"deepLinking": False}),
-)
+def build_api(urls_namespace: str = "api") -> NinjaAPI:
+    """A NinjaAPI with the routers of the installed modules. Built once for the site (`api` below); a
+    test that installs another module builds its own, since a NinjaAPI takes no router once its URLs
+    are made."""
+    api = NinjaAPI(
+        title="CSC — API",
+        version="1",
+        description="API de la plateforme des Centres Sociaux Connectés. Authentification : jeton "
+        "personnel (Authorization: Bearer …) créé dans votre profil.",
+        auth=[TokenAuth(), SessionAuth()],
+        urls_namespace=urls_namespace,
+        docs=LocalSwagger(settings={"deepLinking": False}),
+    )
+    api.add_exception_handler(NinjaValidationError, partial(validation_errors, api))
+    api.add_exception_handler(AuthenticationError, partial(authentication_error, api))
+    api.add_exception_handler(HttpError, partial(http_error, api))
+    api.add_exception_handler(Http404, partial(not_found, api))
+    for router in registry.api_routers():
+        api.add_router("/", router)
+    return api
 
 
-@api.exception_handler(NinjaValidationError)
-def validation_errors(request, exc):
+def validation_errors(api, request, exc):
     """Field errors in French, in the same shape as the forms' errors: {"champ": ["message", …]}."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
@@ -66,8 +79,7 @@ def validation_errors(request, exc):
     return api.create_response(request, {"detail": "Données invalides.", "erreurs": errors}, status=422)
 
 
-@api.exception_handler(AuthenticationError)
-def authentication_error(request, exc):
+def authentication_error(api, request, exc):
     return api.create_response(
         request, {"detail": "Authentification requise : jeton absent, invalide ou révoqué."}, status=401
     )
@@ -77,16 +89,14 @@ def authentication_error(request, exc):
 _HTTP_MESSAGES = {"Cannot parse request body": "Le corps de la requête n'est pas du JSON valide."}
 
 
-@api.exception_handler(HttpError)
-def http_error(request, exc):
+def http_error(api, request, exc):
     message = str(exc)
     return api.create_response(
         request, {"detail": _HTTP_MESSAGES.get(message, message)}, status=exc.status_code
     )
 
 
-@api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(api, request, exc):
     # Never name the model, never hint that the object exists in another centre.
     return api.create_response(request, {"detail": "Introuvable."}, status=404)
 
@@ -114,12 +124,4 @@ def _french(error: dict) -> str:
     return _MESSAGES.get(error.get("type", ""), "Valeur invalide.")
 
 
-from csc.activities.api import router as activities_router  # noqa: E402
-from csc.animation.api import router as animation_router  # noqa: E402
-from csc.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
-from csc.people.api import router as people_router  # noqa: E402
-
-api.add_router("/", core_router)
-api.add_router("/", people_router)
-api.add_router("/", activities_router)
-api.add_router("/", animation_router)
+api = build_api()

@@ -1,25 +1,28 @@
+"""The site's URLs: each installed module's URLconf (csc.core.registry), then the API and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from csc.api import api
+from csc.core import registry
 from csc.core import views as core_views
 
 admin.site.site_header = "CSC — administration technique"
 
-urlpatterns = [
-    # First: the kiosk's public pages are the busiest (see csc/kiosk/urls.py).
-    path("", include("csc.kiosk.urls")),
-    path("", include("csc.core.urls")),
-    path("", include("csc.people.urls")),
-    path("", include("csc.activities.urls")),
-    path("", include("csc.directory.urls")),
-    path("", include("csc.enrolment.urls")),
-    path("", include("csc.animation.urls")),
-    path("", include("csc.casework.urls")),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("api/v1/", api.urls),
-    path("admin-technique/", admin.site.urls),
-]
+
+def build_urlpatterns(api=None) -> list:
+    """The patterns of the installed modules, by their url_priority (the kiosk's public pages, the
+    busiest, first). A test that installs another module builds them again with its own API."""
+    if api is None:
+        from csc.api import api
+    return [
+        *(path("", include(urls)) for _, urls in registry.url_includes()),
+        path("healthz", core_views.healthz, name="healthz"),
+        path("api/v1/", api.urls),
+        path("admin-technique/", admin.site.urls),
+    ]
+
+
+urlpatterns = build_urlpatterns()
 
 handler403 = "csc.core.views.error_403"
 handler404 = "csc.core.views.error_404"

@@ -11,14 +11,14 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from csc.core.pagination import Pagination
-from csc.core.roles import Capability
 from csc.people.models import Person
 
 from . import attendance
+from .capabilities import ATTENDANCE_TAKE
 from .models import Activity, Attendance, Session
 
 router = Router(tags=["Présences"])
-TAKE = Capability.ATTENDANCE_TAKE
+TAKE = ATTENDANCE_TAKE
 
 
 class ActivityOut(Schema):

@@ -22,7 +22,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import error_summary, parse_date, posted
-from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 from csc.people.models import Person
 from csc.people.queries import search_people
@@ -39,10 +38,11 @@ from .attendance_forms import (
     SessionForm,
     WalkInForm,
 )
+from .capabilities import ATTENDANCE_TAKE, SESSIONS_MANAGE
 from .models import Activity, Attendance, Closure, HeadCount, Participant, Period, Schedule, Session
 
-TAKE = Capability.ATTENDANCE_TAKE
-MANAGE = Capability.SESSIONS_MANAGE
+TAKE = ATTENDANCE_TAKE
+MANAGE = SESSIONS_MANAGE
 SEARCH_LIMIT = 20
 TAP_SESSION_FIELDS = (
     "id",

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_GET
 
 from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, require_capability
 
 from . import imports
+from .capabilities import ATTENDANCE_IMPORT
 from .import_forms import MappingForm, UploadForm
 from .models import Activity, AttendanceImport
 
-IMPORT = Capability.ATTENDANCE_IMPORT
+IMPORT = ATTENDANCE_IMPORT
 PAGE_SIZE = 20
 IMPORT_ACTION = "importer"
 

@@ -1074,7 +1074,7 @@ def run_import(
         batch.save()
         transaction.on_commit(lambda: storage.delete(stored_name))
         audit.record(
-            AuditEvent.Action.CREATE,
+            "create",
             centre=batch.centre_id,
             obj=batch,
             actor=actor,
@@ -1127,7 +1127,7 @@ def _create_people(batch, analysis: Preview, rows: list[RowResult], actor_id, no
         [
             AuditEvent(
                 at=now,
-                action=AuditEvent.Action.CREATE,
+                action="create",
                 actor_id=actor_id,
                 centre_id=batch.centre_id,
                 object_type=Person._meta.label_lower,

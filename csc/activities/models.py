@@ -17,15 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
 from csc.core.money import Bracket
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 from csc.people.models import Household, Person, Season
+
+from .capabilities import ACTIVITIES_VIEW
 
 
 class CentreOwnedQuerySet(models.QuerySet):
     centre_path = "centre_id"
 
-    def visible_to(self, user, capability: str = Capability.ACTIVITIES_VIEW):
+    def visible_to(self, user, capability: str = ACTIVITIES_VIEW):
         return self.filter(**{f"{self.centre_path}__in": centres_with(user, capability)})
 
 

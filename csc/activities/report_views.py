@@ -23,13 +23,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from csc.core.forms import AccessibleFormMixin, error_summary, parse_date
-from csc.core.roles import Capability
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
 from . import report_exports, reports
+from .capabilities import REPORTS_VIEW
 
-REPORTS = Capability.REPORTS_VIEW
+REPORTS = REPORTS_VIEW
 MAX_YEARS = 3
 FIRST_YEAR, LAST_YEAR = 1990, 2099
 MONTH = "mois"

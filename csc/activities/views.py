@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from csc.core.forms import date_lines, error_summary, posted
 from csc.core.pagination import CountSparingPaginator
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, require_capability
 from csc.people.models import Season
 
 from . import services
+from .capabilities import ACTIVITIES_CONFIGURE
 from .forms import (
     ActivityForm,
     CapacityForm,
@@ -32,7 +32,7 @@ from .forms import (
 from .models import Activity, Group, GroupDay, Period, TariffGrid, Unit
 from .tariffs import load_tariff_table
 
-CONFIGURE = Capability.ACTIVITIES_CONFIGURE
+CONFIGURE = ACTIVITIES_CONFIGURE
 PAGE_SIZE = 25
 ADD_ROW = "ajouter-tranche"
 

@@ -11,10 +11,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from csc.core.pagination import Pagination
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 
 from . import sheets
+from .capabilities import ANIMATION_SHEETS
 from .models import ActivitySheet
 from .search import SheetFilters, filter_sheets
 from .sheet_forms import MAX_AGE, MAX_MINUTES
@@ -89,7 +89,7 @@ class SheetQuery(Schema):
 
 
 def _readable(user):
-    own = centres_with(user, Capability.ANIMATION_SHEETS)
+    own = centres_with(user, ANIMATION_SHEETS)
     if not own:
         return ActivitySheet.objects.none()
     return ActivitySheet.objects.filter(

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from csc.activities.models import Activity, Group, Period
 from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
+
+from .capabilities import ANIMATION_SHEETS
 
 
 class CentreOwnedQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.ANIMATION_SHEETS):
+    def visible_to(self, user, capability: str = ANIMATION_SHEETS):
         return self.filter(centre_id__in=centres_with(user, capability))
 
 

@@ -28,10 +28,10 @@ from csc.core.forms import posted
 from csc.core.links import LinkPattern
 from csc.core.pagination import CountSparingPaginator
 from csc.core.pdf import render_pdf
-from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 
 from . import plannings
+from .capabilities import ANIMATION_PLANNINGS
 from .models import ActivitySheet, Planning, PlanningEntry
 from .planning_forms import (
     CopyWeekForm,
@@ -45,7 +45,7 @@ from .planning_forms import (
 from .plannings import PlanningConflict, PlanningRefused, cell_label, monday_of
 from .search import SheetFilters
 
-PLANNINGS = Capability.ANIMATION_PLANNINGS
+PLANNINGS = ANIMATION_PLANNINGS
 PAGE_SIZE = 25
 MAX_SEARCH = 100
 GONE = "Cette activité n'est plus au planning : un collègue l'a retirée entre-temps."

@@ -12,15 +12,15 @@ from django.views.decorators.http import require_POST
 
 from csc.activities.models import Activity
 from csc.core.forms import posted
-from csc.core.roles import Capability
 from csc.core.tenancy import current_centre, has_capability, require_capability
 
 from . import project as services
+from .capabilities import ANIMATION_SHEETS, PEDAGOGICAL_PROJECT
 from .models import Objective, PedagogicalProject
 from .project_forms import IntroductionForm, ObjectiveForm
 
-READ = Capability.ANIMATION_SHEETS
-WRITE = Capability.PEDAGOGICAL_PROJECT
+READ = ANIMATION_SHEETS
+WRITE = PEDAGOGICAL_PROJECT
 
 
 def _project_url(project: PedagogicalProject) -> str:

@@ -25,11 +25,11 @@ from django.views.decorators.http import require_POST
 
 from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
-from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 from csc.core.uploads import CONTENT_TYPES, EXTENSIONS
 
 from . import sheets
+from .capabilities import ANIMATION_SHEETS
 from .models import ActivitySheet, Objective, SheetAttachment, SheetComment, SheetFavourite, SheetVersion
 from .search import SheetFilters, filter_sheets
 from .sheet_forms import (
@@ -43,7 +43,7 @@ from .sheet_forms import (
     refuse,
 )
 
-SHEETS = Capability.ANIMATION_SHEETS
+SHEETS = ANIMATION_SHEETS
 PAGE_SIZE = 20
 COUNT_CAP = 1000  # beyond, the list says « plus de 1 000 » (see CountSparingPaginator)
 # The list shows cards: the long texts and search columns stay in the database.

@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from csc.core import audit
-from csc.core.models import AuditEvent
 from csc.core.uploads import check_document
 
 from .models import (
@@ -388,7 +387,7 @@ def delete_sheet(*, sheet: ActivitySheet, actor) -> None:
             "qu'ils restent lisibles."
         )
     files = [a.file.name for a in sheet.attachments.all()]
-    audit.record(AuditEvent.Action.DELETE, centre=sheet.centre_id, obj=sheet, actor=actor, detail="fiche")
+    audit.record("delete", centre=sheet.centre_id, obj=sheet, actor=actor, detail="fiche")
     sheet.delete()
     storage = SheetAttachment._meta.get_field("file").storage
     # Files go once the rows are gone for good, not if the transaction is rolled back.

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 from csc.people.models import Person
 
 from . import queries, services
+from .capabilities import CASEWORK_FOLLOW
 from .models import Period
 
-FOLLOW = Capability.CASEWORK_FOLLOW
+FOLLOW = CASEWORK_FOLLOW
 
 
 def visible_or_404(request, readable: QuerySet, pk) -> Model:

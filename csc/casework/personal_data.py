@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 
-from csc.core.roles import Capability
 from csc.core.tenancy import has_capability
 from csc.people.models import Person
 
+from .capabilities import CASEWORK_FOLLOW
 from .models import Evaluation, Exchange, HouseholdChange, Period, SocialAction
 from .queries import note_readable, periods_visible_to
 from .services import journal_read
@@ -25,7 +25,7 @@ JOURNAL_DETAIL = "export des données personnelles"
 
 
 def may_export(person: Person, actor) -> bool:
-    return has_capability(actor, Capability.CASEWORK_FOLLOW, person.centre_id)
+    return has_capability(actor, CASEWORK_FOLLOW, person.centre_id)
 
 
 def casework_event_filter() -> Q:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from csc.core.pagination import CountSparingPaginator
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 
+from .capabilities import CASEWORK_FOLLOW
 from .models import Exchange, Period, Scope, Task
 
 
@@ -23,7 +23,7 @@ def involving(user) -> Q:
 
 
 def periods_visible_to(user) -> QuerySet[Period]:
-    centre_ids = centres_with(user, Capability.CASEWORK_FOLLOW)
+    centre_ids = centres_with(user, CASEWORK_FOLLOW)
     if not centre_ids:
         return Period.objects.none()
     my_scopes = Scope.workers.through.objects.filter(user_id=user.pk).values("scope_id")

@@ -32,7 +32,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from csc.core import audit
-from csc.core.models import AuditEvent, Centre
+from csc.core.models import Centre
 from csc.people.models import Person
 
 from .models import (
@@ -102,7 +102,7 @@ def anonymise_period(period: Period, *, actor=None, reason: str = EXPIRED) -> Pe
     period.anonymised_at = timezone.now()
     period.save(update_fields=["household", "requester", "anonymised_at", "updated_at"])
     audit.record(
-        AuditEvent.Action.ANONYMISE,
+        "anonymise",
         actor=actor,
         centre=period.centre_id,
         obj=period,

@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from csc.core import audit
 from csc.core.forms import parse_date
-from csc.core.models import AuditEvent, Centre
-from csc.core.roles import CENTRE_ROLES, Capability, capabilities_of
+from csc.core.models import Centre
+from csc.core.roles import CENTRE_ROLES, capabilities_of
 from csc.core.uploads import CONTENT_TYPES, check_document
 from csc.people.models import Household, Person
 
 from . import crypto, letters
+from .actions import CASE_READ, CASE_REFUSED
+from .capabilities import CASEWORK_FOLLOW
 from .models import (
     BudgetLine,
     Document,
@@ -76,7 +78,7 @@ def ensure_defaults(centre: Centre) -> None:
 
 def workers_of(centre: Centre):
     """The staff of the centre who may follow people (casework.follow), by name."""
-    follow_roles = [role for role in CENTRE_ROLES if Capability.CASEWORK_FOLLOW in capabilities_of(role)]
+    follow_roles = [role for role in CENTRE_ROLES if CASEWORK_FOLLOW in capabilities_of(role)]
     return (
         get_user_model()
         .objects.filter(
@@ -265,15 +267,13 @@ def complete_task(task: Task, *, by) -> Task:
 def journal_read(user, obj, *, centre_id: int, person_id: int | None = None, what: str) -> None:
     """Every read of a case file, a period or a document is journaled: the director sees who opened
     what and when (the centre's journal, filter « Consultations »)."""
-    audit.record(
-        AuditEvent.Action.CASE_READ, actor=user, centre=centre_id, obj=obj, person_id=person_id, detail=what
-    )
+    audit.record(CASE_READ, actor=user, centre=centre_id, obj=obj, person_id=person_id, detail=what)
 
 
 def journal_refusal(user, *, object_type: str, object_id: str, centre_id: int | None = None) -> None:
     """An attempt to reach a file the user may not read: they get a 404, the journal keeps the try."""
     audit.record(
-        AuditEvent.Action.CASE_REFUSED,
+        CASE_REFUSED,
         actor=user,
         centre=centre_id,
         object_type=object_type,

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
-from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 
 from . import letters, services
+from .capabilities import CASEWORK_CONFIGURE
 from .forms import IssueForm, ScopeForm, SituationFieldForm, TemplateForm
 from .models import LetterTemplate, Scope, SituationField, SocialIssue
 
-CONFIGURE = Capability.CASEWORK_CONFIGURE
+CONFIGURE = CASEWORK_CONFIGURE
 
 
 def _own(model, centre, pk):

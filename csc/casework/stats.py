@@ -58,13 +58,14 @@ from django.utils.text import capfirst
 from csc.activities.report_exports import number
 from csc.activities.reports import natural_key, years_before
 from csc.core.models import Centre
-from csc.core.roles import Capability, capabilities_of
+from csc.core.roles import capabilities_of
 from csc.core.tenancy import active_roles, centres_with
 
+from .capabilities import CASEWORK_CONFIGURE, CASEWORK_FIGURES
 from .models import Exchange, Period, Scope, SocialIssue
 from .queries import KIND_LABELS
 
-FIGURES = Capability.CASEWORK_FIGURES
+FIGURES = CASEWORK_FIGURES
 FIRST_YEAR = 1990
 MAX_YEARS = 3
 SMALL_COUNT = 5
@@ -158,7 +159,7 @@ def audience_of(user) -> Audience:
         capabilities = capabilities_of(role.role)
         if FIGURES in capabilities:
             own.add(role.centre_id)
-            if Capability.CASEWORK_CONFIGURE in capabilities:
+            if CASEWORK_CONFIGURE in capabilities:
                 managed.add(role.centre_id)
     return Audience(centre_ids, frozenset(own) & centre_ids, frozenset(managed) & centre_ids)
 

@@ -20,9 +20,9 @@ def shell(request):
     # Lazy: a partial page (an htmx row) never shows the centre, and must not pay for finding it.
     centre = SimpleLazyObject(lambda: current_centre(request))
 
-    def nav_modules():
-        from .modules import modules_for
+    def nav_groups():
+        from .modules import groups_for
 
-        return modules_for(user, current_centre(request))
+        return groups_for(user, current_centre(request))
 
-    return {"current_centre": centre, "switchable_centres": centres, "nav_modules": nav_modules}
+    return {"current_centre": centre, "switchable_centres": centres, "nav_groups": nav_groups}

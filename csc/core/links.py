@@ -19,7 +19,7 @@ _STAND_IN = 987654321987
 
 
 class LinkPattern:
-    """`LinkPattern("animation:sheet_detail")(42)` == `reverse("animation:sheet_detail", args=[42])`.
+    """`LinkPattern("people:person_detail")(42)` == `reverse("people:person_detail", args=[42])`.
     The id is the route's last argument; `args` are the ones before it."""
 
     def __init__(self, name: str, args: tuple = ()):

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from csc.core.forms import posted
-from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 
 from . import services
+from .capabilities import DIRECTORY_EDIT, DIRECTORY_VIEW
 from .forms import HoursForm, StructureForm
 from .models import ServiceCategory, Structure
 
@@ -32,7 +32,7 @@ def _structure(centre, structure_id) -> Structure:
 
 @login_required
 def structure_list(request):
-    centre = require_capability(request, Capability.DIRECTORY_VIEW)
+    centre = require_capability(request, DIRECTORY_VIEW)
     text = (request.GET.get("q") or "").strip()[:MAX_SEARCH]
     categories = list(ServiceCategory.objects.all())
     category = next((c for c in categories if c.slug == request.GET.get("service")), None)
@@ -55,7 +55,7 @@ def structure_list(request):
             "categories": categories,
             "category": category,
             "withdrawn": withdrawn,
-            "can_edit": has_capability(request.user, Capability.DIRECTORY_EDIT, centre),
+            "can_edit": has_capability(request.user, DIRECTORY_EDIT, centre),
             "querystring": services.querystring(text=text, category=category, withdrawn=withdrawn),
         },
     )
@@ -63,7 +63,7 @@ def structure_list(request):
 
 @login_required
 def structure_detail(request, structure_id):
-    centre = require_capability(request, Capability.DIRECTORY_VIEW)
+    centre = require_capability(request, DIRECTORY_VIEW)
     structure = _structure(centre, structure_id)
     now = timezone.localtime()
     distance = None
@@ -81,7 +81,7 @@ def structure_detail(request, structure_id):
             "has_hours": services.has_hours(structure),
             "today": services.today_label(structure, now),
             "distance": distance,
-            "can_edit": has_capability(request.user, Capability.DIRECTORY_EDIT, centre),
+            "can_edit": has_capability(request.user, DIRECTORY_EDIT, centre),
         },
     )
 
@@ -114,19 +114,19 @@ def _edit(request, centre, structure: Structure):
 
 @login_required
 def structure_create(request):
-    centre = require_capability(request, Capability.DIRECTORY_EDIT)
+    centre = require_capability(request, DIRECTORY_EDIT)
     return _edit(request, centre, Structure())
 
 
 @login_required
 def structure_edit(request, structure_id):
-    centre = require_capability(request, Capability.DIRECTORY_EDIT)
+    centre = require_capability(request, DIRECTORY_EDIT)
     return _edit(request, centre, _structure(centre, structure_id))
 
 
 @login_required
 def structure_withdraw(request, structure_id):
-    centre = require_capability(request, Capability.DIRECTORY_EDIT)
+    centre = require_capability(request, DIRECTORY_EDIT)
     structure = _structure(centre, structure_id)
     if request.method == "POST":
         services.set_listed(structure, listed=not structure.is_active, centre=centre, user=request.user)

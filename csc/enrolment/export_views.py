@@ -13,14 +13,14 @@ from django.views.decorators.http import require_GET
 
 from csc.activities.models import Group, Period
 from csc.core.audit import record
-from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 from csc.people.models import Season
 
 from . import exports
+from .capabilities import ENROLMENT_PROCESS
 
 FORMATS = ("csv", "xlsx")
-CAPABILITY = Capability.ENROLMENT_PROCESS
+CAPABILITY = ENROLMENT_PROCESS
 
 
 def _format(fmt: str) -> str:

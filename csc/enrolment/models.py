@@ -13,12 +13,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from csc.activities.capabilities import ACTIVITIES_CONFIGURE
 from csc.activities.models import Group, Period, PeriodDay, Unit
 from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 from csc.people.models import Household, Person, Season
+
+from .capabilities import ENROLMENT_PROCESS
 
 
 def attestation_path(instance, filename):
@@ -27,7 +29,7 @@ def attestation_path(instance, filename):
 
 
 class RequestQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.ENROLMENT_PROCESS):
+    def visible_to(self, user, capability: str = ENROLMENT_PROCESS):
         return self.filter(centre_id__in=centres_with(user, capability))
 
 
@@ -230,7 +232,7 @@ class Notification(models.Model):
 
 
 class StatusMessageQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.ACTIVITIES_CONFIGURE):
+    def visible_to(self, user, capability: str = ACTIVITIES_CONFIGURE):
         return self.filter(centre_id__in=centres_with(user, capability))
 
 

@@ -9,16 +9,17 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from csc.activities.capabilities import ACTIVITIES_CONFIGURE
 from csc.activities.models import Group, Period
 from csc.core.audit import record
 from csc.core.forms import posted
 from csc.core.pagination import CountSparingPaginator
-from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 from csc.core.uploads import CONTENT_TYPES, EXTENSIONS, sniff_document
 from csc.people.models import Household, Season
 
 from . import services
+from .capabilities import ENROLMENT_PROCESS
 from .documents import reception_pdf, request_context
 from .forms import DocumentsForm, ReasonForm, ValidateForm, WaitingListForm
 from .models import Notification, Request, StatusMessage
@@ -30,7 +31,7 @@ Status = Request.Status
 
 
 def _request(request, request_id) -> Request:
-    centre = require_capability(request, Capability.ENROLMENT_PROCESS)
+    centre = require_capability(request, ENROLMENT_PROCESS)
     return get_object_or_404(
         Request.objects.visible_to(request.user).select_related(
             "centre", "period__activity", "season", "household"
@@ -49,7 +50,7 @@ def _int(value):
 
 @login_required
 def inbox(request):
-    centre = require_capability(request, Capability.ENROLMENT_PROCESS)
+    centre = require_capability(request, ENROLMENT_PROCESS)
     requests = Request.objects.filter(centre=centre)
     counts = dict(requests.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     status = request.GET.get("statut", "")
@@ -337,7 +338,7 @@ def request_attestation(request, request_id):
 @login_required
 def status_messages(request):
     """The centre's own wording of each e-mail; an empty text goes back to the default."""
-    centre = require_capability(request, Capability.ACTIVITIES_CONFIGURE)
+    centre = require_capability(request, ACTIVITIES_CONFIGURE)
     custom = {m.status: m for m in StatusMessage.objects.filter(centre=centre)}
     errors = {}
     if request.method == "POST":

@@ -11,17 +11,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
-from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 from csc.directory import services as directory
 from csc.directory.forms import HoursForm
 from csc.directory.models import Structure
 
 from . import queries, services
+from .capabilities import KIOSK_CONFIGURE
 from .forms import AddProceduresForm, KioskSettingsForm, LocalLinkForm
 from .models import Tile
 
-CONFIGURE = Capability.KIOSK_CONFIGURE
+CONFIGURE = KIOSK_CONFIGURE
 
 
 def _page(request, centre, *, status=200, **forms):

@@ -22,15 +22,15 @@ from csc.activities.report_views import month_bounds, parse_month, previous_mont
 from csc.activities.reports import centre_infos
 from csc.core.forms import posted
 from csc.core.pdf import render_pdf
-from csc.core.roles import Capability
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, has_capability, require_capability
 
 from . import caf, exports, queries, services, stats
+from .capabilities import KIOSK_CONFIGURE, KIOSK_FIGURES
 from .forms import SynonymForm
 from .models import Tile
 
-FIGURES = Capability.KIOSK_FIGURES
+FIGURES = KIOSK_FIGURES
 MONTH_ERROR = "Ce mois n'est pas reconnu : choisissez-le dans la liste, ou écrivez-le 2026-03 ou 03/2026."
 
 
@@ -85,7 +85,7 @@ def _empty_searches(request, centre, empty_searches) -> dict:
         rows.append((query, number, found[0] if found else None))
     return {
         "empty_rows": rows,
-        "synonym_tiles": tiles if has_capability(request.user, Capability.KIOSK_CONFIGURE, centre) else [],
+        "synonym_tiles": tiles if has_capability(request.user, KIOSK_CONFIGURE, centre) else [],
     }
 
 
@@ -101,7 +101,7 @@ def add_synonym(request):
     """« Ajouter » beside a search without result: the word finds the chosen tile of the kiosk from now
     on. A tile of another centre is a 404; a word or a choice that cannot be taken comes back on the
     statistics page with the reason, in French, and a 400."""
-    centre = require_capability(request, Capability.KIOSK_CONFIGURE)
+    centre = require_capability(request, KIOSK_CONFIGURE)
     tile_id = (request.POST.get("tile") or "").strip()
     if tile_id.isdigit():
         get_object_or_404(Tile, pk=int(tile_id), centre=centre)

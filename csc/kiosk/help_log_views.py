@@ -12,16 +12,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
-from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
+from csc.people.capabilities import PEOPLE_VIEW
 from csc.people.models import Person
 from csc.people.queries import search_people
 
 from . import services
+from .capabilities import KIOSK_CONFIGURE, KIOSK_FIGURES, KIOSK_HELP_LOG
 from .forms import AssistedProcedureForm
 from .models import AssistedProcedure
 
-HELP_LOG = Capability.KIOSK_HELP_LOG
+HELP_LOG = KIOSK_HELP_LOG
 TODAY_SHOWN = 50
 PEOPLE_SHOWN = 10
 
@@ -38,7 +39,7 @@ def _person(request, centre, may_link: bool) -> Person | None:
 @login_required
 def help_log(request):
     centre = require_capability(request, HELP_LOG)
-    may_link = has_capability(request.user, Capability.PEOPLE_VIEW, centre)
+    may_link = has_capability(request.user, PEOPLE_VIEW, centre)
     person = _person(request, centre, may_link)
     form = AssistedProcedureForm(posted(request))
     consent_error = ""
@@ -71,7 +72,7 @@ def help_log(request):
             :TODAY_SHOWN
         ],
         "cancellable": set(_cancellable(request.user, centre).values_list("pk", flat=True)),
-        "may_report": has_capability(request.user, Capability.KIOSK_FIGURES, centre),
+        "may_report": has_capability(request.user, KIOSK_FIGURES, centre),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "kiosk/help_log.html", context, status=status)
@@ -81,7 +82,7 @@ def _cancellable(user, centre):
     """Today's entries one may take back: one's own, or all of them for the kiosk's referent and the
     managers."""
     records = AssistedProcedure.objects.filter(centre=centre, day=timezone.localdate())
-    if has_capability(user, Capability.KIOSK_CONFIGURE, centre):
+    if has_capability(user, KIOSK_CONFIGURE, centre):
         return records
     return records.filter(recorded_by=user)
 

@@ -12,15 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
-from csc.core.roles import Capability
 from csc.core.tenancy import require_capability
 
 from . import services
+from .capabilities import KIOSK_CONFIGURE
 from .forms import HelpSheetForm
 from .models import HelpSheet
 from .public_views import sheet_context
 
-CONFIGURE = Capability.KIOSK_CONFIGURE
+CONFIGURE = KIOSK_CONFIGURE
 PAGE_SIZE = 30
 
 

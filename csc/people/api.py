@@ -11,10 +11,10 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from csc.core.pagination import Pagination
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with, has_capability
 
 from . import queries, services
+from .capabilities import PEOPLE_EDIT, PEOPLE_VIEW
 from .forms import HouseholdForm, MemberForm, PersonForm
 from .models import Household, HouseholdMember, Person
 
@@ -166,7 +166,7 @@ def _form_data(form_class, instance, payload: dict) -> dict:
 
 
 def _owning_centre_check(user, obj):
-    if not has_capability(user, Capability.PEOPLE_EDIT, obj.centre_id):
+    if not has_capability(user, PEOPLE_EDIT, obj.centre_id):
         raise Http404
 
 
@@ -197,7 +197,7 @@ def get_person(request, person_id: int):
     "/persons/{person_id}", response={200: PersonOut, 422: FormErrors}, summary="Modifier une personne"
 )
 def patch_person(request, person_id: int, payload: PersonPatch):
-    person = get_object_or_404(Person.objects.visible_to(request.user, Capability.PEOPLE_EDIT), pk=person_id)
+    person = get_object_or_404(Person.objects.visible_to(request.user, PEOPLE_EDIT), pk=person_id)
     _owning_centre_check(request.user, person)
     if person.is_anonymised:
         raise HttpError(409, "Cette fiche est anonymisée : elle ne se modifie plus.")
@@ -209,7 +209,7 @@ def patch_person(request, person_id: int, payload: PersonPatch):
     return _with_visible_memberships(Person.objects, request.user).get(pk=person.pk)
 
 
-def _households(user, capability=Capability.PEOPLE_VIEW):
+def _households(user, capability=PEOPLE_VIEW):
     return queries.households_for_list(Household.objects.visible_to(user, capability))
 
 
@@ -231,7 +231,7 @@ def get_household(request, household_id: int):
     description="Le foyer est créé dans le centre indiqué par `centre_id`, ou dans votre seul centre.",
 )
 def create_household(request, payload: HouseholdIn, centre_id: int | None = None):
-    centres = centres_with(request.user, Capability.PEOPLE_EDIT)
+    centres = centres_with(request.user, PEOPLE_EDIT)
     if not centres:
         raise HttpError(403, "Votre rôle ne permet pas de créer un foyer.")
     if centre_id is None:
@@ -267,9 +267,7 @@ def create_household(request, payload: HouseholdIn, centre_id: int | None = None
     "/households/{household_id}", response={200: HouseholdOut, 422: FormErrors}, summary="Modifier un foyer"
 )
 def patch_household(request, household_id: int, payload: HouseholdPatch):
-    household = get_object_or_404(
-        Household.objects.visible_to(request.user, Capability.PEOPLE_EDIT), pk=household_id
-    )
+    household = get_object_or_404(Household.objects.visible_to(request.user, PEOPLE_EDIT), pk=household_id)
     _owning_centre_check(request.user, household)
     form = HouseholdForm(
         _form_data(HouseholdForm, household, payload.dict(exclude_unset=True)), instance=household

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
-from csc.core.roles import Capability
 from csc.core.tenancy import centres_with
 from csc.core.text import normalize
+
+from .capabilities import PEOPLE_VIEW
 
 
 def _shared_ids(user, capability: str, kind: str) -> list[int]:
@@ -37,7 +38,7 @@ def _shared_ids(user, capability: str, kind: str) -> list[int]:
 
 
 class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+    def visible_to(self, user, capability: str = PEOPLE_VIEW):
         """Households of the user's centres, plus those another centre explicitly shared with them."""
         centre_ids = centres_with(user, capability)
         shared_ids = _shared_ids(user, capability, "household")
@@ -45,7 +46,7 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+    def visible_to(self, user, capability: str = PEOPLE_VIEW):
         """People of the user's centres, plus the members of households shared with those centres."""
         centre_ids = centres_with(user, capability)
         shared_ids = _shared_ids(user, capability, "person")
@@ -175,7 +176,7 @@ def age_on(birth_date: date | None, when: date) -> int | None:
 
 
 class HouseholdMemberQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+    def visible_to(self, user, capability: str = PEOPLE_VIEW):
         """Memberships of the households the user may see: a share opens one household, not the others."""
         centre_ids = centres_with(user, capability)
         shared_ids = _shared_ids(user, capability, "household")
@@ -262,7 +263,7 @@ class HouseholdShare(ChangeTrackingMixin, models.Model):
 
 
 class SeasonQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+    def visible_to(self, user, capability: str = PEOPLE_VIEW):
         return self.filter(centre_id__in=centres_with(user, capability))
 
     def current(self, on: date | None = None):
@@ -322,7 +323,7 @@ class MembershipFee(ChangeTrackingMixin, models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.PEOPLE_VIEW):
+    def visible_to(self, user, capability: str = PEOPLE_VIEW):
         return self.filter(centre_id__in=centres_with(user, capability))
 
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from csc.core import audit
+from csc.core import audit, registry
 from csc.core.models import AuditEvent, Centre
 
 from .models import Consent, Household, HouseholdMember, HouseholdShare, Person
@@ -293,27 +293,25 @@ def _fields_of(obj: models.Model, exclude=()) -> dict:
     }
 
 
-# Social follow-up sits above this module (it imports people's models): it is reached only from inside
-# the functions below, and only when installed. Its records are never in « Autres données »: they go to
-# their own section, for the actors allowed to read them (csc/casework/personal_data.py).
-CASEWORK_APP = "casework"
+# Modules above this one (social follow-up…) take part in a person's data rights through the registry
+# (csc.core.registry.PersonalData): a module with its own section keeps its records out of « Autres
+# données » and shows them only to the actors it allows; its `forget` hook runs before an anonymisation
+# or an erasure.
 
 
-def _casework(module: str):
-    if not apps.is_installed("csc.casework"):
-        return None
-    from importlib import import_module
-
-    return import_module(f"csc.casework.{module}")
+def _own_section_labels() -> set[str]:
+    """App labels whose records go to their own section, never to « Autres données »."""
+    names = {module.app for module, hooks in registry.personal_data_hooks() if hooks.own_section}
+    return {config.label for config in apps.get_app_configs() if config.name in names}
 
 
 def personal_data(person: Person, *, actor) -> dict:
     """Everything the platform holds on a person, in plain words, for a subject-access request.
 
     Related records of every module are found through the model's reverse relations, so modules
-    added later are included without changing this function. Social follow-up is the exception: its
-    section is there only for an actor who follows people in the person's centre, and for anybody else
-    the export does not show that a file exists (not even in the journal of actions).
+    added later are included without changing this function. A module that declares its own section
+    (social follow-up) is the exception: its section is there only for an actor it allows, and for
+    anybody else the export does not show that it holds anything (not even in the journal of actions).
     """
     households = [
         {
@@ -323,22 +321,28 @@ def personal_data(person: Person, *, actor) -> dict:
         }
         for membership in person.memberships.select_related("household")
     ]
+    own_sections = _own_section_labels()
     other_records = {}
     for relation in person._meta.related_objects:
         if relation.related_model in (HouseholdMember, Consent) or relation.many_to_many:
             continue
-        if relation.related_model._meta.app_label == CASEWORK_APP:
+        if relation.related_model._meta.app_label in own_sections:
             continue
         rows = relation.related_model._base_manager.filter(**{relation.field.name: person})
         if rows.exists():
             other_records[str(relation.related_model._meta.verbose_name_plural)] = [
                 _fields_of(row, exclude={relation.field.name}) for row in rows
             ]
-    casework = _casework("personal_data")
-    case_file = casework.section(person, actor) if casework else None
+    sections = {}
     events = AuditEvent.objects.filter(person_id=person.pk)
-    if casework and case_file is None:
-        events = events.exclude(casework.casework_event_filter())
+    for _module, hooks in registry.personal_data_hooks():
+        if not hooks.own_section:
+            continue
+        section = registry.resolve(hooks.section)(person, actor)
+        if section is not None:
+            sections[str(hooks.title)] = section
+        elif hooks.hidden_events:
+            events = events.exclude(registry.resolve(hooks.hidden_events)())
     journal = [
         {
             "Date": event.at.isoformat(),
@@ -357,7 +361,7 @@ def personal_data(person: Person, *, actor) -> dict:
             for c in person.consents.all()
         ],
         "Autres données": other_records,
-        **({"Accompagnement social": case_file} if case_file is not None else {}),
+        **sections,
         "Journal": journal,
         "Exporté le": timezone.now().isoformat(),
     }
@@ -392,20 +396,24 @@ def personal_data_pdf(person: Person, data: dict) -> bytes:
             "person": person,
             "data": data,
             "others": data["Autres données"],
-            "casework": _printable(data["Accompagnement social"])
-            if "Accompagnement social" in data
-            else None,
+            # The modules' own sections (social follow-up…), those this actor's export holds.
+            "sections": [
+                (str(hooks.title), _printable(data[str(hooks.title)]))
+                for _module, hooks in registry.personal_data_hooks()
+                if hooks.own_section and str(hooks.title) in data
+            ],
         },
     )
     return HTML(string=html).write_pdf()
 
 
-def _forget_in_casework(person: Person, *, actor, reason: str) -> None:
-    """Social follow-up deletes its case file on the person and unlinks them from its periods; called
-    while the person still has their name (letters generated for them are found by it)."""
-    casework = _casework("retention")
-    if casework:
-        casework.forget_person(person, actor=actor, reason=reason)
+def _forget_in_modules(person: Person, *, actor, reason: str) -> None:
+    """Each module with a `forget` hook removes what it holds on the person (social follow-up deletes
+    its case file and unlinks them from its periods); called while the person still has their name
+    (letters generated for them are found by it)."""
+    for _module, hooks in registry.personal_data_hooks():
+        if hooks.forget:
+            registry.resolve(hooks.forget)(person, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -415,12 +423,12 @@ def anonymise_person(*, person: Person, actor, reason: str = "") -> Person:
     Kept: birth year, sex, commune, QPV flag, and the records of activities (counted in reports).
     Removed: names, contacts, address, exact birth date, consents; a household left with no identified
     member loses its name, address, quotient and benefits number too; the social follow-up's file on the
-    person (csc/casework/retention.py).
+    person (the modules' `forget` hooks, csc.core.registry.PersonalData).
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
         return person
-    _forget_in_casework(person, actor=actor, reason=reason or "personne anonymisée")
+    _forget_in_modules(person, actor=actor, reason=reason or "personne anonymisée")
     person.last_name = ANONYMOUS_LAST_NAME
     person.first_name = ""
     person.email = person.phone = person.address = ""
@@ -450,7 +458,7 @@ def erase_person(*, person: Person, actor) -> None:
     person_id, centre_id = person.pk, person.centre_id
     # The cascade would drop the person's case records, but a period left with nobody would keep its
     # notes: social follow-up anonymises those first.
-    _forget_in_casework(person, actor=actor, reason="personne effacée")
+    _forget_in_modules(person, actor=actor, reason="personne effacée")
     person.delete()
     Household.objects.filter(pk__in=household_ids).annotate(n=Count("members")).filter(n=0).delete()
     audit.record(

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from csc.core.forms import posted
 from csc.core.models import Centre
 from csc.core.pagination import CountSparingPaginator
-from csc.core.roles import Capability
 from csc.core.tenancy import has_capability, require_capability
 
 from . import queries, services
+from .capabilities import PEOPLE_EDIT, PEOPLE_RIGHTS, PEOPLE_VIEW
 from .forms import (
     ConfirmForm,
     ConsentForm,
@@ -32,16 +32,16 @@ from .models import Consent, Household, HouseholdMember, Person
 PAGE_SIZE = 25
 
 
-def _person(request, person_id, capability=Capability.PEOPLE_VIEW):
+def _person(request, person_id, capability=PEOPLE_VIEW):
     """The person if the user may act on them with `capability`, else a 404 (never a hint it exists)."""
-    require_capability(request, Capability.PEOPLE_VIEW)
+    require_capability(request, PEOPLE_VIEW)
     return get_object_or_404(
         Person.objects.visible_to(request.user, capability).select_related("centre"), pk=person_id
     )
 
 
-def _household(request, household_id, capability=Capability.PEOPLE_VIEW):
-    require_capability(request, Capability.PEOPLE_VIEW)
+def _household(request, household_id, capability=PEOPLE_VIEW):
+    require_capability(request, PEOPLE_VIEW)
     return get_object_or_404(
         Household.objects.visible_to(request.user, capability).select_related("centre"), pk=household_id
     )
@@ -56,7 +56,7 @@ def _owned(request, obj, capability):
 
 @login_required
 def search(request):
-    centre = require_capability(request, Capability.PEOPLE_VIEW)
+    centre = require_capability(request, PEOPLE_VIEW)
     form = SearchForm(request.GET or None)
     page = None
     query = ""
@@ -74,7 +74,7 @@ def search(request):
             "form": form,
             "page": page,
             "query": query,
-            "can_edit": has_capability(request.user, Capability.PEOPLE_EDIT, centre),
+            "can_edit": has_capability(request.user, PEOPLE_EDIT, centre),
         },
     )
 
@@ -89,7 +89,7 @@ def person_detail(request, person_id):
         .select_related("household")
         .order_by("household__name")
     )
-    can_edit = has_capability(request.user, Capability.PEOPLE_EDIT, person.centre_id)
+    can_edit = has_capability(request.user, PEOPLE_EDIT, person.centre_id)
     return render(
         request,
         "people/person_detail.html",
@@ -100,7 +100,7 @@ def person_detail(request, person_id):
             "consent_history": person.consents.select_related("recorded_by"),
             "consent_reasons": Consent.REASONS,
             "can_edit": can_edit,
-            "can_rights": has_capability(request.user, Capability.PEOPLE_RIGHTS, person.centre_id),
+            "can_rights": has_capability(request.user, PEOPLE_RIGHTS, person.centre_id),
             "duplicates": queries.likely_duplicates(person, Person.objects.visible_to(request.user))
             if can_edit
             else [],
@@ -110,7 +110,7 @@ def person_detail(request, person_id):
 
 @login_required
 def person_edit(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
+    person = _owned(request, _person(request, person_id), PEOPLE_EDIT)
     if person.is_anonymised:
         raise Http404
     form = PersonForm(posted(request), instance=person)
@@ -124,7 +124,7 @@ def person_edit(request, person_id):
 
 @login_required
 def consent_add(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
+    person = _owned(request, _person(request, person_id), PEOPLE_EDIT)
     if person.is_anonymised:
         raise Http404
     form = ConsentForm(posted(request))
@@ -139,8 +139,8 @@ def consent_add(request, person_id):
 
 @login_required
 def person_merge(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_EDIT)
-    people = Person.objects.visible_to(request.user, Capability.PEOPLE_EDIT)
+    person = _owned(request, _person(request, person_id), PEOPLE_EDIT)
+    people = Person.objects.visible_to(request.user, PEOPLE_EDIT)
     candidates = queries.likely_duplicates(person, people, limit=20)
     if request.GET.get("q"):
         found = queries.search_people(
@@ -181,20 +181,20 @@ def personal_data_response(person, data: dict, extension: str) -> HttpResponse:
 @login_required
 @require_POST
 def person_export_json(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    person = _owned(request, _person(request, person_id), PEOPLE_RIGHTS)
     return personal_data_response(person, services.personal_data(person, actor=request.user), "json")
 
 
 @login_required
 @require_POST
 def person_export_pdf(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    person = _owned(request, _person(request, person_id), PEOPLE_RIGHTS)
     return personal_data_response(person, services.personal_data(person, actor=request.user), "pdf")
 
 
 @login_required
 def person_anonymise(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    person = _owned(request, _person(request, person_id), PEOPLE_RIGHTS)
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.anonymise_person(person=person, actor=request.user, reason="demande de la personne")
@@ -207,7 +207,7 @@ def person_anonymise(request, person_id):
 
 @login_required
 def person_erase(request, person_id):
-    person = _owned(request, _person(request, person_id), Capability.PEOPLE_RIGHTS)
+    person = _owned(request, _person(request, person_id), PEOPLE_RIGHTS)
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.erase_person(person=person, actor=request.user)
@@ -223,7 +223,7 @@ def person_erase(request, person_id):
 
 @login_required
 def household_list(request):
-    centre = require_capability(request, Capability.PEOPLE_VIEW)
+    centre = require_capability(request, PEOPLE_VIEW)
     households = queries.households_for_list(Household.objects.visible_to(request.user).filter(centre=centre))
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -232,14 +232,14 @@ def household_list(request):
         {
             "centre": centre,
             "page": page,
-            "can_edit": has_capability(request.user, Capability.PEOPLE_EDIT, centre),
+            "can_edit": has_capability(request.user, PEOPLE_EDIT, centre),
         },
     )
 
 
 @login_required
 def household_create(request):
-    centre = require_capability(request, Capability.PEOPLE_EDIT)
+    centre = require_capability(request, PEOPLE_EDIT)
     form = HouseholdForm(posted(request))
     formset = MemberFormSet(posted(request), prefix="membres")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -260,7 +260,7 @@ def household_create(request):
 def household_detail(request, household_id):
     household = _household(request, household_id)
     members = queries.members_in_order(household.members.all())
-    can_edit = has_capability(request.user, Capability.PEOPLE_EDIT, household.centre_id)
+    can_edit = has_capability(request.user, PEOPLE_EDIT, household.centre_id)
     return render(
         request,
         "people/household_detail.html",
@@ -276,7 +276,7 @@ def household_detail(request, household_id):
 
 @login_required
 def household_edit(request, household_id):
-    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
     form = HouseholdForm(posted(request), instance=household)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -288,7 +288,7 @@ def household_edit(request, household_id):
 
 @login_required
 def household_add_member(request, household_id):
-    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
     form = MemberForm(posted(request), initial={"last_name": household.name.removeprefix("Famille ")})
     if request.method == "POST" and form.is_valid():
         services.add_member(
@@ -304,7 +304,7 @@ def household_add_member(request, household_id):
 
 @login_required
 def household_share(request, household_id):
-    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
     centres = Centre.objects.exclude(pk=household.centre_id).order_by("name")
     form = ShareForm(posted(request), centres=centres)
     if request.method == "POST" and form.is_valid():
@@ -317,7 +317,7 @@ def household_share(request, household_id):
 @login_required
 @require_POST
 def household_unshare(request, household_id, share_id):
-    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
     share = get_object_or_404(household.shares.select_related("household"), pk=share_id)
     services.unshare_household(share=share, actor=request.user)
     messages.success(request, f"Le centre {share.centre} ne voit plus ce foyer.")
@@ -326,10 +326,8 @@ def household_unshare(request, household_id, share_id):
 
 @login_required
 def household_merge(request, household_id):
-    household = _owned(request, _household(request, household_id), Capability.PEOPLE_EDIT)
-    households = Household.objects.visible_to(request.user, Capability.PEOPLE_EDIT).filter(
-        centre=household.centre
-    )
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
+    households = Household.objects.visible_to(request.user, PEOPLE_EDIT).filter(centre=household.centre)
     query = request.GET.get("q", "").strip()[:100]
     candidates = households.exclude(pk=household.pk)
     candidates = list(

@@ -65,9 +65,9 @@ def test_a_director_reads_and_downloads_last_months_report_on_a_phone(
     log_in(page, live_server, director_a)
     label = date_format(last_month, "F Y")
 
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Bilans de fréquentation"
-    ).click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_text("Menu", exact=True).click()  # on a phone the menu is closed
+    menu.get_by_role("link", name="Bilans de fréquentation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bilan de fréquentation — {label}")
     expect(figure(page, "Séances tenues")).to_have_text("2")
     expect(figure(page, "Présences")).to_have_text("5")
@@ -126,9 +126,9 @@ def test_a_territory_coordinator_opens_the_roll_up_of_their_centres(
     log_in(page, live_server, user)
     label = date_format(last_month, "F Y")
 
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Bilans de fréquentation"
-    ).click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_text("Menu", exact=True).click()  # on a phone the menu is closed
+    menu.get_by_role("link", name="Bilans de fréquentation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bilan de fréquentation — {label}")
     assert_accessible(page, visited)
     page.get_by_role("link", name="Voir le bilan de tous vos centres").click()

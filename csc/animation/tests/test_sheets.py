@@ -582,7 +582,7 @@ def test_a_draft_is_deleted_and_journaled_a_published_sheet_is_unpublished_inste
     response = client.post(reverse("animation:sheet_delete", args=[sheet.pk]))
     assert response.url == reverse("animation:sheet_list")
     assert not ActivitySheet.objects.exists() and not SheetAttachment.objects.exists()
-    event = AuditEvent.objects.get(action=AuditEvent.Action.DELETE, object_id=str(sheet.pk))
+    event = AuditEvent.objects.get(action="delete", object_id=str(sheet.pk))
     assert (event.actor, event.centre_id, event.object_type) == (
         animator_a,
         centre_a.pk,

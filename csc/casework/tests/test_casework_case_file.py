@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csc.casework import services
+from csc.casework.actions import CASE_READ, CASE_REFUSED
 from csc.casework.models import BudgetLine, HouseholdChange, PersonContact, SituationField, ThirdParty
 from csc.core.models import AuditEvent
 from csc.people.models import HouseholdMember
@@ -266,8 +267,8 @@ def test_another_centre_person_file_parts_are_journaled_404s(client, worker, cen
     client.force_login(user)
     for url in ("situation/", "budget/", f"budget/{line.pk}/", "contacts/"):
         assert client.get(f"/accompagnement/personnes/{stranger.pk}/{url}").status_code == 404
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CASE_REFUSED, actor=user).count() == 4
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CASE_READ, actor=user).exists()
+    assert AuditEvent.objects.filter(action=CASE_REFUSED, actor=user).count() == 4
+    assert not AuditEvent.objects.filter(action=CASE_READ, actor=user).exists()
 
 
 def test_the_file_pages_make_as_many_queries_with_many_records(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from csc.casework import letters, services
+from csc.casework.actions import CASE_READ, CASE_REFUSED
 from csc.casework.models import Document, Evaluation, SocialAction
 from csc.core.models import AuditEvent
 from csc.testing.pages import visible_text
@@ -121,7 +122,7 @@ def test_an_action_of_an_unreadable_period_is_a_journaled_404(client, worker, fa
     client.force_login(colleague)
     assert client.get(f"/accompagnement/actions/{action.pk}/").status_code == 404
     assert client.get(f"/accompagnement/parcours/{period.pk}/actions/").status_code == 404
-    refused = AuditEvent.objects.filter(action=AuditEvent.Action.CASE_REFUSED, actor=colleague)
+    refused = AuditEvent.objects.filter(action=CASE_REFUSED, actor=colleague)
     assert {event.object_type for event in refused} == {"casework.socialaction", "casework.period"}
 
 
@@ -153,7 +154,7 @@ def test_an_uploaded_document_is_stored_encrypted_and_each_download_is_journaled
     assert download.content == PDF and download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == 'attachment; filename="avis-dimposition-2025.pdf"'
     assert download["X-Content-Type-Options"] == "nosniff"
-    read = AuditEvent.objects.get(action=AuditEvent.Action.CASE_READ, object_type="casework.document")
+    read = AuditEvent.objects.get(action=CASE_READ, object_type="casework.document")
     assert (read.actor, read.object_id, read.detail) == (referent, str(document.pk), "document")
 
 
@@ -228,9 +229,9 @@ def test_another_scope_or_centre_cannot_download_a_document_and_the_try_is_journ
         assert response.status_code in (403, 404) and PDF not in response.content
         assert client.post(f"/accompagnement/documents/{document.pk}/retirer/").status_code in (403, 404)
     assert Document.objects.filter(pk=document.pk).exists()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CASE_READ, object_type="casework.document")
+    assert not AuditEvent.objects.filter(action=CASE_READ, object_type="casework.document")
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.CASE_REFUSED, object_type="casework.document", actor=other_scope
+        action=CASE_REFUSED, object_type="casework.document", actor=other_scope
     ).exists()
 
 

@@ -159,3 +159,33 @@ def test_the_anonymous_pages_pass_axe_on_a_phone(phone, live_server, centre_a):
     phone.get_by_role("button", name="Recevoir le lien").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Regardez vos e-mails")
     assert_accessible(phone)
+
+
+def test_the_menu_is_one_line_on_a_phone_and_opens_with_the_keyboard(phone, page, live_server, director_a):
+    log_in(phone, live_server, director_a)
+    menu = phone.get_by_role("navigation", name="Menu principal")
+    team = menu.get_by_role("link", name="Équipe du centre")
+    expect(team).to_be_hidden()
+    height = menu.bounding_box()["height"]
+    assert height < 60, f"le menu fermé occupe {height} px"  # one line: « Accueil » and « Menu »
+    assert_accessible(phone)
+    summary = menu.locator("summary")
+    assert summary.bounding_box()["height"] >= 44
+    summary.focus()
+    phone.keyboard.press("Enter")
+    expect(team).to_be_visible()
+    # Grouped by theme, in the registry's order.
+    themes = menu.locator(".nav-group__title").all_inner_texts()
+    assert themes[0].lower() == "accueil et familles" and themes[-1].lower() == "centre et équipe"
+    expect(menu.get_by_role("list", name="Centre et équipe")).to_contain_text("Journal")
+    for box in (link.bounding_box() for link in menu.get_by_role("link").all()):
+        assert box["height"] >= 44
+    assert_accessible(phone)
+    team.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Équipe")
+    # On a wide screen the menu is open from the start.
+    log_in(page, live_server, director_a)
+    expect(
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Journal")
+    ).to_be_visible()

@@ -1,0 +1,6 @@
+"""Core's capabilities: running a centre's team, its journal and its settings (granted in
+csc/core/module.py)."""
+
+STAFF_MANAGE = "staff.manage"
+AUDIT_VIEW = "audit.view"
+CENTRE_SETTINGS = "centre.settings"
