@@ -92,7 +92,7 @@ def fresh_period():
     from django.utils import timezone
 
     from csc.activities.demo import build_leisure_centre
-    from csc.enrolment.services import age_reference_date
+    from csc.activities.tariffs import age_reference_date
 
     today = timezone.localdate()
     leisure = build_leisure_centre(

@@ -24,10 +24,38 @@ from decimal import Decimal
 
 from csc.core.money import Bracket, bracket_index, euros, round_cents
 from csc.core.text import normalize
+from csc.people.models import age_on
 
-from .models import Activity, TariffGrid, TariffPrice, Unit
+from .models import Activity, Group, Period, TariffGrid, TariffPrice, Unit
 
 HUNDRED = Decimal(100)
+
+
+# --- Age bands: the group a child belongs to, at the date the activity counts ages ---------------------
+
+
+def age_reference_date(period: Period, days: list | None = None) -> date | None:
+    """The date children's ages are computed at: the activity's choice, else the period's first day
+    (`days`, when the caller already holds them, saves a query)."""
+    if period.activity.age_reference_date:
+        return period.activity.age_reference_date
+    if days is not None:
+        return min((d.date for d in days), default=None)
+    first = period.days.order_by("date").first()
+    return first.date if first else None
+
+
+def group_for(groups: list[Group], birth_date: date, on: date) -> Group | None:
+    """The group a child of that birth date belongs to at the reference date, or None."""
+    age = age_on(birth_date, on)
+    return next((g for g in groups if g.accepts_age(age)), None)
+
+
+def age_range_text(groups: list[Group]) -> str:
+    """« de 3 à 11 ans »: the ages the activity's groups receive, for the families' pages."""
+    if not groups:
+        return ""
+    return f"de {min(g.min_age for g in groups)} à {max(g.max_age for g in groups)} ans"
 
 
 class TariffMissing(Exception):

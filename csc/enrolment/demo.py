@@ -4,6 +4,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from csc.activities import tariffs
 from csc.activities.models import Activity, Unit
 from csc.core.models import Centre
 
@@ -27,7 +28,7 @@ def load(faker, stdout):
         days = list(period.days.all())
         day_unit = activity.units.get(kind=Unit.Kind.DAY)
         groups = list(activity.groups.all())
-        reference = services.age_reference_date(period)
+        reference = tariffs.age_reference_date(period)
         for _ in range(6):
             last_name = faker.last_name()
             children = []
@@ -41,7 +42,7 @@ def load(faker, stdout):
                         first_name=faker.first_name(),
                         last_name=last_name,
                         birth_date=birth,
-                        group_id=services.group_for(groups, birth, reference).pk,
+                        group_id=tariffs.group_for(groups, birth, reference).pk,
                         bookings=[(d.pk, day_unit.pk) for d in chosen],
                     )
                 )

@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from csc.activities import tariffs
 from csc.activities.models import Group, Period, Unit
 from csc.core.forms import AccessibleFormMixin
 from csc.core.uploads import check_document
@@ -157,14 +158,14 @@ class BookingChildForm(ChildForm):
     def clean_birth_date(self):
         value = super().clean_birth_date()
         if value and self.reference_date:
-            group = services.group_for(self.groups, value, self.reference_date)
+            group = tariffs.group_for(self.groups, value, self.reference_date)
             if group is None:
                 from csc.people.models import age_on
 
                 age = age_on(value, self.reference_date)
                 raise forms.ValidationError(
                     f"L'enfant aura {age} an{'s' if age > 1 else ''} le {self.reference_date:%d/%m/%Y} : cet "
-                    f"accueil reçoit les enfants {services.age_range_text(self.groups)}."
+                    f"accueil reçoit les enfants {tariffs.age_range_text(self.groups)}."
                 )
             self.group = group
         return value

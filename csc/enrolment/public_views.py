@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from csc.activities import tariffs
 from csc.activities.models import Period
 from csc.activities.tariffs import TariffMissing, load_tariff_table
 from csc.core.models import Centre
@@ -44,7 +45,7 @@ def centre_home(request, centre_slug):
     periods = list(_open_periods(centre))
     for period in periods:
         period.day_list = list(period.days.all())
-        period.age_text = services.age_range_text(list(period.activity.groups.all()))
+        period.age_text = tariffs.age_range_text(list(period.activity.groups.all()))
     season = Season.objects.filter(centre=centre).current(today()).first()
     return render(
         request, "enrolment/public/centre_home.html", {"centre": centre, "periods": periods, "season": season}
@@ -151,7 +152,7 @@ class RegistrationPage:
         self.groups = list(activity.groups.all())
         self.units = list(activity.units.all())
         self.days = list(period.days.all())
-        self.reference_date = services.age_reference_date(period, self.days)
+        self.reference_date = tariffs.age_reference_date(period, self.days)
         source = data or {}
         count = _count(source, "nombre_enfants", 1, MAX_CHILDREN) + (1 if add_child else 0)
         self.children_count = min(count, MAX_CHILDREN)
@@ -240,7 +241,7 @@ class RegistrationPage:
             "children": self.children,
             "children_count": self.children_count,
             "can_add_child": self.children_count < MAX_CHILDREN,
-            "age_text": services.age_range_text(self.groups),
+            "age_text": tariffs.age_range_text(self.groups),
             "reference_date": self.reference_date,
             **extra,
         }

@@ -17,15 +17,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from csc.activities import capacity
-from csc.activities.models import BookedUnit, Group, Period, Registration
+from csc.activities import capacity, registrations
+from csc.activities.models import Period
 from csc.activities.tariffs import ChildChoice, FeeEstimate, estimate_fee, load_tariff_table
 from csc.core.audit import record
 from csc.core.models import Centre
-from csc.core.money import Bracket, bracket_index
 from csc.core.text import normalize
 from csc.people import services as people_services
-from csc.people.models import Consent, Household, HouseholdMember, Membership, Person, Season, age_on
+from csc.people.memberships import membership_fee, record_membership
+from csc.people.models import Consent, Household, HouseholdMember, Person, Season
 
 from .models import Request, RequestBooking, RequestEvent, RequestPerson
 from .notifications import notify
@@ -38,42 +38,6 @@ class RequestError(Exception):
 
 
 # --- Groups and fees ------------------------------------------------------------------------------
-
-
-def age_reference_date(period: Period, days: list | None = None) -> date | None:
-    """The date children's ages are computed at: the activity's choice, else the period's first day."""
-    if period.activity.age_reference_date:
-        return period.activity.age_reference_date
-    if days is not None:
-        return min((d.date for d in days), default=None)
-    first = period.days.order_by("date").first()
-    return first.date if first else None
-
-
-def group_for(groups: list[Group], birth_date: date, on: date) -> Group | None:
-    """The group a child of that birth date belongs to at the reference date, or None."""
-    age = age_on(birth_date, on)
-    return next((g for g in groups if g.accepts_age(age)), None)
-
-
-def age_range_text(groups: list[Group]) -> str:
-    if not groups:
-        return ""
-    return f"de {min(g.min_age for g in groups)} à {max(g.max_age for g in groups)} ans"
-
-
-def membership_fee(season: Season, people_count: int, family_quotient: Decimal | None) -> tuple[Decimal, str]:
-    """The membership fee of a household for a season, and the label of the bracket applied."""
-    fees = list(season.membership_fees.all())
-    if not fees:
-        return Decimal("0.00"), ""
-    fees.sort(key=lambda f: f.lower)
-    index = bracket_index([Bracket(f.lower, f.upper) for f in fees], family_quotient)
-    fee = fees[index]
-    amount = fee.amount
-    if season.membership_basis == Season.MembershipBasis.PERSON:
-        amount = amount * max(people_count, 1)
-    return amount, Bracket(fee.lower, fee.upper).label
 
 
 # --- Submissions from the public forms ------------------------------------------------------------
@@ -480,16 +444,8 @@ def validate(*, request: Request, by, decision: Validation | None = None) -> Req
     household = _household_for(request, decision, by)
     people = _people_for(request, household, decision, by)
     if request.kind == Request.Kind.MEMBERSHIP:
-        amount, label = membership_fee(request.season, len(people), household.family_quotient)
-        Membership.objects.update_or_create(
-            season=request.season,
-            household=household,
-            defaults={
-                "centre": request.centre,
-                "fee": amount,
-                "family_quotient": household.family_quotient,
-                "bracket_label": label,
-            },
+        record_membership(
+            centre=request.centre, season=request.season, household=household, people_count=len(people)
         )
     else:
         _register_children(request, household, people)
@@ -611,29 +567,25 @@ def _register_children(request: Request, household: Household, people: dict[int,
     for child in children:
         if not bookings.get(child.pk):
             continue
-        if Registration.objects.filter(
-            period=period, child=people[child.pk], status=Registration.Status.ACTIVE
-        ).exists():
-            raise RequestError(f"{child.first_name} est déjà inscrit(e) sur cette période.")
-        registration = Registration.objects.create(
-            centre=request.centre,
-            period=period,
-            group_id=child.group_id,
-            child=people[child.pk],
-            household=household,
-            amount=estimate.child_total(str(child.pk)),
-            family_quotient=household.family_quotient,
-            bracket_label=estimate.bracket_label,
-        )
-        BookedUnit.objects.bulk_create(
-            BookedUnit(
-                registration=registration,
-                day_id=day_id,
-                unit_id=unit_id,
-                price=estimate.unit_price(str(child.pk), unit_id) or Decimal("0.00"),
+        try:
+            registrations.register(
+                centre=request.centre,
+                period=period,
+                group_id=child.group_id,
+                child=people[child.pk],
+                household=household,
+                bookings=[
+                    registrations.Booking(
+                        day_id, unit_id, estimate.unit_price(str(child.pk), unit_id) or Decimal("0.00")
+                    )
+                    for day_id, unit_id in bookings[child.pk]
+                ],
+                amount=estimate.child_total(str(child.pk)),
+                family_quotient=household.family_quotient,
+                bracket_label=estimate.bracket_label,
             )
-            for day_id, unit_id in bookings[child.pk]
-        )
+        except registrations.AlreadyRegistered as refused:
+            raise RequestError(str(refused)) from None
 
 
 # --- Reading ---------------------------------------------------------------------------------------

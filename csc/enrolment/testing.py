@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import models
 
+from csc.activities import tariffs
 from csc.testing.tenancy import SECRET_EMAIL, SECRET_LAST_NAME, ForeignWorld
 
 from . import services as enrolment
@@ -18,7 +19,7 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     planted (`world.context["leisure"]`)."""
     centre_b, leisure = world.centre, world.context["leisure"]
     day, unit = leisure.period.days.first(), leisure.units["day"]
-    reference = enrolment.age_reference_date(leisure.period)
+    reference = tariffs.age_reference_date(leisure.period)
 
     def submit():
         birth = date(reference.year - 7, 1, 15)
@@ -26,7 +27,7 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
             first_name="Secret",
             last_name=SECRET_LAST_NAME,
             birth_date=birth,
-            group_id=enrolment.group_for(leisure.groups, birth, reference).pk,
+            group_id=tariffs.group_for(leisure.groups, birth, reference).pk,
             bookings=[(day.pk, unit.pk)],
         )
         return enrolment.submit_registration_request(
