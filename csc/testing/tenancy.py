@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 
+from csc.core import notify
 from csc.core import services as core_services
 from csc.core.models import Centre, StaffRole
 from csc.people.services import share_household
@@ -107,7 +108,7 @@ def _leisure_objects(centre_b: Centre) -> dict[str, models.Model]:
         "unit_id": unit,
         "day_id": day,
         "request_id": pending,
-        "notification_id": pending.notifications.first(),
+        "message_id": notify.messages_about(pending).first(),
         "registration_id": validated.household.registrations.first(),
     }
 
