@@ -162,3 +162,52 @@ def test_an_export_is_never_triggered_by_a_simple_link(client, coordinator_a, ce
     client.force_login(coordinator_a)
     assert client.get(reverse("people:person_export_pdf", args=[person.pk])).status_code == 405
     assert not AuditEvent.objects.filter(action="personal_data_export").exists()
+
+
+@pytest.mark.django_db
+def test_the_messages_sent_to_the_person_are_exported_then_blanked_by_anonymisation(
+    client, coordinator_a, centre_a, centre_b
+):
+    from csc.core import notify
+
+    member = HouseholdMemberFactory(household__centre=centre_a, person__email="nour@example.org")
+    to_nour = notify.email(
+        purpose="enrolment.status",
+        to="Nour@example.org",
+        subject="Votre demande A-1 est validée",
+        body="Bonjour Nour",
+        centre=centre_a,
+        queue=False,
+    )
+    notify.deliver(to_nour)
+    notify.email(purpose="tests", to="autre@example.org", subject="Autre", body="x", centre=centre_a)
+    other_centre = notify.email(
+        purpose="tests", to="nour@example.org", subject="B", body="x", centre=centre_b
+    )
+    client.force_login(coordinator_a)
+    data = json.loads(client.post(reverse("people:person_export_json", args=[member.person_id])).content)
+    sent = data["Autres données"]["messages envoyés"]
+    assert [(m["Sujet"], m["Texte"], m["État"], m["Canal"]) for m in sent] == [
+        ("Votre demande A-1 est validée", "Bonjour Nour", "Envoyé", "e-mail")
+    ]
+    pdf = client.post(reverse("people:person_export_pdf", args=[member.person_id]))
+    assert pdf.content.startswith(b"%PDF")
+
+    client.post(reverse("people:person_anonymise", args=[member.person_id]), {"confirm": "on"})
+    to_nour.refresh_from_db()
+    assert (to_nour.recipient, to_nour.subject, to_nour.body) == ("", "", "")
+    assert (to_nour.purpose, to_nour.status) == ("enrolment.status", "envoye")  # the figures stay
+    other_centre.refresh_from_db()
+    assert other_centre.recipient == "nour@example.org"  # another centre's record is not this one's
+
+
+@pytest.mark.django_db
+def test_erasing_the_person_blanks_the_messages_sent_to_them(client, coordinator_a, centre_a):
+    from csc.core import notify
+
+    member = HouseholdMemberFactory(household__centre=centre_a, person__email="nour@example.org")
+    message = notify.email(purpose="tests", to="nour@example.org", subject="S", body="B", centre=centre_a)
+    client.force_login(coordinator_a)
+    client.post(reverse("people:person_erase", args=[member.person_id]), {"confirm": "on"})
+    message.refresh_from_db()
+    assert (message.recipient, message.subject, message.status) == ("", "", "echec")
