@@ -249,7 +249,7 @@ def request_waiting_list(request, request_id):
 def message_resend(request, request_id, message_id):
     enrolment_request = _request(request, request_id)
     message = get_object_or_404(messages_of(enrolment_request), pk=message_id)
-    # To the request's address as it is now: reception may have corrected it after the failure.
+    # To the request's address as it is now, should it have been corrected since the failure.
     if notify.resend(message, to=enrolment_request.email):
         messages.success(request, "L'e-mail repart. Vérifiez l'adresse de la famille s'il échoue encore.")
     return redirect("enrolment:request_detail", request_id=enrolment_request.pk)

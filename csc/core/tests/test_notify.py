@@ -245,3 +245,18 @@ def test_no_module_sends_mail_except_through_notify():
     assert _mail_senders_used(ast.parse("from django.core import mail\nmail.EmailMessage()")) == [
         "EmailMessage"
     ]
+
+
+def test_the_recovery_command_says_how_many_it_took_back(centre_a, clock):
+    import io
+
+    from django.core.management import call_command
+
+    clock(timezone.now())
+    write(centre_a, queue=False)
+    clock(timezone.now() + timedelta(hours=1))
+    out = io.StringIO()
+    call_command("recover_messages", stdout=out)
+    assert out.getvalue() == "1 message(s) repris.\n"
+    run_task_worker()
+    assert len(mail.outbox) == 1
