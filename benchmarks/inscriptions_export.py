@@ -96,8 +96,8 @@ def _build(count: int):
     from csc.activities.demo import build_leisure_centre
     from csc.activities.models import BookedUnit, Period, Registration
     from csc.core.models import Centre, Federation, Territory
+    from csc.core.text import normalize
     from csc.people.models import Household, HouseholdMember, Person
-    from csc.people.text import normalize
 
     rng = random.Random(SEED)
     federation, _ = Federation.objects.get_or_create(

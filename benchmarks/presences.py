@@ -567,8 +567,8 @@ def build_csv(centre_id: int, history_start: date, rows: int, seed: int) -> tupl
 
     from csc.activities.management.commands.generate_attendance_data import TEMPLATES, session_dates
     from csc.activities.models import Activity
+    from csc.core.text import normalize
     from csc.people.models import Person
-    from csc.people.text import normalize
 
     rng = random.Random(seed)
     end = history_start - timedelta(days=1)
