@@ -21,7 +21,8 @@ task worker after the caller's transaction commits, retries that never send the 
   functions are meant to move into the core module registry once it exists: the call sites stay the same.
 
 Modules find their messages with `messages_about(obj)`; the people module reaches the messages sent to a
-person's address with `messages_to()` and blanks them with `forget_recipient()`.
+person's address with `messages_to()` and blanks them with `forget_recipient()`, and those older than
+a centre's retention with `forget_older_than()`.
 
 This module is the only one that imports Django's mail senders (a test checks it).
 """
@@ -333,3 +334,15 @@ def forget_recipient(recipients: Iterable[str], *, centre: Centre | int) -> int:
         status=Status.FAILED, last_error="Destinataire effacé."
     )
     return messages.update(recipient="", subject="", body="", html_body="", reply_to="", attachments=[])
+
+
+def forget_older_than(before, *, centre: Centre | int) -> int:
+    """Blank the address and the text of a centre's messages created before `before` (the centre's
+    retention period, applied with its people's): the record of what was sent stays, not to whom."""
+    centre_id = centre.pk if isinstance(centre, Centre) else centre
+    return (
+        OutboundMessage.objects.filter(centre_id=centre_id, created_at__lt=before)
+        .exclude(status__in=[Status.PENDING, Status.SENDING])
+        .exclude(recipient="", body="")
+        .update(recipient="", subject="", body="", html_body="", reply_to="", attachments=[])
+    )

@@ -487,7 +487,8 @@ def erase_person(*, person: Person, actor) -> None:
 
 
 def anonymise_expired(*, now=None, actor=None) -> int:
-    """Anonymise everybody whose last activity is older than their centre's retention period."""
+    """Anonymise everybody whose last activity is older than their centre's retention period, and blank
+    the centre's messages (e-mails sent) older than that period."""
     now = now or timezone.now()
     count = 0
     for centre in Centre.objects.only("id", "retention_months"):
@@ -498,4 +499,5 @@ def anonymise_expired(*, now=None, actor=None) -> int:
         for person in expired.iterator():
             anonymise_person(person=person, actor=actor, reason="durée de conservation dépassée")
             count += 1
+        notify.forget_older_than(cutoff, centre=centre)
     return count

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from csc.core.models import AuditEvent
+from csc.core.models import AuditEvent, OutboundMessage
 from csc.people.models import Household, HouseholdMember, Person
 from csc.people.services import ANONYMOUS_LAST_NAME, anonymise_person
 from csc.testing.factories import ConsentFactory, HouseholdFactory, HouseholdMemberFactory, PersonFactory
@@ -113,10 +113,29 @@ def test_the_retention_command_anonymises_what_expired_per_centre(centre_a, cent
     expired = PersonFactory(centre=centre_a, last_activity_at=old)
     kept_longer = PersonFactory(centre=centre_b, last_activity_at=old)  # centre B keeps 36 months
     recent = PersonFactory(centre=centre_a)
+    from csc.core import notify
+
+    def message(centre, age_days):
+        sent = notify.email(purpose="tests", to="x@example.org", subject="S", body="B", centre=centre)
+        OutboundMessage.objects.filter(pk=sent.pk).update(
+            status="envoye", created_at=timezone.now() - timedelta(days=age_days)
+        )
+        return sent
+
+    old_message, recent_message, kept_message = (
+        message(centre_a, 400),
+        message(centre_a, 300),
+        message(centre_b, 400),
+    )
     call_command("anonymise_expired")
     assert Person.objects.get(pk=expired.pk).is_anonymised
     assert not Person.objects.get(pk=kept_longer.pk).is_anonymised
     assert not Person.objects.get(pk=recent.pk).is_anonymised
+    # The e-mails sent by the centre follow the same period: older ones no longer say to whom nor what.
+    for sent in (old_message, recent_message, kept_message):
+        sent.refresh_from_db()
+    assert (old_message.recipient, old_message.body, old_message.status) == ("", "", "envoye")
+    assert recent_message.recipient == kept_message.recipient == "x@example.org"
 
 
 @pytest.mark.django_db
