@@ -15,7 +15,7 @@ task worker after the caller's transaction commits, retries that never send the 
   of the same task, or of a retry and a resend, only one sends; a sent message is never sent again.
 - Channels are senders registered by name (`register_channel`); « email » goes through Django's mail
   backends (so a provider's backend, django-anymail for instance, is a setting). The SMS channel of the
-  Alertes issue registers itself the same way.
+  Alertes issue registers itself the same way, and its messages are recorded with `record(channel=…)`.
 - Attachments are registered builders (`register_attachment`), called at sending time with the arguments
   stored in the message; a module registers its builders from its `AppConfig.ready()`. Both registration
   functions are meant to move into the core module registry once it exists: the call sites stay the same.
@@ -137,7 +137,7 @@ def email(
     is dropped from the record once sent. `queue=False` leaves the sending to the caller, who then calls
     `deliver(message)` itself (after its own transaction).
     """
-    return _record(
+    return record(
         channel=EMAIL,
         purpose=purpose,
         to=to.strip(),
@@ -153,9 +153,24 @@ def email(
     )
 
 
-def _record(
-    *, channel, purpose, to, subject, body, html_body, reply_to, centre, about, attachments, secret, queue
-):
+def record(
+    *,
+    channel: str,
+    purpose: str,
+    to: str,
+    body: str,
+    subject: str = "",
+    html_body: str = "",
+    reply_to: str = "",
+    centre: Centre | int | None = None,
+    about: models.Model | None = None,
+    attachments: Sequence[tuple[str, dict]] = (),
+    secret: bool = False,
+    queue: bool = True,
+) -> OutboundMessage:
+    """Record a message for any registered channel and queue it after the caller's commit, as `email()`
+    does for e-mails: the entry point of a channel added later (an SMS: `to` is the number, `body` the
+    text). The channel's sender reads from the record what it needs."""
     if channel not in _channels:
         raise NotifyError(f"Unknown channel {channel!r}")
     for name, _arguments in attachments:

@@ -260,3 +260,26 @@ def test_the_recovery_command_says_how_many_it_took_back(centre_a, clock):
     assert out.getvalue() == "1 message(s) repris.\n"
     run_task_worker()
     assert len(mail.outbox) == 1
+
+
+def test_another_channel_plugs_in_and_gets_the_same_record_and_retries(centre_a):
+    carried = []
+
+    def gateway(message, attachments):
+        if not carried:
+            carried.append("down")
+            raise TimeoutError("passerelle muette")
+        carried.append((message.recipient, message.body))
+
+    notify.register_channel("tests-sms", gateway)
+    sms = notify.record(
+        channel="tests-sms", purpose="tests.alert", to="+33612345678", body="Sortie annulée", centre=centre_a
+    )
+    assert notify.deliver(sms) == "retry"
+    OutboundMessage.objects.filter(pk=sms.pk).update(next_attempt_at=timezone.now())
+    assert notify.deliver(sms) == "sent"
+    assert carried == ["down", ("+33612345678", "Sortie annulée")] and mail.outbox == []
+    sms.refresh_from_db()
+    assert (sms.channel, sms.status, sms.attempts) == ("tests-sms", "envoye", 2)
+    with pytest.raises(notify.NotifyError):
+        notify.record(channel="pigeon", purpose="tests", to="x", body="x")
