@@ -5,7 +5,9 @@
 never the task details, the period or the person, which stay behind the login and its second factor.
 
 Each task goes out at most once a day (`Task.reminded_on`): a second run of the command, or two copies
-of the same digest in the queue, send nothing more. There is no per-person opt-out: these are work
+of the same digest in the queue, send nothing more. The digest goes through core's outbound message
+service (csc.core.notify), which keeps the record of it and retries it; see `send_task_digest` for how
+the tasks and their digest stay together. There is no per-person opt-out: these are work
 items given by colleagues with a deadline, the e-mail only comes on days when one is close, and it says
 nothing « Mes tâches » does not say. A deployment that wants none does not schedule the command.
 """
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -24,13 +25,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from csc.core import notify
 from csc.core.links import absolute_url
+from csc.core.models import OutboundMessage
 
 from .models import Task
 from .queries import tasks_of
 
 # How far ahead a task counts as « bientôt » in the digest.
 DUE_WITHIN_DAYS = 3
+PURPOSE = "casework.task_digest"
 
 
 def _due(tasks: QuerySet[Task], today: date, within_days: int) -> QuerySet[Task]:
@@ -77,7 +81,8 @@ class DigestLine:
     is_late: bool
 
 
-def _render(user, lines: list[DigestLine], today: date) -> EmailMultiAlternatives:
+def _record(user, lines: list[DigestLine], today: date) -> OutboundMessage:
+    """Write the digest and record it with core's outbound messages, about the user it goes to."""
     late = [line for line in lines if line.is_late]
     context = {
         "user": user,
@@ -90,20 +95,32 @@ def _render(user, lines: list[DigestLine], today: date) -> EmailMultiAlternative
     subject = f"CSC — {count} tâche{'s' if count > 1 else ''} à faire"
     if late:
         subject += f", dont {len(late)} en retard"
-    message = EmailMultiAlternatives(
+    return notify.email(
+        purpose=PURPOSE,
+        to=user.email,
         subject=subject,
         body=render_to_string("casework/emails/task_digest.txt", context),
-        to=[user.email],
+        html_body=render_to_string("casework/emails/task_digest.html", context),
+        about=user,
     )
-    message.attach_alternative(render_to_string("casework/emails/task_digest.html", context), "text/html")
-    return message
 
 
 @task()
 def send_task_digest(user_id: int, within_days: int = DUE_WITHIN_DAYS) -> str:
-    """Send one person's digest and mark its tasks reminded today, in one transaction: the rows stay
-    locked while the e-mail leaves, so that a second copy of this task waits and then finds nothing;
-    if the mail server fails, nothing is marked and tomorrow's digest includes them again."""
+    """Record one person's digest and mark its tasks reminded today in one transaction, then send it.
+
+    The guarantees: no task is in two digests the same day, and a task is marked reminded only together
+    with the digest that holds it. The tasks are locked, the digest recorded (csc.core.notify) and the
+    tasks marked in the same transaction: a second copy of this task waits for the lock, then finds
+    nothing; if writing the digest fails, nothing is marked.
+
+    The e-mail itself leaves after the commit, sent at once by this task (`notify.deliver`), and no
+    longer while the rows are locked: a slow mail server used to hold the social workers' tasks locked
+    (completing one waited for it), and a failing one lost the day's reminder, since the cron runs once a
+    day. Now a failure is retried by notify (1, 5, 30 minutes) with the same digest, never a second one,
+    and shows in the record of messages; if every try fails, the tasks stay marked for today and come
+    back in tomorrow's digest, as any task still due does. The copy notify also queues on commit is the
+    safety net if this process dies before sending; its claim makes sure only one of the two sends."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user is None:
         return "no recipient"
@@ -119,8 +136,8 @@ def send_task_digest(user_id: int, within_days: int = DUE_WITHIN_DAYS) -> str:
         if not due:
             return "nothing to send"
         lines = [DigestLine(title=t.title, due_on=t.due_on, is_late=t.due_on < today) for t in due]
-        _render(user, lines, today).send()
+        message = _record(user, lines, today)
         # A queryset update, not save(): the reminder date is bookkeeping, not a change of the task that
         # the journal should show every morning.
         Task.objects.filter(pk__in=[t.pk for t in due]).update(reminded_on=today)
-    return f"sent {len(due)}"
+    return f"{notify.deliver(message)} {len(due)}"

@@ -408,3 +408,63 @@ class ApiToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class OutboundMessage(models.Model):
+    """One message the platform sent, or tries to send, to one recipient: what, to whom, when, through
+    which channel, and whether it arrived at the provider. Written and read only through csc.core.notify.
+
+    The object a message is about is named by a type and an id (« enrolment.request », 42) rather than a
+    foreign key, so that a module lists the messages of its objects without core knowing the module.
+    Attachments are described, not stored: a builder's name and its arguments, built when sending so that
+    a PDF is never rendered inside a request and the same file is not kept twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", _("En cours d'envoi")
+        # Claimed by one worker, which is sending it now; no other worker may take it.
+        SENDING = "envoi", _("En cours d'envoi")
+        SENT = "envoye", _("Envoyé")
+        FAILED = "echec", _("Échec de l'envoi")
+
+    channel = models.CharField(_("canal"), max_length=20, default="email")
+    purpose = models.CharField(_("objet du message"), max_length=60)
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, null=True, blank=True, related_name="outbound_messages"
+    )
+    recipient = models.CharField(_("destinataire"), max_length=254)
+    subject = models.CharField(_("sujet"), max_length=255, blank=True)
+    body = models.TextField(_("texte"), blank=True)
+    html_body = models.TextField(_("texte HTML"), blank=True)
+    reply_to = models.CharField(_("adresse de réponse"), max_length=254, blank=True)
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.BigIntegerField(null=True, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    # A message that carries a login link: its text is not kept once the attempts are over, so that the
+    # record of what was sent is not a way into somebody's account.
+    secret = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message envoyé")
+        verbose_name_plural = _("messages envoyés")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The messages of one object (a request's e-mails on its page, its failures in the inbox).
+            models.Index(fields=["about_type", "about_id", "status"], name="core_msg_about"),
+            # The messages to one address in one centre (personal-data export and erasure).
+            models.Index(fields=["centre", "recipient"], name="core_msg_recipient"),
+            # The messages left waiting (the sweep that re-queues what a lost worker left behind).
+            models.Index(fields=["status", "next_attempt_at"], name="core_msg_waiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient} : {self.subject}"
+
+    def get_channel_display(self) -> str:
+        return {"email": "e-mail", "sms": "SMS"}.get(self.channel, self.channel)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from . import audit
+from . import audit, notify
 from .models import ApiToken, Centre, StaffRole, User
 from .roles import CENTRE_ROLES, Role
 
@@ -68,11 +67,16 @@ def invite_staff(
         "link": invitation_link(user, base_url) if created or not user.has_usable_password() else None,
         "login_url": base_url.rstrip("/") + reverse("core:login"),
     }
-    send_mail(
+    # Queued, sent by the worker once the invitation commits; secret when it carries the link that sets
+    # the password, so that the record of messages keeps no way into the account.
+    notify.email(
+        purpose="staff.invitation",
+        to=user.email,
         subject=f"Invitation à rejoindre l'équipe de {centre.name} sur CSC",
-        message=render_to_string("core/emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("core/emails/invitation.txt", context),
+        centre=centre,
+        about=staff_role,
+        secret=context["link"] is not None,
     )
     audit.record("invitation", centre=centre, obj=staff_role)
     return staff_role

@@ -7,8 +7,12 @@ class EnrolmentConfig(AppConfig):
     verbose_name = "Pré-adhésion et pré-inscription en ligne"
 
     def ready(self):
-        from csc.core import registry
+        from csc.core import notify, registry
 
+        from . import documents, notifications
         from .module import MODULE
 
         registry.register(MODULE)  # what this app brings: csc/enrolment/module.py
+        # The summary PDF attached to the first e-mail of a request is built by core's outbound message
+        # service when it sends; it finds the builder by this name.
+        notify.register_attachment(notifications.SUMMARY_ATTACHMENT, documents.summary_attachment)

@@ -3,9 +3,11 @@ reception sheet (the same facts, plus what reception needs to process it)."""
 
 from __future__ import annotations
 
+from csc.core.notify import Attachment
 from csc.core.pdf import render_pdf
 
 from .models import Request, RequestBooking, RequestPerson
+from .notifications import follow_url
 
 
 def request_context(request: Request) -> dict:
@@ -31,8 +33,6 @@ def request_context(request: Request) -> dict:
 
 def summary_pdf(request: Request) -> bytes:
     """The family's summary: what they asked, the estimated fee, how to follow the request."""
-    from .notifications import follow_url
-
     return render_pdf(
         "enrolment/pdf/summary.html", request_context(request) | {"follow_url": follow_url(request)}
     )
@@ -43,3 +43,9 @@ def reception_pdf(request: Request) -> bytes:
     context = request_context(request)
     context["events"] = list(request.events.select_related("by"))
     return render_pdf("enrolment/pdf/reception.html", context)
+
+
+def summary_attachment(request_id: int) -> Attachment:
+    """The summary as an e-mail attachment, built by csc.core.notify when the e-mail leaves."""
+    request = Request.objects.select_related("centre", "period__activity", "season").get(pk=request_id)
+    return Attachment(f"demande-{request.reference}.pdf", summary_pdf(request), "application/pdf")

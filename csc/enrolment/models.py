@@ -205,32 +205,6 @@ class RequestEvent(models.Model):
         return self.get_status_display()
 
 
-class Notification(models.Model):
-    """An e-mail to a family, sent by the task worker and retried; reception sees when one failed."""
-
-    class Status(models.TextChoices):
-        PENDING = "en_attente", _("En cours d'envoi")
-        SENT = "envoye", _("Envoyé")
-        FAILED = "echec", _("Échec de l'envoi")
-
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notifications")
-    to = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    attach_summary = models.BooleanField(default=False)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.subject
-
-
 class StatusMessageQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = ACTIVITIES_CONFIGURE):
         return self.filter(centre_id__in=centres_with(user, capability))

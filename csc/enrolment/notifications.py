@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 
+from csc.core import notify as outbound
 from csc.core.links import absolute_url
+from csc.core.models import OutboundMessage
 
-from .models import Notification, Request, StatusMessage
+from .models import Request, StatusMessage
 
 Status = Request.Status
 FOLLOW_SALT = "csc.enrolment.follow"
@@ -115,18 +116,29 @@ def values_for(request: Request) -> dict[str, str]:
     }
 
 
-def notify(request: Request, *, attach_summary: bool = False) -> Notification:
-    """Queue the e-mail for the request's current status; the worker sends it once the change commits."""
+# The attachment builder registered by EnrolmentConfig.ready(): the summary PDF is built when the e-mail
+# leaves, in the worker, not inside the family's request.
+SUMMARY_ATTACHMENT = "enrolment.summary"
+PURPOSE = "enrolment.status"
+
+
+def notify(request: Request, *, attach_summary: bool = False) -> OutboundMessage:
+    """Queue the e-mail for the request's current status (through csc.core.notify, which records it
+    about the request); the worker sends it once the change commits. Replies go to the centre."""
     subject, body = message_for(request)
     values = values_for(request)
-    notification = Notification.objects.create(
-        request=request,
+    return outbound.email(
+        purpose=PURPOSE,
         to=request.email,
-        subject=fill(subject, values)[:200],
+        subject=fill(subject, values),
         body=fill(body, values),
-        attach_summary=attach_summary,
+        reply_to=request.centre.email or "",
+        centre=request.centre_id,
+        about=request,
+        attachments=[(SUMMARY_ATTACHMENT, {"request_id": request.pk})] if attach_summary else [],
     )
-    from .tasks import send_notification
 
-    transaction.on_commit(lambda: send_notification.enqueue(notification.pk))
-    return notification
+
+def messages_of(request: Request):
+    """The e-mails recorded about a request, newest first."""
+    return outbound.messages_about(request)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from csc.activities.capabilities import ACTIVITIES_CONFIGURE
 from csc.activities.models import Group, Period
+from csc.core import notify
 from csc.core.audit import record
 from csc.core.forms import posted
 from csc.core.pagination import CountSparingPaginator
@@ -22,9 +23,8 @@ from . import services
 from .capabilities import ENROLMENT_PROCESS
 from .documents import reception_pdf, request_context
 from .forms import DocumentsForm, ReasonForm, ValidateForm, WaitingListForm
-from .models import Notification, Request, StatusMessage
-from .notifications import DEFAULT_MESSAGES, PLACEHOLDERS
-from .tasks import resend
+from .models import Request, StatusMessage
+from .notifications import DEFAULT_MESSAGES, PLACEHOLDERS, messages_of
 
 PAGE_SIZE = 25
 Status = Request.Status
@@ -81,9 +81,7 @@ def inbox(request):
         listed.select_related("period__activity", "season")
         .annotate(
             children_count=Count("people", filter=Q(people__role="enfant"), distinct=True),
-            failed_emails=Count(
-                "notifications", filter=Q(notifications__status=Notification.Status.FAILED), distinct=True
-            ),
+            failed_emails=notify.failed_about(Request),
         )
         .prefetch_related("people")
         .order_by(*order)
@@ -189,7 +187,7 @@ def _render_detail(request, enrolment_request, *, forms=None, status=200):
             "waiting_form": forms.get("waiting") or WaitingListForm(),
             "refuse_form": forms.get("refuse") or ReasonForm(),
             "events": list(enrolment_request.events.select_related("by")),
-            "notifications": list(enrolment_request.notifications.all()),
+            "notifications": list(messages_of(enrolment_request)),
             "can_wait": enrolment_request.kind == Request.Kind.REGISTRATION and enrolment_request.is_open,
         }
     )
@@ -292,11 +290,11 @@ def request_waiting_list(request, request_id):
 
 @login_required
 @require_POST
-def notification_resend(request, request_id, notification_id):
+def message_resend(request, request_id, message_id):
     enrolment_request = _request(request, request_id)
-    notification = get_object_or_404(enrolment_request.notifications, pk=notification_id)
-    if notification.status == Notification.Status.FAILED:
-        resend(notification)
+    message = get_object_or_404(messages_of(enrolment_request), pk=message_id)
+    # To the request's address as it is now, should it have been corrected since the failure.
+    if notify.resend(message, to=enrolment_request.email):
         messages.success(request, "L'e-mail repart. Vérifiez l'adresse de la famille s'il échoue encore.")
     return redirect("enrolment:request_detail", request_id=enrolment_request.pk)
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import models
 
 from csc.activities import tariffs
+from csc.core import notify
 from csc.testing.tenancy import SECRET_EMAIL, SECRET_LAST_NAME, ForeignWorld
 
 from . import services as enrolment
@@ -46,6 +47,7 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     validated = enrolment.validate(request=submit(), by=None)
     return {
         "request_id": pending,
+        "message_id": notify.messages_about(pending).first(),
         "notification_id": pending.notifications.first(),
         "registration_id": validated.household.registrations.first(),
     }

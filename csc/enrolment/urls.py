@@ -35,9 +35,9 @@ urlpatterns = [
         name="request_attestation",
     ),
     path(
-        "demandes/<int:request_id>/e-mails/<int:notification_id>/renvoyer/",
-        reception_views.notification_resend,
-        name="notification_resend",
+        "demandes/<int:request_id>/e-mails/<int:message_id>/renvoyer/",
+        reception_views.message_resend,
+        name="message_resend",
     ),
     path("suivi/<str:token>/", public_views.follow, name="follow"),
     path("suivi/<str:token>/annuler/", public_views.follow_cancel, name="follow_cancel"),

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from csc.core import audit, registry
+from csc.core import audit, notify, registry
 from csc.core.models import AuditEvent, Centre
 
 from .models import Consent, Household, HouseholdMember, HouseholdShare, Person
@@ -333,6 +333,9 @@ def personal_data(person: Person, *, actor) -> dict:
             other_records[str(relation.related_model._meta.verbose_name_plural)] = [
                 _fields_of(row, exclude={relation.field.name}) for row in rows
             ]
+    messages = _messages_sent(person)
+    if messages:
+        other_records["messages envoyés"] = messages
     sections = {}
     events = AuditEvent.objects.filter(person_id=person.pk)
     for _module, hooks in registry.personal_data_hooks():
@@ -367,6 +370,27 @@ def personal_data(person: Person, *, actor) -> dict:
     }
     audit.record("personal_data_export", centre=person.centre_id, obj=person, person_id=person.pk)
     return data
+
+
+def _messages_sent(person: Person) -> list[dict]:
+    """The messages the person's centre sent to the person's address (core's outbound record): the
+    families' e-mails about their requests, and any other, whatever module sent them."""
+    if not person.email:
+        return []
+    return [
+        {
+            "Date": message.created_at.isoformat(),
+            "Canal": message.get_channel_display(),
+            "Destinataire": message.recipient,
+            "Sujet": message.subject,
+            "Texte": message.body,
+            "État": message.get_status_display(),
+            "Envoyé le": message.sent_at.isoformat() if message.sent_at else "",
+        }
+        for message in notify.messages_to([person.email], centre=person.centre_id).order_by(
+            "created_at", "id"
+        )
+    ]
 
 
 def _printable(record: dict) -> dict:
@@ -421,7 +445,8 @@ def anonymise_person(*, person: Person, actor, reason: str = "") -> Person:
     """Remove everything that identifies the person, keep what the figures need.
 
     Kept: birth year, sex, commune, QPV flag, and the records of activities (counted in reports).
-    Removed: names, contacts, address, exact birth date, consents; a household left with no identified
+    Removed: names, contacts, address, exact birth date, consents, the address and text of the messages
+    the centre sent to the person's e-mail address (csc.core.notify); a household left with no identified
     member loses its name, address, quotient and benefits number too; the social follow-up's file on the
     person (the modules' `forget` hooks, csc.core.registry.PersonalData).
     """
@@ -429,6 +454,8 @@ def anonymise_person(*, person: Person, actor, reason: str = "") -> Person:
     if person.anonymised_at:
         return person
     _forget_in_modules(person, actor=actor, reason=reason or "personne anonymisée")
+    # Before the address goes: it is how the messages sent to the person are found.
+    notify.forget_recipient([person.email], centre=person.centre_id)
     person.last_name = ANONYMOUS_LAST_NAME
     person.first_name = ""
     person.email = person.phone = person.address = ""
@@ -459,6 +486,7 @@ def erase_person(*, person: Person, actor) -> None:
     # The cascade would drop the person's case records, but a period left with nobody would keep its
     # notes: social follow-up anonymises those first.
     _forget_in_modules(person, actor=actor, reason="personne effacée")
+    notify.forget_recipient([person.email], centre=centre_id)
     person.delete()
     Household.objects.filter(pk__in=household_ids).annotate(n=Count("members")).filter(n=0).delete()
     audit.record(
@@ -467,7 +495,8 @@ def erase_person(*, person: Person, actor) -> None:
 
 
 def anonymise_expired(*, now=None, actor=None) -> int:
-    """Anonymise everybody whose last activity is older than their centre's retention period."""
+    """Anonymise everybody whose last activity is older than their centre's retention period, and blank
+    the centre's messages (e-mails sent) older than that period."""
     now = now or timezone.now()
     count = 0
     for centre in Centre.objects.only("id", "retention_months"):
@@ -478,4 +507,5 @@ def anonymise_expired(*, now=None, actor=None) -> int:
         for person in expired.iterator():
             anonymise_person(person=person, actor=actor, reason="durée de conservation dépassée")
             count += 1
+        notify.forget_older_than(cutoff, centre=centre)
     return count

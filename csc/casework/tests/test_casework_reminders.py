@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from csc.casework import reminders, services
 from csc.casework.models import Task
+from csc.core import notify
 from csc.core.models import AuditEvent
 from csc.testing.tasks import run_task_worker
 
@@ -172,15 +173,57 @@ def test_each_centre_s_workers_get_their_own_tasks_only(team, family, open_perio
     assert "Tâche du centre B" in bodies["b@example.org"] and "centre A" not in bodies["b@example.org"]
 
 
-def test_a_failing_mail_server_marks_nothing_so_that_tomorrow_retries(team, family, open_period, settings):
+def test_a_failing_mail_server_retries_the_same_digest_and_never_makes_a_second_one(
+    team, family, open_period, settings, clock
+):
     referent, colleague = team
     task = give(open_period(referent, [family[1]]), colleague, "Relancer la CAF", -1)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
-    with pytest.raises(OSError):
+    assert reminders.send_task_digest.call(colleague.pk) == "retry 1"
+    # The task is marked with its digest, which is recorded and waits for its next try.
+    task.refresh_from_db()
+    assert task.reminded_on == timezone.localdate()
+    digest = notify.messages_about(colleague).get()
+    assert (digest.purpose, digest.status, digest.attempts) == ("casework.task_digest", "en_attente", 1)
+    assert "OSError" in digest.last_error or "Refused" in digest.last_error
+    # A second copy of the digest task finds nothing: no second digest.
+    assert reminders.send_task_digest.call(colleague.pk) == "nothing to send"
+    assert notify.messages_about(colleague).count() == 1
+    # The server is back for the next try: the same digest leaves, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    clock(digest.next_attempt_at)
+    run_task_worker()
+    assert len(mail.outbox) == 1 and "Relancer la CAF" in mail.outbox[0].body
+    digest.refresh_from_db()
+    assert digest.status == "envoye"
+
+
+def test_a_digest_that_cannot_be_written_marks_nothing(team, family, open_period, monkeypatch):
+    referent, colleague = team
+    task = give(open_period(referent, [family[1]]), colleague, "Relancer la CAF", -1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("gabarit cassé")
+
+    monkeypatch.setattr(reminders.notify, "email", broken)
+    with pytest.raises(RuntimeError):
         reminders.send_task_digest.call(colleague.pk)
     task.refresh_from_db()
     assert task.reminded_on is None
+
+
+def test_each_digest_is_recorded_about_its_recipient(team, family, open_period):
+    referent, colleague = team
+    give(open_period(referent, [family[1]]), colleague, "Relancer la CAF", -1)
+    send_reminders()
+    digest = notify.messages_about(colleague).get()
+    assert (digest.recipient, digest.status, digest.subject) == (
+        "yanis@example.org",
+        "envoye",
+        "CSC — 1 tâche à faire, dont 1 en retard",
+    )
+    assert "Relancer la CAF" in digest.body and "Relancer la CAF" in digest.html_body
 
 
 def test_marking_a_task_reminded_does_not_fill_the_journal(team, family, open_period):

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from csc.core.models import AuditEvent
+from csc.core import notify
+from csc.core.models import AuditEvent, OutboundMessage
+from csc.testing.tasks import run_task_worker
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -46,9 +48,20 @@ def test_five_failures_lock_the_account_for_an_hour(client, reception_a):
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_a_working_link(client, reception_a):
-    client.post(reverse("core:password_reset"), {"email": reception_a.email})
+def test_password_reset_sends_a_working_link(client, reception_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:password_reset"), {"email": reception_a.email})
+    run_task_worker()
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [reception_a.email]
+    # Recorded like every message, without the link once sent.
+    reset = notify.messages_about(reception_a).get()
+    assert (reset.purpose, reset.status, reset.recipient) == (
+        "auth.password_reset",
+        "envoye",
+        reception_a.email,
+    )
+    assert reset.subject == mail.outbox[0].subject and "/compte/mot-de-passe/" not in reset.body
     link = re.search(r"https?://[^/]+(/compte/mot-de-passe/nouveau/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url  # Django swaps the token for a session marker
     response = client.post(
@@ -60,10 +73,13 @@ def test_password_reset_sends_a_working_link(client, reception_a):
 
 
 @pytest.mark.django_db
-def test_reset_of_an_unknown_address_reveals_nothing(client, db):
-    response = client.post(reverse("core:password_reset"), {"email": "inconnu@example.org"}, follow=True)
+def test_reset_of_an_unknown_address_reveals_nothing(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:password_reset"), {"email": "inconnu@example.org"}, follow=True)
+    run_task_worker()
     assert "Regardez vos e-mails" in response.content.decode()
     assert mail.outbox == []
+    assert not OutboundMessage.objects.exists()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from csc.people.models import Household
 from csc.testing.browser import PASSWORD, assert_accessible, field, log_in
 from csc.testing.factories import ConsentFactory, HouseholdFactory, HouseholdMemberFactory, PersonFactory
+from csc.testing.tasks import run_task_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +48,7 @@ def test_a_director_invites_searches_and_creates_a_household(page, live_server, 
     page.get_by_label("Rôle").select_option(label="Animateur ou animatrice")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     expect(page.get_by_text("Invitation envoyée à awa.diallo@example.org")).to_be_visible()
+    run_task_worker()
     assert mail.outbox[-1].to == ["awa.diallo@example.org"]
     expect(page.get_by_role("cell", name="awa.diallo@example.org")).to_be_visible()
 

@@ -4,28 +4,45 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from csc.core import notify
 from csc.core.models import AuditEvent, StaffRole, User
 from csc.testing.factories import StaffRoleFactory
 from csc.testing.pages import page_text
+from csc.testing.tasks import run_task_worker
 
 
 @pytest.mark.django_db
-def test_a_director_invites_a_colleague_who_chooses_a_password_and_logs_in(client, director_a, centre_a):
+def test_a_director_invites_a_colleague_who_chooses_a_password_and_logs_in(
+    client, director_a, centre_a, django_capture_on_commit_callbacks
+):
     client.force_login(director_a)
-    response = client.post(
-        reverse("core:staff_invite"),
-        {
-            "email": "Nouvelle.Recrue@Example.org",
-            "first_name": "Awa",
-            "last_name": "Diallo",
-            "role": "animator",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("core:staff_invite"),
+            {
+                "email": "Nouvelle.Recrue@Example.org",
+                "first_name": "Awa",
+                "last_name": "Diallo",
+                "role": "animator",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle.recrue@example.org")
-    assert StaffRole.objects.get(user=user, centre=centre_a).role == "animator"
+    staff_role = StaffRole.objects.get(user=user, centre=centre_a)
+    assert staff_role.role == "animator"
+    assert mail.outbox == []  # the worker sends it, not the director's page
+    run_task_worker()
     assert len(mail.outbox) == 1 and "Animateur" in mail.outbox[0].body
+    assert mail.outbox[0].to == ["nouvelle.recrue@example.org"]
     link = re.search(r"https?://[^/]+(/compte/invitation/\S+)", mail.outbox[0].body).group(1)
+    # Recorded about the new role, in the centre; the link that sets the password is not kept.
+    invitation = notify.messages_about(staff_role).get()
+    assert (invitation.purpose, invitation.centre, invitation.status) == (
+        "staff.invitation",
+        centre_a,
+        "envoye",
+    )
+    assert invitation.subject == mail.outbox[0].subject and "/compte/invitation/" not in invitation.body
     client.logout()
     form_url = client.get(link).url
     client.post(form_url, {"new_password1": "Bienvenue-Awa-2026", "new_password2": "Bienvenue-Awa-2026"})
@@ -136,12 +153,16 @@ def test_a_territory_coordinator_reads_the_journal_of_every_centre_of_the_territ
 
 
 @pytest.mark.django_db
-def test_someone_whose_invitation_expired_can_be_invited_again(client, director_a):
+def test_someone_whose_invitation_expired_can_be_invited_again(
+    client, director_a, django_capture_on_commit_callbacks
+):
     client.force_login(director_a)
     data = {"email": "lent@example.org", "first_name": "A", "last_name": "B", "role": "animator"}
-    client.post(reverse("core:staff_invite"), data)
-    response = client.post(reverse("core:staff_invite"), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:staff_invite"), data)
+        response = client.post(reverse("core:staff_invite"), data)
     assert response.status_code == 302
+    run_task_worker()
     assert len(mail.outbox) == 2 and "/compte/invitation/" in mail.outbox[1].body
 
 

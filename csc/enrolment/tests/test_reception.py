@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from csc.activities.demo import build_leisure_centre
 from csc.activities.models import GroupDay, Registration
+from csc.core.models import OutboundMessage
 from csc.enrolment import services
-from csc.enrolment.models import Notification, Request, StatusMessage
+from csc.enrolment.models import Request, StatusMessage
+from csc.enrolment.notifications import messages_of
 from csc.people.models import Household, HouseholdMember, Person
 from csc.testing.pages import page_text, visible_text
 from csc.testing.tasks import run_task_worker
@@ -135,18 +137,34 @@ def test_waiting_list_rank_and_documents_missing(login, reception_a, leisure):
     assert first.status == "pieces_manquantes"
 
 
-def test_a_failed_e_mail_shows_and_can_be_resent(login, reception_a, leisure):
+def test_a_failed_e_mail_shows_and_can_be_resent_to_the_corrected_address(
+    login, reception_a, leisure, django_capture_on_commit_callbacks
+):
     request = submit(leisure)
-    notification = Notification.objects.get(request=request)
-    Notification.objects.filter(pk=notification.pk).update(
+    other = submit(leisure)
+    notification = messages_of(request).get()
+    OutboundMessage.objects.filter(pk=notification.pk).update(
         status="echec", attempts=4, last_error="SMTPRecipientsRefused"
     )
     client = login(reception_a)
-    inbox = page_text(client.get(reverse("enrolment:inbox")))
-    assert "e-mail non envoyé" in inbox
-    client.post(reverse("enrolment:notification_resend", args=[request.pk, notification.pk]))
+    inbox = client.get(reverse("enrolment:inbox")).content.decode()
+    assert inbox.count("e-mail non envoyé") == 1
+    detail = visible_text(client.get(reverse("enrolment:request_detail", args=[request.pk])))
+    assert "Échec de l'envoi (SMTPRecipientsRefused)" in detail
+    Request.objects.filter(pk=request.pk).update(email="corrigee@example.org")
+    # Another request's e-mail is not reachable through this request.
+    foreign = messages_of(other).get()
+    assert client.post(reverse("enrolment:message_resend", args=[request.pk, foreign.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enrolment:message_resend", args=[request.pk, notification.pk]))
     notification.refresh_from_db()
-    assert notification.status == "en_attente"
+    assert (notification.status, notification.recipient) == ("en_attente", "corrigee@example.org")
+    run_task_worker()
+    notification.refresh_from_db()
+    assert notification.status == "envoye"
+    assert mail.outbox[-1].to == ["corrigee@example.org"]
+    assert mail.outbox[-1].attachments[0].filename == f"demande-{request.reference}.pdf"
+    assert "e-mail non envoyé" not in client.get(reverse("enrolment:inbox")).content.decode()
 
 
 def test_pdf_and_attestation_downloads(login, reception_a, leisure):

@@ -8,8 +8,10 @@ from django.core import mail
 
 from csc.activities.demo import build_leisure_centre
 from csc.activities.models import GroupDay, Registration
+from csc.core import notify
+from csc.core.models import OutboundMessage
 from csc.enrolment import services
-from csc.enrolment.models import Notification, Request
+from csc.enrolment.models import Request
 from csc.enrolment.notifications import follow_token, request_from_token
 from csc.people.models import Household, Membership, Person
 from csc.testing.tasks import run_task_worker
@@ -92,6 +94,8 @@ def test_validation_creates_the_household_the_children_the_registrations_and_e_m
         )
     run_worker()
     assert mail.outbox[-1].subject == f"Votre demande {request.reference} est bien reçue"
+    assert mail.outbox[-1].to == [request.email]
+    assert mail.outbox[-1].attachments[0][0] == f"demande-{request.reference}.pdf"
     assert mail.outbox[-1].attachments[0][2] == "application/pdf"
     assert mail.outbox[-1].attachments[0][1][:4] == b"%PDF"
 
@@ -111,7 +115,12 @@ def test_validation_creates_the_household_the_children_the_registrations_and_e_m
     assert GroupDay.objects.get(group=leisure.groups[1], day=d1).held == 1
     run_worker()
     assert mail.outbox[-1].subject == f"Votre demande {request.reference} est validée"
-    assert Notification.objects.filter(status="envoye").count() == 2
+    assert mail.outbox[-1].attachments == []  # the summary goes with the first e-mail only
+    sent = list(notify.messages_about(request).values_list("purpose", "status", "subject"))
+    assert sent == [
+        ("enrolment.status", "envoye", f"Votre demande {request.reference} est validée"),
+        ("enrolment.status", "envoye", f"Votre demande {request.reference} est bien reçue"),
+    ]
 
 
 def test_validating_a_membership_attaches_to_an_existing_household(leisure, reception_a):
@@ -170,20 +179,20 @@ def test_waiting_list_ranks_and_refusal_reasons_reach_the_family(
     assert "Dossier incomplet depuis deux mois" in refused_mail.body
 
 
-def test_a_failing_mail_server_is_retried_then_shown_as_failed(leisure, settings):
+def test_a_failing_mail_server_is_retried_then_shown_as_failed(leisure, settings, clock):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     request = services.submit_membership_request(
         centre=leisure.activity.centre, season=leisure.season, submission=family([])
     )
-    from csc.enrolment.tasks import MAX_ATTEMPTS, send_notification
-
-    notification = Notification.objects.get(request=request)
-    for _ in range(MAX_ATTEMPTS):
-        send_notification.call(notification.pk)
-    notification.refresh_from_db()
-    assert notification.status == Notification.Status.FAILED
-    assert notification.attempts == MAX_ATTEMPTS
+    notification = notify.messages_about(request).get()
+    for _ in range(notify.MAX_ATTEMPTS):
+        notify.send_message.call(notification.pk)
+        notification.refresh_from_db()
+        if notification.next_attempt_at:
+            clock(notification.next_attempt_at)
+    assert notification.status == OutboundMessage.Status.FAILED
+    assert notification.attempts == notify.MAX_ATTEMPTS
     assert "ConnectionRefused" in notification.last_error or "Error" in notification.last_error
 
 

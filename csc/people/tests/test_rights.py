@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from csc.core.models import AuditEvent
+from csc.core.models import AuditEvent, OutboundMessage
 from csc.people.models import Household, HouseholdMember, Person
 from csc.people.services import ANONYMOUS_LAST_NAME, anonymise_person
 from csc.testing.factories import ConsentFactory, HouseholdFactory, HouseholdMemberFactory, PersonFactory
@@ -113,10 +113,29 @@ def test_the_retention_command_anonymises_what_expired_per_centre(centre_a, cent
     expired = PersonFactory(centre=centre_a, last_activity_at=old)
     kept_longer = PersonFactory(centre=centre_b, last_activity_at=old)  # centre B keeps 36 months
     recent = PersonFactory(centre=centre_a)
+    from csc.core import notify
+
+    def message(centre, age_days):
+        sent = notify.email(purpose="tests", to="x@example.org", subject="S", body="B", centre=centre)
+        OutboundMessage.objects.filter(pk=sent.pk).update(
+            status="envoye", created_at=timezone.now() - timedelta(days=age_days)
+        )
+        return sent
+
+    old_message, recent_message, kept_message = (
+        message(centre_a, 400),
+        message(centre_a, 300),
+        message(centre_b, 400),
+    )
     call_command("anonymise_expired")
     assert Person.objects.get(pk=expired.pk).is_anonymised
     assert not Person.objects.get(pk=kept_longer.pk).is_anonymised
     assert not Person.objects.get(pk=recent.pk).is_anonymised
+    # The e-mails sent by the centre follow the same period: older ones no longer say to whom nor what.
+    for sent in (old_message, recent_message, kept_message):
+        sent.refresh_from_db()
+    assert (old_message.recipient, old_message.body, old_message.status) == ("", "", "envoye")
+    assert recent_message.recipient == kept_message.recipient == "x@example.org"
 
 
 @pytest.mark.django_db
@@ -162,3 +181,52 @@ def test_an_export_is_never_triggered_by_a_simple_link(client, coordinator_a, ce
     client.force_login(coordinator_a)
     assert client.get(reverse("people:person_export_pdf", args=[person.pk])).status_code == 405
     assert not AuditEvent.objects.filter(action="personal_data_export").exists()
+
+
+@pytest.mark.django_db
+def test_the_messages_sent_to_the_person_are_exported_then_blanked_by_anonymisation(
+    client, coordinator_a, centre_a, centre_b
+):
+    from csc.core import notify
+
+    member = HouseholdMemberFactory(household__centre=centre_a, person__email="nour@example.org")
+    to_nour = notify.email(
+        purpose="enrolment.status",
+        to="Nour@example.org",
+        subject="Votre demande A-1 est validée",
+        body="Bonjour Nour",
+        centre=centre_a,
+        queue=False,
+    )
+    notify.deliver(to_nour)
+    notify.email(purpose="tests", to="autre@example.org", subject="Autre", body="x", centre=centre_a)
+    other_centre = notify.email(
+        purpose="tests", to="nour@example.org", subject="B", body="x", centre=centre_b
+    )
+    client.force_login(coordinator_a)
+    data = json.loads(client.post(reverse("people:person_export_json", args=[member.person_id])).content)
+    sent = data["Autres données"]["messages envoyés"]
+    assert [(m["Sujet"], m["Texte"], m["État"], m["Canal"]) for m in sent] == [
+        ("Votre demande A-1 est validée", "Bonjour Nour", "Envoyé", "e-mail")
+    ]
+    pdf = client.post(reverse("people:person_export_pdf", args=[member.person_id]))
+    assert pdf.content.startswith(b"%PDF")
+
+    client.post(reverse("people:person_anonymise", args=[member.person_id]), {"confirm": "on"})
+    to_nour.refresh_from_db()
+    assert (to_nour.recipient, to_nour.subject, to_nour.body) == ("", "", "")
+    assert (to_nour.purpose, to_nour.status) == ("enrolment.status", "envoye")  # the figures stay
+    other_centre.refresh_from_db()
+    assert other_centre.recipient == "nour@example.org"  # another centre's record is not this one's
+
+
+@pytest.mark.django_db
+def test_erasing_the_person_blanks_the_messages_sent_to_them(client, coordinator_a, centre_a):
+    from csc.core import notify
+
+    member = HouseholdMemberFactory(household__centre=centre_a, person__email="nour@example.org")
+    message = notify.email(purpose="tests", to="nour@example.org", subject="S", body="B", centre=centre_a)
+    client.force_login(coordinator_a)
+    client.post(reverse("people:person_erase", args=[member.person_id]), {"confirm": "on"})
+    message.refresh_from_db()
+    assert (message.recipient, message.subject, message.status) == ("", "", "echec")
