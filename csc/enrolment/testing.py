@@ -48,7 +48,6 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     return {
         "request_id": pending,
         "message_id": notify.messages_about(pending).first(),
-        "notification_id": pending.notifications.first(),
         "registration_id": validated.household.registrations.first(),
     }
 

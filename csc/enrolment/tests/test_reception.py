@@ -291,7 +291,7 @@ def test_the_e_mails_link_follows_the_site_the_request_came_in_on(login, recepti
     settings.CSC_PUBLIC_URL = "https://csc.reglage.example"
     first = submit(leisure)
     follow = reverse("enrolment:follow", args=["jeton"]).removesuffix("jeton/")  # the token is dated
-    assert f"https://csc.reglage.example{follow}" in first.notifications.get().body
+    assert f"https://csc.reglage.example{follow}" in messages_of(first).get().body
 
     client = login(reception_a)
     client.post(
@@ -300,6 +300,6 @@ def test_the_e_mails_link_follows_the_site_the_request_came_in_on(login, recepti
         HTTP_HOST="csc.centre-a.fr",
         secure=True,
     )
-    refused = first.notifications.get(subject__contains="pas pu être acceptée")
+    refused = messages_of(first).get(subject__contains="pas pu être acceptée")
     assert f"https://csc.centre-a.fr{follow}" in refused.body
     assert "127.0.0.1" not in refused.body and "csc.reglage.example" not in refused.body
