@@ -690,7 +690,7 @@ def clean_import(centre_id: int, history_start: date) -> dict:
 def one_import(centre, data: bytes, actor) -> dict:
     from django.core.files.base import File
 
-    from csc.activities import imports
+    from csc.activities.imports import services as imports
 
     phases = {}
     started = time.perf_counter()

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from csc.core.pagination import Pagination
 from csc.people.models import Person
 
-from . import attendance
+from .attendance import services as attendance
 from .capabilities import ATTENDANCE_TAKE
 from .models import Activity, Attendance, Session
 

@@ -585,7 +585,7 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent(e)")
         EXCUSED = "excuse", _("Excusé(e)")
 
-    # Each status's letter on the grid that copies a paper sheet (attendance_views.grid).
+    # Each status's letter on the grid that copies a paper sheet (attendance/views.py, `grid`).
     LETTERS = {Status.PRESENT: "P", Status.ABSENT: "A", Status.EXCUSED: "E"}
 
     class Source(models.TextChoices):

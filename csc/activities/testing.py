@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from csc.testing.tenancy import SECRET_LAST_NAME, ForeignWorld
 
-from . import attendance, sessions
+from . import sessions
+from .attendance import services as attendance
 from .demo import build_leisure_centre
 from .models import Activity, AttendanceImport, Closure, Schedule
 

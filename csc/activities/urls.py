@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import attendance_urls, import_urls, report_urls, views
+from . import views
+from .attendance import urls as attendance_urls
+from .imports import urls as import_urls
+from .reports import urls as report_urls
 
 app_name = "activities"
 

@@ -55,8 +55,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 
-from csc.activities.report_exports import number
-from csc.activities.reports import natural_key, years_before
+from csc.activities.reports.exports import number
+from csc.activities.reports.queries import natural_key, years_before
 from csc.core.models import Centre
 from csc.core.roles import capabilities_of
 from csc.core.tenancy import active_roles, centres_with

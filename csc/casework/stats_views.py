@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from csc.activities.reports import years_after
+from csc.activities.reports.queries import years_after
 from csc.core.forms import AccessibleFormMixin, error_summary, parse_date
 from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, as_text, download, new_workbook, workbook_bytes

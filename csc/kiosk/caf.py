@@ -17,7 +17,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from csc.activities.reports import CentreInfo, TerritoryBlock, territory_blocks
+from csc.activities.reports.queries import CentreInfo, TerritoryBlock, territory_blocks
 
 from .models import AssistedProcedure, KioskEvent, Organisation
 from .stats import bounds

@@ -17,9 +17,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from csc.activities.reports.queries import centre_infos
+
 # The CAF report is sent for the month that ended: the previous month unless one is asked.
-from csc.activities.report_views import month_bounds, parse_month, previous_month
-from csc.activities.reports import centre_infos
+from csc.activities.reports.views import month_bounds, parse_month, previous_month
 from csc.core.forms import posted
 from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download

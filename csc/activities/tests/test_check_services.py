@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csc.activities import attendance, sessions
+from csc.activities import sessions
+from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity, Attendance, Closure, HeadCount, Schedule, Session
 from csc.core.holidays import easter_sunday, public_holidays
 from csc.core.models import AuditEvent

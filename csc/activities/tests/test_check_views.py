@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from csc.activities import attendance, sessions
+from csc.activities import sessions
+from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity, Attendance, Closure, HeadCount, Participant, Schedule, Session
 from csc.people.models import Person
 from csc.testing.factories import PersonFactory

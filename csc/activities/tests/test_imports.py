@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from csc.activities import imports
+from csc.activities.imports import services as imports
 from csc.activities.models import Activity, Attendance, AttendanceImport, Session
 from csc.core.models import AuditEvent
 from csc.people.models import Person

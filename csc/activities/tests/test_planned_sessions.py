@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from csc.activities import attendance, sessions
+from csc.activities import sessions
+from csc.activities.attendance import services as attendance
 from csc.activities.demo import build_leisure_centre
 from csc.activities.models import Attendance, Session
 from csc.activities.sessions import PlannedSession, SessionRefused, sync_planned_sessions

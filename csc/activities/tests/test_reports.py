@@ -23,9 +23,11 @@ from django.utils.dateformat import format as date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csc.activities import attendance, reports, sessions
+from csc.activities import sessions
+from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity, Attendance, HeadCount, Session
-from csc.activities.report_views import previous_month
+from csc.activities.reports import queries as reports
+from csc.activities.reports.views import previous_month
 from csc.core.models import StaffRole
 from csc.testing.factories import CentreFactory, PersonFactory, UserFactory
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
 
-from csc.activities import attendance, sessions
+from csc.activities import sessions
+from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity
 from csc.core.models import StaffRole
 from csc.testing.browser import assert_accessible, field, log_in, new_page

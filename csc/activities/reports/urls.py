@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import report_views
+from . import views as report_views
 
 urlpatterns: list = [
     path("bilans/", report_views.report, name="report"),

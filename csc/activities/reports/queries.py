@@ -40,7 +40,7 @@ from csc.core.models import Centre
 from csc.core.text import normalize
 from csc.people.models import Person
 
-from .models import Activity, Attendance, HeadCount, Session
+from ..models import Activity, Attendance, HeadCount, Session
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import attendance_views as views
+from . import views
 
 urlpatterns = [
     path("presences/", views.today, name="attendance_today"),

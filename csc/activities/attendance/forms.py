@@ -8,10 +8,10 @@ from csc.core.forms import DATE_ERRORS, DATE_WIDGET, AccessibleFormMixin
 from csc.people.forms import validate_birth_date
 from csc.people.models import Person
 
-from .attendance import MAX_HEAD_COUNT
-from .forms import WEEKDAYS
-from .models import Closure, Group, HeadCount, Schedule
-from .sessions import MAX_SCHEDULE_DAYS
+from ..forms import WEEKDAYS
+from ..models import Closure, Group, HeadCount, Schedule
+from ..sessions import MAX_SCHEDULE_DAYS
+from .services import MAX_HEAD_COUNT
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 TIME_ERRORS = {"invalid": "Saisissez une heure valide, par exemple 14:30."}

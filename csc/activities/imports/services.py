@@ -46,8 +46,8 @@ from csc.core.models import AuditEvent, Centre
 from csc.core.text import normalize
 from csc.people.models import Person
 
-from .models import Activity, Attendance, AttendanceImport, Session
-from .sessions import counted_hours
+from ..models import Activity, Attendance, AttendanceImport, Session
+from ..sessions import counted_hours
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # The import runs in the request: 100,000 rows take about 15 s on a small 2-core server, well within

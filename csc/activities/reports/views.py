@@ -26,8 +26,9 @@ from csc.core.forms import AccessibleFormMixin, error_summary, parse_date
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
-from . import report_exports, reports
-from .capabilities import REPORTS_VIEW
+from ..capabilities import REPORTS_VIEW
+from . import exports as report_exports
+from . import queries as reports
 
 REPORTS = REPORTS_VIEW
 MAX_YEARS = 3

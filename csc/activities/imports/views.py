@@ -1,7 +1,7 @@
 """Import of past attendance (« Check »): send a file, check its preview, import, fetch the refused rows.
 
 Imports are reached through the centres where the user may import (directors and coordinators):
-another centre's import, or a role without that capability, gets a 404. The work is in `imports.py`.
+another centre's import, or a role without that capability, gets a 404. The work is in `imports/services.py`.
 """
 
 from django.contrib import messages
@@ -15,10 +15,10 @@ from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.tenancy import centres_with, require_capability
 
-from . import imports
-from .capabilities import ATTENDANCE_IMPORT
-from .import_forms import MappingForm, UploadForm
-from .models import Activity, AttendanceImport
+from ..capabilities import ATTENDANCE_IMPORT
+from ..models import Activity, AttendanceImport
+from . import services as imports
+from .forms import MappingForm, UploadForm
 
 IMPORT = ATTENDANCE_IMPORT
 PAGE_SIZE = 20

@@ -6,7 +6,7 @@ from django import forms
 
 from csc.core.forms import AccessibleFormMixin
 
-from .imports import COLUMNS, MAX_FILE_BYTES, Mapping
+from .services import COLUMNS, MAX_FILE_BYTES, Mapping
 
 NOT_IN_FILE = "— pas dans le fichier —"
 ACCEPTED = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,7 +2,7 @@
 of open-door sessions, the paper sheet and the grid that copies it, and the programming of sessions.
 
 Sessions are fetched through `visible_to(user, capability)`: another centre's session, or a role
-without the capability, gets a 404. Rules live in `sessions.py` and `attendance.py`.
+without the capability, gets a 404. Rules live in `activities/sessions.py` and `attendance/services.py`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ from csc.core.tenancy import has_capability, require_capability
 from csc.people.models import Person
 from csc.people.queries import search_people
 
-from . import attendance, sessions
-from .attendance_forms import (
+from .. import sessions
+from ..capabilities import ATTENDANCE_TAKE, SESSIONS_MANAGE
+from ..models import Activity, Attendance, Closure, HeadCount, Participant, Period, Schedule, Session
+from . import services as attendance
+from .forms import (
     CancelForm,
     ClosureForm,
     EnrolForm,
@@ -38,8 +41,6 @@ from .attendance_forms import (
     SessionForm,
     WalkInForm,
 )
-from .capabilities import ATTENDANCE_TAKE, SESSIONS_MANAGE
-from .models import Activity, Attendance, Closure, HeadCount, Participant, Period, Schedule, Session
 
 TAKE = ATTENDANCE_TAKE
 MANAGE = SESSIONS_MANAGE

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import as_text, new_workbook, workbook_bytes
 
-from .reports import CentreReport, Figures, HeadCountLine, NetworkReport, Typology
+from .queries import CentreReport, Figures, HeadCountLine, NetworkReport, Typology
 
 HOURS_FORMAT = "#,##0.00"
 INTEGER_FORMAT = "#,##0"

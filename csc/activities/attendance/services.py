@@ -18,7 +18,7 @@ from django.utils import timezone
 from csc.core import audit
 from csc.people.models import Person
 
-from .models import Activity, Attendance, HeadCount, Registration, Session
+from ..models import Activity, Attendance, HeadCount, Registration, Session
 
 MAX_HEAD_COUNT = 2000
 
