@@ -2,7 +2,7 @@
 them, the error summary at the top of a page, errors linked to their fields."""
 
 import copy
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -43,6 +43,34 @@ def parse_date(text: str) -> date | None:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+    return None
+
+
+# Months and dates typed by staff outside these years are typing mistakes, not dates.
+FIRST_YEAR, LAST_YEAR = 1990, 2099
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def previous_month(today: date) -> str:
+    last = today.replace(day=1) - timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """2026-03 (what a month field sends) or 03/2026 (what a person types); None if neither."""
+    text = text.strip()
+    for separator, year_first in (("-", True), ("/", False), (".", False)):
+        parts = text.split(separator)
+        if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+            continue
+        year, month = (int(parts[0]), int(parts[1])) if year_first else (int(parts[1]), int(parts[0]))
+        if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
+            return year, month
     return None
 
 

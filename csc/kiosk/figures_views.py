@@ -20,8 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from csc.activities.reports.queries import centre_infos
 
 # The CAF report is sent for the month that ended: the previous month unless one is asked.
-from csc.activities.reports.views import month_bounds, parse_month, previous_month
-from csc.core.forms import posted
+from csc.core.forms import month_bounds, parse_month, posted, previous_month
 from csc.core.pdf import render_pdf
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, has_capability, require_capability

@@ -21,7 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from csc.core.forms import error_summary, parse_date, posted
+from csc.core.forms import error_summary, parse_date, parse_month, posted
 from csc.core.tenancy import has_capability, require_capability
 from csc.people.models import Person
 from csc.people.queries import search_people
@@ -71,14 +71,6 @@ def _session(request, session_id, capability=TAKE):
 
 def _activity(request, activity_id, capability=MANAGE):
     return get_object_or_404(Activity.objects.visible_to(request.user, capability), pk=activity_id)
-
-
-def _parse_month(text: str | None, default: date) -> date:
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except (ValueError, TypeError):
-        return default.replace(day=1)
 
 
 def _month_end(first: date) -> date:
@@ -430,7 +422,8 @@ def programme(request):
 def session_list(request, activity_id):
     activity = _activity(request, activity_id)
     today_ = timezone.localdate()
-    first = _parse_month(request.GET.get("mois"), today_)
+    parsed = parse_month(request.GET.get("mois") or "")
+    first = date(*parsed, 1) if parsed else today_.replace(day=1)
     last = _month_end(first)
     month_sessions = (
         Session.objects.filter(activity=activity, date__gte=first, date__lte=last)

@@ -22,7 +22,16 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from csc.core.forms import AccessibleFormMixin, error_summary, parse_date
+from csc.core.forms import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    AccessibleFormMixin,
+    error_summary,
+    month_bounds,
+    parse_date,
+    parse_month,
+    previous_month,
+)
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
@@ -32,7 +41,6 @@ from . import queries as reports
 
 REPORTS = REPORTS_VIEW
 MAX_YEARS = 3
-FIRST_YEAR, LAST_YEAR = 1990, 2099
 MONTH = "mois"
 DATES = "dates"
 
@@ -62,30 +70,6 @@ class ReportPeriod:
         if self.is_month:
             return {"mois": f"{self.start:%Y-%m}"}
         return {"du": f"{self.start:%d/%m/%Y}", "au": f"{self.end:%d/%m/%Y}"}
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    first = date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def previous_month(today: date) -> str:
-    last = today.replace(day=1) - timedelta(days=1)
-    return f"{last:%Y-%m}"
-
-
-def parse_month(text: str) -> tuple[int, int] | None:
-    """2026-03 (what a month field sends) or 03/2026 (what a person types); None if neither."""
-    text = text.strip()
-    for separator, year_first in (("-", True), ("/", False), (".", False)):
-        parts = text.split(separator)
-        if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
-            continue
-        year, month = (int(parts[0]), int(parts[1])) if year_first else (int(parts[1]), int(parts[0]))
-        if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
-            return year, month
-    return None
 
 
 # --- Filter forms ----------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from csc.activities import sessions
 from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity, Attendance, HeadCount, Session
 from csc.activities.reports import queries as reports
-from csc.activities.reports.views import previous_month
+from csc.core.forms import previous_month
 from csc.core.models import StaffRole
 from csc.testing.factories import CentreFactory, PersonFactory, UserFactory
 
