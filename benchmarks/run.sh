@@ -51,6 +51,8 @@ export DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-4f9a1c7e2b8d6
 # for the bench only (it is the base64 of « csc-bench-casework-key-not-prod! »).
 export CSC_CASEWORK_KEYS="Y3NjLWJlbmNoLWNhc2V3b3JrLWtleS1ub3QtcHJvZCE="
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
+# Links in e-mails sent outside a request (the task worker) start with this; production must set it.
+export CSC_PUBLIC_URL="http://127.0.0.1:${BENCH_PORT:-8089}"
 export DJANGO_SECURE_SSL_REDIRECT=0
 export DJANGO_SECURE_COOKIES=0
 export DJANGO_HSTS_SECONDS=0
