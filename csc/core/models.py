@@ -414,7 +414,7 @@ class OutboundMessage(models.Model):
     """One message the platform sent, or tries to send, to one recipient: what, to whom, when, through
     which channel, and whether it arrived at the provider. Written and read only through csc.core.notify.
 
-    The object a message is about is named by a type and an id (« enrolment.request », 42) rather than a
+    The object a message is about is named by a type and an id (« app_label.model », 42) rather than a
     foreign key, so that a module lists the messages of its objects without core knowing the module.
     Attachments are described, not stored: a builder's name and its arguments, built when sending so that
     a PDF is never rendered inside a request and the same file is not kept twice.

@@ -2,13 +2,13 @@
 (`OutboundMessage`: what, to whom, when, through which channel, and whether it left), delivery by the
 task worker after the caller's transaction commits, retries that never send the same message twice.
 
-    message = notify.email(purpose="enrolment.status", to=..., subject=..., body=...,
-                           centre=centre, about=request, attachments=[("enrolment.summary", {...})])
+    message = notify.email(purpose="<app>.<what>", to=..., subject=..., body=...,
+                           centre=centre, about=obj, attachments=[("<app>.<builder>", {...})])
 
 - `email()` records the message and queues its sending for after the caller's commit: a page never waits
   for a mail server, and a change rolled back sends nothing.
 - `deliver()` sends one recorded message now, in the calling process. The task calls it; so may a running
-  task that wants its message out in its own run (the casework digest).
+  task that wants its message out in its own run (a daily digest).
 - A failure is tried again after 1, 5 and 30 minutes; after `MAX_ATTEMPTS` the message is failed, with
   the error, and staff may `resend()` it.
 - A worker claims a message by a conditional update (pending → sending) before sending: of two copies
@@ -131,7 +131,7 @@ def email(
 ) -> OutboundMessage:
     """Record an e-mail to one address and queue it for sending once the caller's transaction commits.
 
-    `purpose` names what the message is for (« enrolment.status », « staff.invitation »…); `about` is
+    `purpose` names what the message is for (« staff.invitation », « auth.password_reset »…); `about` is
     the object it concerns, found again with `messages_about`; `attachments` are (builder name, keyword
     arguments) pairs, built at sending time; `secret` marks a message carrying a login link, whose text
     is dropped from the record once sent. `queue=False` leaves the sending to the caller, who then calls
