@@ -17,8 +17,8 @@ task worker after the caller's transaction commits, retries that never send the 
   backends (so a provider's backend, django-anymail for instance, is a setting). The SMS channel of the
   Alertes issue registers itself the same way, and its messages are recorded with `record(channel=…)`.
 - Attachments are registered builders (`register_attachment`), called at sending time with the arguments
-  stored in the message; a module registers its builders from its `AppConfig.ready()`. Both registration
-  functions are meant to move into the core module registry once it exists: the call sites stay the same.
+  stored in the message; a module registers its builders from its `AppConfig.ready()`, next to its
+  `Module` (they are wiring of the sending, not what the platform shows of a module, so they stay here).
 
 Modules find their messages with `messages_about(obj)`; the people module reaches the messages sent to a
 person's address with `messages_to()` and blanks them with `forget_recipient()`, and those older than
