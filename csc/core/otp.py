@@ -105,8 +105,8 @@ def _refuse_while_throttled(devices) -> None:
         raise OtpRefused(otp_throttle.wait_sentence(min(waits)))
 
 
-# After a few wrong codes the wait grows (2, 4, 8… seconds): past this, the refusal says it too.
-ANNOUNCED_WAIT = 5
+# After a few wrong codes the wait grows (2, 4, 8… seconds): from this one on, the refusal says it too.
+ANNOUNCED_WAIT = 4
 
 
 def _with_wait(refusal: str, *devices) -> str:
