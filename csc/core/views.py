@@ -100,6 +100,7 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     def get_redirect_url(self):
+        """The `next` if it is a local path (csc.core.redirects); LOGOUT_REDIRECT_URL otherwise."""
         return next_path(self.request)
 
 

@@ -65,7 +65,6 @@ def logged_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-@pytest.mark.django_db
 def test_the_normal_form_folds_case_width_and_compatibility_letters_only():
     for variant in SAME_ACCOUNT.values():
         assert normalise_email(variant) == ADDRESS
