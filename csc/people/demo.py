@@ -52,7 +52,9 @@ def load(faker, stdout):
             # same demo as before, with addresses the platform accepts.
             birth_date = today - timedelta(days=365 * age + rng.randint(0, 364))
             email = person_email(first, last_name, number=rng.randint(1, 99)) if rng.random() < 0.7 else ""
-            phone = f"+336{rng.randint(10000000, 99999999)}" if rng.random() < 0.8 else ""
+            # 06 1x xx xx xx: a mobile range phonenumbers (and so the forms and the API) accepts; the
+            # ranges 06 39, 06 90–94, 06 96–97 are not allocated, and the demo drew some.
+            phone = f"+3361{rng.randint(10000000, 99999999) % 10_000_000:07d}" if rng.random() < 0.8 else ""
             # Nobody is to be contacted by a channel they gave no address for (the forms refuse it).
             wants_sms, wants_email = rng.random() < 0.6, rng.random() < 0.4
             members.append(
