@@ -154,12 +154,13 @@ LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "core:public_home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation stays valid three days
 
-# Login throttling: five failures lock the pair (e-mail, IP) for an hour.
+# Login throttling: five failures lock the pair (account, IP) for an hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("CSC_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-# Logins find accounts whatever the case of the e-mail: the lockout must count them the same way.
+# Failures count per account: every way of writing its address (case, fullwidth letters, « ſ »…) is
+# brought to one normal form, the one accounts are found by (csc.core.identifiers, csc.core.auth).
 AXES_USERNAME_CALLABLE = "csc.core.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"

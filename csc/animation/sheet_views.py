@@ -19,12 +19,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
+from csc.core.redirects import redirect_next
 from csc.core.tenancy import require_capability
 from csc.core.uploads import CONTENT_TYPES, EXTENSIONS
 
@@ -74,13 +75,6 @@ def _own(request, sheet_id, *related):
     centre = _centre(request)
     queryset = ActivitySheet.objects.filter(centre=centre).select_related("centre", *related)
     return centre, get_object_or_404(queryset, pk=sheet_id)
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 def _detail_url(sheet) -> str:
@@ -500,7 +494,7 @@ def sheet_favourite(request, sheet_id):
         if wanted
         else f"« {sheet.title} » est retirée de vos favoris.",
     )
-    return redirect(_back(request, _detail_url(sheet)))
+    return redirect_next(request, _detail_url(sheet))
 
 
 @login_required

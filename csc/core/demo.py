@@ -1,5 +1,8 @@
 """Demo data of the core: the real network and one staff account per role in two centres."""
 
+import re
+import unicodedata
+
 from django.conf import settings
 
 from .models import Centre, Federation, Partner, StaffRole, Territory, User
@@ -24,6 +27,25 @@ ROLE_LOGIN_NAMES = {
 
 def demo_email(role_name: str, centre_slug: str) -> str:
     return f"{role_name}.{centre_slug}@demo.csc.localhost"
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
+
+
+def ascii_name(name: str) -> str:
+    """An invented name as the local part of an address: ASCII lower case, words joined by hyphens
+    ('Lefèvre', « Le Bœuf », « D'Aubigné » -> 'lefevre', 'le-boeuf', 'd-aubigne'). Addresses with accents
+    are refused by the platform's own validation (the API's, the forms'), so the demo writes none."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_LIGATURES))
+    plain = decomposed.encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def person_email(*names: str, number: int | None = None, domain: str = "example.org") -> str:
+    """An invented person's address: 'Élodie', 'Lefèvre', 12 -> 'elodie.lefevre12@example.org'."""
+    local = ".".join(part for part in (ascii_name(name) for name in names) if part) or "contact"
+    return f"{local}{number if number is not None else ''}@{domain}"
 
 
 def _demo_user(email: str, first_name: str, last_name: str) -> User:

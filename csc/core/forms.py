@@ -10,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.template.loader import render_to_string
 
 from . import notify
-from .models import Centre
+from .identifiers import normalise_email
+from .models import Centre, User
 from .roles import CENTRE_ROLES
 
 
@@ -141,8 +142,16 @@ def error_summary(*forms_) -> list[tuple[str | None, str]]:
     return items
 
 
+class AccountEmailField(forms.EmailField):
+    """The address of an account, brought to its normal form (csc.core.identifiers) before it is
+    checked: « ＤＩＲ@X.FR » is checked, looked up and counted as « dir@x.fr »."""
+
+    def to_python(self, value):
+        return normalise_email(super().to_python(value))
+
+
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
-    username = forms.EmailField(
+    username = AccountEmailField(
         label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     password = forms.CharField(
@@ -157,9 +166,16 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
 
 
 class ResetForm(AccessibleFormMixin, PasswordResetForm):
-    email = forms.EmailField(
+    email = AccountEmailField(
         label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def get_users(self, email):
+        """The account of this address, found as the login finds it (exact normal form), never by the
+        database's case-insensitive comparison; active and with a password, as Django requires."""
+        account = User.objects.for_identifier(email)
+        if account is not None and account.is_active and account.has_usable_password():
+            yield account
 
     def send_mail(
         self,
@@ -253,7 +269,7 @@ CENTRE_ROLE_CHOICES = [(role.value, role.label) for role in CENTRE_ROLES]
 
 
 class InviteForm(AccessibleFormMixin, forms.Form):
-    email = forms.EmailField(
+    email = AccountEmailField(
         label="Adresse e-mail",
         help_text="L'invitation est envoyée à cette adresse.",
         error_messages={"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},

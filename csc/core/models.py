@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .capabilities import AUDIT_VIEW, STAFF_MANAGE
+from .identifiers import normalise_email
 from .roles import CENTRE_ROLES, Role
 
 
@@ -156,9 +157,10 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
+        email = normalise_email(email)
         if not email:
             raise ValueError("Un compte a besoin d'une adresse e-mail.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email, **extra)
         if password:
             user.set_password(password)
         else:
@@ -172,7 +174,14 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        """The account an address names, by exact equality on the normal form (csc.core.identifiers):
+        never a case-insensitive comparison of the database's own, which folds letters differently."""
+        return self.get(email=normalise_email(username))
+
+    def for_identifier(self, typed: str | None):
+        """The account the login would open for what was typed, or None."""
+        email = normalise_email(typed)
+        return self.filter(email=email).first() if email else None
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -205,6 +214,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        # Model.clean() (the forms of the technical admin) stores the address in its normal form.
+        return normalise_email(username) if isinstance(username, str) else username
+
+    def save(self, *args, **kwargs):
+        # Whatever wrote the address (a factory, a script, the shell): only the normal form is stored.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
 
 class StaffRoleQuerySet(models.QuerySet):

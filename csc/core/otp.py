@@ -23,7 +23,7 @@ import qrcode.image.svg
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, recovery
+from . import audit, otp_throttle, recovery
 from .tenancy import requires_second_factor
 
 DEVICE_NAME = "Application d'authentification"
@@ -69,8 +69,11 @@ def confirm(user, device: TOTPDevice, token: str, *, replacing: bool) -> list[st
     recovery codes, in display form, to show once."""
     if device.user_id != user.pk or device.confirmed:
         raise OtpRefused("Cette application n'est pas en cours d'activation : recommencez.")
+    _refuse_while_throttled([device])
     if not device.verify_token(token):
-        raise OtpRefused("Ce code ne correspond pas. Vérifiez l'heure du téléphone et réessayez.")
+        raise OtpRefused(
+            _with_wait("Ce code ne correspond pas. Vérifiez l'heure du téléphone et réessayez.", device)
+        )
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -79,13 +82,40 @@ def confirm(user, device: TOTPDevice, token: str, *, replacing: bool) -> list[st
         return recovery.issue_codes(user, reason="activation")
 
 
-def verified_device(user, token: str) -> TOTPDevice | None:
-    """The confirmed app whose code this is, if any. Only the apps: a wrong code tried against the
-    recovery codes would slow down their next use (they have their own page)."""
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_token(token):
+def verified_device(user, token: str) -> TOTPDevice:
+    """The confirmed app whose code this is. Only the apps: a wrong code tried against the recovery
+    codes would slow down their next use (they have their own page).
+
+    Raises OtpRefused when the code does not match, or when the apps refuse every code for a while after
+    wrong ones (saying how long to wait: the code, right or not, was not checked)."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    _refuse_while_throttled(devices)
+    for device in devices:
+        if otp_throttle.seconds_to_wait(device) == 0 and device.verify_token(token):
             return device
-    return None
+    raise OtpRefused(
+        _with_wait("Ce code ne correspond pas. Attendez le code suivant et réessayez.", *devices)
+    )
+
+
+def _refuse_while_throttled(devices) -> None:
+    """Refuse, saying how long to wait, when every device refuses codes for now (after wrong ones)."""
+    waits = [otp_throttle.seconds_to_wait(device) for device in devices]
+    if waits and all(waits):
+        raise OtpRefused(otp_throttle.wait_sentence(min(waits)))
+
+
+# After a few wrong codes the wait grows (2, 4, 8… seconds): from this one on, the refusal says it too.
+ANNOUNCED_WAIT = 4
+
+
+def _with_wait(refusal: str, *devices) -> str:
+    """A refusal, with the wait before the next try when it has grown long enough to surprise."""
+    waits = [otp_throttle.seconds_to_wait(device) for device in devices]
+    if waits and min(waits) >= ANNOUNCED_WAIT:
+        wait = otp_throttle.duration(min(waits))
+        return f"{refusal} Après plusieurs erreurs, attendez {wait} avant l'essai suivant."
+    return refusal
 
 
 @transaction.atomic

@@ -11,16 +11,14 @@ consumed by a DELETE whose row count says whether this request, and no concurren
 
 from __future__ import annotations
 
-import math
 import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, otp_throttle
 
 CODE_COUNT = 10
 CODE_LENGTH = 10
@@ -99,13 +97,9 @@ def use_code(user, typed: str) -> UsedCode:
     device = _device_of(user)
     if device is None or not has_totp(user):
         raise RecoveryRefused("Votre compte n'a pas de codes de secours.")
-    allowed, why = device.verify_is_allowed()
-    if not allowed:
-        locked_until = (why or {}).get("locked_until")
-        wait = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 60
-        raise RecoveryRefused(
-            f"Trop d'essais à la suite : attendez {max(wait, 1)} seconde(s), puis réessayez."
-        )
+    wait = otp_throttle.seconds_to_wait(device)
+    if wait:
+        raise RecoveryRefused(otp_throttle.wait_sentence(wait))
     token_pk = device.token_set.filter(token=code).values_list("pk", flat=True).first()
     with transaction.atomic():
         spent = token_pk is not None and StaticToken.objects.filter(pk=token_pk).delete()[0] == 1

@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import audit, notify
+from .identifiers import normalise_email
 from .models import ApiToken, Centre, StaffRole, User
 from .roles import CENTRE_ROLES, Role
 
@@ -35,8 +36,8 @@ def invite_staff(
     """
     if role not in CENTRE_ROLES:
         raise StaffError("Ce rôle ne s'attribue pas dans un centre.")
-    email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
+    email = normalise_email(email)
+    user = User.objects.for_identifier(email)
     created = user is None
     if created:
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)

@@ -31,7 +31,7 @@ def journal_failed_login(sender, credentials, request=None, **kwargs):
     from .models import User
 
     email = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
-    user = User.objects.filter(email__iexact=email).first() if email else None
+    user = User.objects.for_identifier(email)
     audit.record(
         "login_failed",
         actor=user,

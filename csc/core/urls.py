@@ -8,7 +8,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("compte/connexion/", views.LoginView.as_view(), name="login"),
-    path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("compte/mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "compte/mot-de-passe/envoye/",

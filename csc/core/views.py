@@ -10,7 +10,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
@@ -33,6 +32,7 @@ from .forms import (
 from .links import LinkPattern
 from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
 from .modules import groups_for, waiting_for
+from .redirects import next_path, redirect_next
 from .tenancy import (
     current_centre,
     has_capability,
@@ -91,6 +91,18 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        """The `next` if it is a local path (csc.core.redirects), and not the login page itself: Django
+        takes that for a redirect loop and fails with a 500 when someone already logged in opens it."""
+        target = next_path(self.request)
+        return "" if target.split("?")[0] == self.request.path else target
+
+
+class LogoutView(auth_views.LogoutView):
+    def get_redirect_url(self):
+        """The `next` if it is a local path (csc.core.redirects); LOGOUT_REDIRECT_URL otherwise."""
+        return next_path(self.request)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "core/password_reset.html"
@@ -114,15 +126,6 @@ class InvitationAcceptView(PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("core:staff_home")
     reset_url_token = "bienvenue"  # noqa: S105 — a URL segment, not a secret
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @login_required
@@ -200,15 +203,17 @@ def _show_recovery_codes(request, codes: list[str], *, next_url: str):
 def otp_verify(request):
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        device = otp.verified_device(request.user, form.cleaned_data["token"])
-        if device is not None:
+        try:
+            device = otp.verified_device(request.user, form.cleaned_data["token"])
+        except otp.OtpRefused as refusal:
+            form.add_error("token", str(refusal))
+        else:
             otp_login(request, device)
-            return redirect(_safe_next(request, reverse("core:staff_home")))
-        form.add_error("token", "Ce code ne correspond pas. Attendez le code suivant et réessayez.")
+            return redirect_next(request, reverse("core:staff_home"))
     return render(
         request,
         "core/otp_verify.html",
-        {"form": form, "next": _safe_next(request, ""), "has_codes": recovery.remaining(request.user) > 0},
+        {"form": form, "next": next_path(request), "has_codes": recovery.remaining(request.user) > 0},
     )
 
 
@@ -236,8 +241,8 @@ def otp_recovery(request):
                 )
             else:
                 messages.success(request, f"Code de secours accepté. {left}")
-            return redirect(_safe_next(request, reverse("core:staff_home")))
-    return render(request, "core/otp_recovery.html", {"form": form, "next": _safe_next(request, "")})
+            return redirect_next(request, reverse("core:staff_home"))
+    return render(request, "core/otp_recovery.html", {"form": form, "next": next_path(request)})
 
 
 @login_required
@@ -299,7 +304,7 @@ def switch_centre(request):
     else:
         request.session["csc_centre_id"] = centre_id
         messages.success(request, "Centre changé.")
-    return redirect(_safe_next(request, reverse("core:staff_home")))
+    return redirect_next(request, reverse("core:staff_home"))
 
 
 @login_required

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from csc.activities import tariffs
 from csc.activities.models import Activity, Unit
+from csc.core.demo import person_email
 from csc.core.models import Centre
 
 from . import services
@@ -46,7 +47,7 @@ def load(faker, stdout):
                         bookings=[(d.pk, day_unit.pk) for d in chosen],
                     )
                 )
-            email = f"{last_name.lower().replace(' ', '-')}@exemple.fr"
+            email = person_email(last_name, domain="exemple.fr")
             services.submit_registration_request(
                 period=period,
                 submission=services.Submission(

@@ -4,6 +4,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from csc.core.demo import person_email
 from csc.core.models import Centre
 
 from .models import Consent, Household, HouseholdMember, Person
@@ -47,19 +48,26 @@ def load(faker, stdout):
             sex = rng.choice(["F", "M"])
             first = faker.first_name_female() if sex == "F" else faker.first_name_male()
             age = rng.randint(20, 88)
+            # The random draws keep their order (birth, e-mail, phone, consents): the same seed gives the
+            # same demo as before, with addresses the platform accepts.
+            birth_date = today - timedelta(days=365 * age + rng.randint(0, 364))
+            email = person_email(first, last_name, number=rng.randint(1, 99)) if rng.random() < 0.7 else ""
+            # 06 1x xx xx xx: a mobile range phonenumbers (and so the forms and the API) accepts; the
+            # ranges 06 39, 06 90–94, 06 96–97 are not allocated, and the demo drew some.
+            phone = f"+3361{rng.randint(10000000, 99999999) % 10_000_000:07d}" if rng.random() < 0.8 else ""
+            # Nobody is to be contacted by a channel they gave no address for (the forms refuse it).
+            wants_sms, wants_email = rng.random() < 0.6, rng.random() < 0.4
             members.append(
                 (
                     Person(
                         last_name=last_name,
                         first_name=first,
                         sex=sex,
-                        birth_date=today - timedelta(days=365 * age + rng.randint(0, 364)),
-                        email=f"{first}.{last_name}{rng.randint(1, 99)}@example.org".lower().replace(" ", "")
-                        if rng.random() < 0.7
-                        else "",
-                        phone=f"+336{rng.randint(10000000, 99999999)}" if rng.random() < 0.8 else "",
-                        contact_by_sms=rng.random() < 0.6,
-                        contact_by_email=rng.random() < 0.4,
+                        birth_date=birth_date,
+                        email=email,
+                        phone=phone,
+                        contact_by_sms=wants_sms and bool(phone),
+                        contact_by_email=wants_email and bool(email),
                     ),
                     HouseholdMember.Relation.RESPONSIBLE if index == 0 else HouseholdMember.Relation.PARTNER,
                 )

@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from csc.core import audit
+from csc.core.identifiers import normalise_email
 from csc.core.models import Centre, Federation, StaffRole, Territory, User
 from csc.core.roles import CENTRE_ROLES, Role
 from csc.core.services import invitation_link
@@ -55,7 +58,12 @@ class Command(BaseCommand):
         )
         if not expected:
             raise CommandError("Ce rôle ne s'attribue pas à ce niveau (centre, territoire ou fédération).")
-        user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email)
+        email = normalise_email(email)
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"« {email} » n'est pas une adresse e-mail valide.") from None
+        user = User.objects.for_identifier(email) or User.objects.create_user(email=email)
         if not user.is_active:
             user.is_active = True
             user.save(update_fields=["is_active"])
