@@ -2,6 +2,7 @@
 Content-Security-Policy, no copy of personal data in a cache, and Django's own security headers."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import path, reverse
@@ -53,6 +54,23 @@ def test_django_security_headers_and_the_permissions_policy(client, settings):
     permissions = response["Permissions-Policy"]
     for feature in ("camera", "microphone", "geolocation", "payment"):
         assert f"{feature}=()" in permissions
+
+
+def test_the_installation_guide_lists_the_headers_sent(client, settings):
+    """docs/installation.md tells whoever installs a centre's platform which headers to expect: the list
+    and what the login page sends over HTTPS are the same."""
+    settings.SECURE_HSTS_SECONDS = 31536000
+    guide = (Path(settings.BASE_DIR) / "docs" / "installation.md").read_text()
+    section = guide.split("### Les en-têtes envoyés par l'application", 1)[1].split("\n#", 1)[0]
+    listed = set(re.findall(r"^\| `([A-Za-z-]+)` \|", section, re.MULTILINE))
+    response = client.get(reverse("core:login"), secure=True)
+    security = {"Content-Security-Policy", "Permissions-Policy", "Cache-Control", "Strict-Transport-Security"}
+    sent = {
+        name for name in response.headers if name.startswith(("X-", "Cross-Origin-", "Referrer-"))
+    } | security
+    assert listed == sent
+    assert all(name in response.headers for name in listed)
+    assert f"`{response['Permissions-Policy']}`" in section
 
 
 NO_STORE = {"private", "no-store"}

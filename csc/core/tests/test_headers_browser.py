@@ -1,9 +1,13 @@
-"""The Content-Security-Policy (csc/core/headers.py) refuses nothing the platform's own pages need: the
-public pages, the kiosk, the API's documentation, and every page of the menu of each role, opened in a
-real Chromium that reports each refusal in its console and as a `securitypolicyviolation` event."""
+"""The headers of csc/core/headers.py in a real Chromium. The Content-Security-Policy refuses nothing
+the platform's own pages need: the public pages, the kiosk, the API's documentation, and every page of
+the menu of each role, opened in a Chromium that reports each refusal in its console and as a
+`securitypolicyviolation` event. And no copy of a page about persons stays in the browser."""
+
+import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from csc.core.roles import CENTRE_ROLES
 from csc.testing.browser import csp_violations, log_in
@@ -55,6 +59,7 @@ def test_public_pages_the_kiosk_and_the_api_documentation_refuse_nothing(
         f"/inscriptions/{slug}/",
         f"/inscriptions/{slug}/adhesion/",
         "/api/v1/docs",
+        "/admin-technique/login/",
     ]
     found = open_all(page, live_server, paths, read)
     assert found == [] and console == [], "\n".join(found + console)
@@ -73,3 +78,23 @@ def test_every_page_of_each_roles_menu_refuses_nothing(
     assert len(paths) > len(own), "the role's menu"
     found = open_all(page, live_server, sorted(paths), read)
     assert found == [] and console == [], "\n".join(found + console)
+
+
+def test_no_copy_of_a_search_stays_in_the_browser_after_logging_out(page, live_server, reception_a, centre_a):
+    HouseholdMemberFactory(household__centre=centre_a, person__last_name="Haddad", person__first_name="Nour")
+    log_in(page, live_server, reception_a)
+    page.goto(f"{live_server.url}{reverse('people:search')}")
+    for words in ("haddad", "nour"):  # the second search replaces the first page's results
+        page.get_by_label("Nom ou prénom").fill(words)
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page).to_have_url(re.compile(f"q={words}"))
+        expect(page.locator("#resultats")).to_contain_text("Haddad")
+    # htmx would keep the pages it replaced in the tab's storage, where the next person at this
+    # computer could read them.
+    assert page.evaluate("window.sessionStorage.getItem('htmx-history-cache')") is None
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Espace des équipes")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Rechercher une personne")
+    assert "Haddad" not in page.content()
