@@ -73,15 +73,6 @@ def policy_directives(nonce: str) -> dict[str, str]:
     }
 
 
-def relax_policy(response, **directives: str):
-    """Replaces directives of the policy for this one answer (underscores for dashes:
-    style_src="'self' 'unsafe-inline'"), for a page the platform serves but did not write."""
-    relaxed = getattr(response, "csp_relaxed", {})
-    relaxed.update({name.replace("_", "-"): value for name, value in directives.items()})
-    response.csp_relaxed = relaxed
-    return response
-
-
 class SecurityHeadersMiddleware:
     """Content-Security-Policy, Cache-Control and Permissions-Policy on every answer (module docstring)."""
 
@@ -92,7 +83,7 @@ class SecurityHeadersMiddleware:
         # 128 bits, fresh each request: a nonce an attacker could guess would let their script in.
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
-        directives = policy_directives(request.csp_nonce) | getattr(response, "csp_relaxed", {})
+        directives = policy_directives(request.csp_nonce)
         response.headers.setdefault(
             "Content-Security-Policy", "; ".join(f"{name} {value}" for name, value in directives.items())
         )
