@@ -58,7 +58,9 @@ def build_api(urls_namespace: str = "api") -> NinjaAPI:
         "personnel (Authorization: Bearer …) créé dans votre profil.",
         auth=[TokenAuth(), SessionAuth()],
         urls_namespace=urls_namespace,
-        docs=LocalSwagger(settings={"deepLinking": False}),
+        # No validator badge: Swagger UI would send the schema's address to validator.swagger.io and
+        # load an image from there, which the Content-Security-Policy refuses anyway.
+        docs=LocalSwagger(settings={"deepLinking": False, "validatorUrl": None}),
     )
     api.add_exception_handler(NinjaValidationError, partial(validation_errors, api))
     api.add_exception_handler(AuthenticationError, partial(authentication_error, api))

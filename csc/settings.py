@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # The kiosk's events skip everything below (csc/kiosk/middleware.py).
     "csc.kiosk.middleware.KioskEventsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long cache: CSP, no-store, Permissions-Policy.
+    "csc.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,6 +270,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Django's default, written out because docs/installation.md lists it: a page opened from CSC in a
+# new window (an official site from the kiosk) cannot reach back into it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)

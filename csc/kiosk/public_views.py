@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -38,6 +38,10 @@ from .models import Kiosk, Tile
 MAX_SEARCH = 100
 MAX_EVENT_BYTES = 8 * 1024
 HOME_CACHE_SECONDS = 3600
+# The home page holds nothing about anyone: the kiosk's browser may keep it a minute, so that the return
+# to it after each visit costs no request (everything else the platform answers is no-store,
+# csc/core/headers.py).
+HOME_BROWSER_SECONDS = 60
 STATE_SECONDS = 5
 EVENT_KEY_SECONDS = 300
 
@@ -170,6 +174,8 @@ def home(request, slug):
     else:
         response = HttpResponse(page[0])
     patch_vary_headers(response, ["Accept-Encoding"])
+    if not preview:  # staff previewing a change they just made must see it at once
+        patch_cache_control(response, public=True, max_age=HOME_BROWSER_SECONDS)
     return response
 
 

@@ -31,8 +31,28 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+# Every page opened through new_page() notes what the Content-Security-Policy refused
+# (csc/core/headers.py): an inline script or style, an eval, a file from elsewhere. The browser refuses
+# them silently, so a page can lose a behaviour or its layout without any test noticing otherwise.
+_RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.effectiveDirective + " refused " + (event.blockedURI || "inline")
+    + " (" + (event.sourceFile || location.pathname) + ":" + event.lineNumber + ")");
+}, true);
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """What the Content-Security-Policy refused on the page as it is now (since it was loaded)."""
+    return page.evaluate("window.__cspViolations || []")
+
+
 def assert_accessible(page, visited: list | None = None):
-    """No serious or critical axe-core violation on the page as it is now."""
+    """No serious or critical axe-core violation on the page as it is now, and nothing refused by the
+    Content-Security-Policy since it was loaded."""
+    refused = csp_violations(page)
+    assert not refused, f"{page.url}\nRefusé par la Content-Security-Policy :\n" + "\n".join(refused)
     results = _axe.run(page)
     blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     if visited is not None:
@@ -66,6 +86,7 @@ def log_in(page, live_server, user):
 def new_page(browser, **options):
     """A fresh context (cookies, viewport) and its page, French, with a 10 s default timeout."""
     context = browser.new_context(locale="fr-FR", **options)
+    context.add_init_script(_RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page
