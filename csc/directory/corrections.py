@@ -115,7 +115,8 @@ def fingerprint(structure: Structure, fields) -> str:
 def moved_fields(correction: Correction, structure: Structure) -> list[str]:
     """The fields the correction changes whose value is no longer the one seen when proposing."""
     now = entry_values(structure)
-    return [name for name, change in correction.changes.items() if now.get(name) != change["old"]]
+    changes = correction.changes  # PostgreSQL's jsonb keeps no order: the form's order, FIELDS
+    return [name for name in FIELDS if name in changes and now.get(name) != changes[name]["old"]]
 
 
 # --- Who sees and who decides -----------------------------------------------------------------------
@@ -213,7 +214,7 @@ def _locked(correction: Correction) -> tuple[Correction, Structure]:
             f"Cette proposition a déjà été {correction.get_status_display().lower()} : rien n'a changé."
         )
     structure = (
-        Structure.objects.select_for_update()
+        Structure.objects.select_for_update(of=("self",))
         .select_related("centre", "kept_by")
         .get(pk=correction.structure_id)
     )
@@ -251,7 +252,7 @@ def accept(correction: Correction, *, centre, user, seen: str = "") -> Structure
         centre=structure.owner_id,
         obj=correction,
         actor=user,
-        detail="champs : " + ", ".join(correction.changes),
+        detail="champs : " + ", ".join(name for name in FIELDS if name in correction.changes),
     )
     return structure
 

@@ -293,7 +293,9 @@ def save_structure(
     else:
         # Read again under a lock: the owner is checked on the row as it is, not as the form loaded it.
         stored = (
-            Structure.objects.select_for_update().select_related("centre", "kept_by").get(pk=structure.pk)
+            Structure.objects.select_for_update(of=("self",))
+            .select_related("centre", "kept_by")
+            .get(pk=structure.pk)
         )
         check_keeper(stored, user, centre)
         structure.centre_id, structure.kept_by_id = stored.centre_id, stored.kept_by_id
@@ -310,7 +312,11 @@ def save_structure(
 def set_listed(structure: Structure, *, listed: bool, centre, user) -> None:
     """Take an entry out of the lists (closed, moved away), or bring it back: its keeper only. Nothing
     is deleted, and the journal keeps every change (the model is `@audited`)."""
-    stored = Structure.objects.select_for_update().select_related("centre", "kept_by").get(pk=structure.pk)
+    stored = (
+        Structure.objects.select_for_update(of=("self",))
+        .select_related("centre", "kept_by")
+        .get(pk=structure.pk)
+    )
     check_keeper(stored, user, centre)
     structure.is_active = listed
     structure.updated_by = user

@@ -432,7 +432,7 @@ def test_the_migration_gives_every_entry_its_owner(centre_a, centre_b):
     orphan = Structure.objects.create(federation_id=federation_id, name="Créée par A", city="L")
     audit.record("create", centre=centre_a, object_type="directory.structure", object_id=str(orphan.pk))
     foreign = factories.CentreFactory(
-        territory=factories.TerritoryFactory(federation=factories.FederationFactory())
+        territory=factories.TerritoryFactory(federation=factories.FederationFactory(slug="ailleurs"))
     )
     elsewhere = Structure.objects.create(federation_id=federation_id, name="Créée ailleurs", city="L")
     audit.record("create", centre=foreign, object_type="directory.structure", object_id=str(elsewhere.pk))
