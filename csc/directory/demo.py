@@ -5,10 +5,12 @@ the description says so, and a centre checks them before pointing a resident the
 from datetime import time
 from decimal import Decimal
 
-from csc.core.models import Centre
+from csc.core.demo import demo_email
+from csc.core.models import Centre, User
 
+from .corrections import propose
 from .models import ServiceCategory, Structure
-from .services import check_week, entry_of_centre
+from .services import check_week, entry_of_centre, intervals_on
 
 EXAMPLE = "Exemple de démonstration : vérifiez les horaires avant d'y envoyer quelqu'un."
 WEEKDAYS_9_TO_18 = [[(time(9), time(12)), (time(14), time(18))]] * 5 + [[], []]
@@ -85,4 +87,30 @@ def load(faker, stdout):
             federation_id=federation_id, description=EXAMPLE, hours=check_week(week), **place
         )
         structure.categories.set([categories[s] for s in slugs if s in categories])
-    stdout.write(f"Annuaire : {len(centres)} centres et {len(PLACES)} autres lieux.")
+    proposed = _demo_correction()
+    stdout.write(
+        f"Annuaire : {len(centres)} centres et {len(PLACES)} autres lieux"
+        + (", une correction proposée à l'Arbrisseau." if proposed else ".")
+    )
+
+
+def _demo_correction() -> bool:
+    """Belencontre's reception proposes a correction to the Arbrisseau's entry: what
+    accueil.arbrisseau finds waiting on the staff home (« 1 correction de l'annuaire à examiner »)."""
+    owner = Structure.objects.filter(centre__slug="arbrisseau").select_related("centre").first()
+    proposer = Centre.objects.filter(slug="belencontre").first()
+    author = User.objects.filter(email=demo_email("accueil", "belencontre")).first()
+    if owner is None or proposer is None or author is None:
+        return False
+    corrected = Structure.objects.get(pk=owner.pk)
+    corrected.hours_note = "Fermé le samedi pendant les vacances scolaires"
+    propose(
+        owner,
+        corrected,
+        categories=list(owner.categories.all()),
+        week=[intervals_on(owner, day) for day in range(7)],
+        comment="Affiche vue à votre accueil : elle dit que vous fermez le samedi pendant les vacances.",
+        centre=proposer,
+        user=author,
+    )
+    return True

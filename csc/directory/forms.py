@@ -163,3 +163,29 @@ class HoursForm(AccessibleFormMixin, forms.Form):
                     intervals.append((opens, closes))
             week.append(intervals)
         return week
+
+
+class CorrectionCommentForm(AccessibleFormMixin, forms.Form):
+    """What the proposing centre adds to its correction: where it saw the right information."""
+
+    comment = forms.CharField(
+        label="Un mot pour le centre qui tient la fiche",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Facultatif. Par exemple « Horaires lus sur leur porte le 3 décembre ».",
+        error_messages={"max_length": "Le message tient en 1 000 caractères au plus."},
+    )
+
+
+class RefuseCorrectionForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Pourquoi refusez-vous cette correction ?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Le centre qui l'a proposée lira ce message.",
+        error_messages={
+            "required": "Dites en quelques mots pourquoi vous refusez : le centre qui propose le lira.",
+            "max_length": "La raison tient en 500 caractères au plus.",
+        },
+    )

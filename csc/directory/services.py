@@ -1,4 +1,4 @@
-"""The rules of the directory: opening hours, distances, who may change an entry, and the changes.
+"""The rules of the directory: opening hours, distances, who may change an entry (its owner), and the changes.
 
 Opening hours are stored per weekday as a list of intervals, `[["09:00", "12:00"], ["14:00", "17:30"]]`
 (Monday first, seven lists). Most places open in the morning and the afternoon: two intervals a day
@@ -220,13 +220,57 @@ def check_website(url: str) -> str:
     return url
 
 
-# --- Changes ------------------------------------------------------------------------------------------
+# --- Who changes an entry --------------------------------------------------------------------------
+#
+# The directory is read by every centre of a federation, but an entry is changed or withdrawn only by
+# its owner (`Structure.owner_id`): a centre's own entry feeds its public kiosk (« Fermé aujourd'hui »,
+# its phone), and another centre's reception once changed them. An entry no centre owns belongs to
+# the network: the federation's staff keep it. Everybody else proposes a correction
+# (csc/directory/corrections.py). The checks are here, in the services, whatever page or tool calls
+# them; the pages only hide the buttons.
 
 
-def can_edit(structure: Structure, centre) -> bool:
-    """Any centre of the federation completes the directory; another federation's entries are not
-    even seen."""
-    return structure.federation_id == centre.territory.federation_id
+class NotKeeper(DirectoryRefused):
+    """A change refused because another centre (or the federation) owns the entry: the page answers
+    403 with this sentence and the way to propose a correction instead."""
+
+
+def may_keep(structure: Structure, user, centre) -> bool:
+    """Whether `user`, working in `centre`, may change or withdraw the entry and examine the
+    corrections proposed to it."""
+    from csc.core.tenancy import has_capability
+
+    from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK
+
+    if centre is None or structure.federation_id != centre.territory.federation_id:
+        return False
+    owner_id = structure.owner_id
+    if owner_id is None:
+        return has_capability(user, DIRECTORY_NETWORK, centre)
+    return owner_id == centre.pk and has_capability(user, DIRECTORY_EDIT, centre)
+
+
+def keeper_label(structure: Structure) -> str:
+    """Who keeps the entry, as the pages say it."""
+    owner = structure.owner
+    return owner.name if owner is not None else "la fédération (fiche commune du réseau)"
+
+
+def check_keeper(structure: Structure, user, centre) -> None:
+    """Refuse (NotKeeper, in French) any change of an entry by whom does not keep it."""
+    if centre is None or structure.federation_id != centre.territory.federation_id:
+        raise NotKeeper("Cette structure appartient à l'annuaire d'un autre réseau.")
+    if may_keep(structure, user, centre):
+        return
+    if structure.owner_id is None:
+        raise NotKeeper(
+            f"« {structure.name} » est une fiche commune du réseau : seule la fédération la modifie ou "
+            "la retire. Vous pouvez lui proposer une correction."
+        )
+    raise NotKeeper(
+        f"« {structure.name} » est tenue par {keeper_label(structure)} : seule son équipe la modifie ou "
+        "la retire. Vous pouvez lui proposer une correction."
+    )
 
 
 @transaction.atomic
@@ -239,13 +283,23 @@ def save_structure(
     week: list[list[Interval]],
 ) -> Structure:
     """Create or change an entry from the staff page: the fields already cleaned by the form, the
-    categories and the week of opening hours checked here."""
+    categories and the week of opening hours checked here. A new entry is owned by the centre that adds
+    it; an existing one is changed only by its keeper (check_keeper)."""
     created = structure.pk is None
     if created:
         structure.federation_id = centre.territory.federation_id
         structure.kept_by = centre
-    elif not can_edit(structure, centre):
-        raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
+        structure.centre = None
+    else:
+        # Read again under a lock: the owner is checked on the row as it is, not as the form loaded it.
+        stored = (
+            Structure.objects.select_for_update(of=("self",))
+            .select_related("centre", "kept_by")
+            .get(pk=structure.pk)
+        )
+        check_keeper(stored, user, centre)
+        structure.centre_id, structure.kept_by_id = stored.centre_id, stored.kept_by_id
+        structure.federation_id = stored.federation_id
     structure.website = check_website(structure.website)
     structure.hours = check_week(week)
     structure.updated_by = user
@@ -256,10 +310,14 @@ def save_structure(
 
 @transaction.atomic
 def set_listed(structure: Structure, *, listed: bool, centre, user) -> None:
-    """Take an entry out of the lists (closed, moved away), or bring it back. Nothing is deleted, and
-    the journal keeps every change (the model is `@audited`)."""
-    if not can_edit(structure, centre):
-        raise DirectoryRefused("Cette structure appartient à l'annuaire d'un autre réseau.")
+    """Take an entry out of the lists (closed, moved away), or bring it back: its keeper only. Nothing
+    is deleted, and the journal keeps every change (the model is `@audited`)."""
+    stored = (
+        Structure.objects.select_for_update(of=("self",))
+        .select_related("centre", "kept_by")
+        .get(pk=structure.pk)
+    )
+    check_keeper(stored, user, centre)
     structure.is_active = listed
     structure.updated_by = user
     structure.save(update_fields=["is_active", "updated_by", "updated_at"])

@@ -1,20 +1,22 @@
-"""Staff pages of the directory: find a place for a resident, nearest to the centre first; add and
-complete entries; withdraw one that closed. Every entry is fetched within the current centre's
-federation: another network's entry is a 404."""
+"""Staff pages of the directory: find a place for a resident, nearest to the centre first; add entries,
+complete and withdraw those the centre keeps. Every entry is fetched within the current centre's
+federation: another network's entry is a 404. An entry of the network kept by another centre is read,
+but changing it is a 403 that offers to propose a correction (csc/directory/correction_views.py)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from csc.core.forms import posted
 from csc.core.tenancy import has_capability, require_capability
 
-from . import services
-from .capabilities import DIRECTORY_EDIT, DIRECTORY_VIEW
+from . import corrections, services
+from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK, DIRECTORY_PROPOSE, DIRECTORY_VIEW
 from .forms import HoursForm, StructureForm
 from .models import ServiceCategory, Structure
 
@@ -27,7 +29,37 @@ def _structures(centre):
 
 
 def _structure(centre, structure_id) -> Structure:
-    return get_object_or_404(_structures(centre).prefetch_related("categories"), pk=structure_id)
+    return get_object_or_404(
+        _structures(centre).select_related("centre", "kept_by").prefetch_related("categories"),
+        pk=structure_id,
+    )
+
+
+def _keeper_centre(request):
+    """The current centre, for whom may keep some entries (their centre's, or the network's common
+    ones); a 404 for the others, like any page their role does not open."""
+    centre = require_capability(request, DIRECTORY_VIEW)
+    if not (
+        has_capability(request.user, DIRECTORY_EDIT, centre)
+        or has_capability(request.user, DIRECTORY_NETWORK, centre)
+    ):
+        raise Http404
+    return centre
+
+
+def not_keeper(request, centre, structure: Structure, refused: services.NotKeeper):
+    """The answer to a change of an entry the centre does not keep: a 403 that says who keeps it and
+    offers to propose a correction instead. Nothing was changed."""
+    return render(
+        request,
+        "directory/not_keeper.html",
+        {
+            "structure": structure,
+            "message": str(refused),
+            "may_propose": corrections.may_propose(structure, request.user, centre),
+        },
+        status=403,
+    )
 
 
 @login_required
@@ -56,6 +88,10 @@ def structure_list(request):
             "category": category,
             "withdrawn": withdrawn,
             "can_edit": has_capability(request.user, DIRECTORY_EDIT, centre),
+            "corrections": any(
+                has_capability(request.user, capability, centre)
+                for capability in (DIRECTORY_EDIT, DIRECTORY_NETWORK, DIRECTORY_PROPOSE)
+            ),
             "querystring": services.querystring(text=text, category=category, withdrawn=withdrawn),
         },
     )
@@ -65,6 +101,7 @@ def structure_list(request):
 def structure_detail(request, structure_id):
     centre = require_capability(request, DIRECTORY_VIEW)
     structure = _structure(centre, structure_id)
+    may_keep = services.may_keep(structure, request.user, centre)
     now = timezone.localtime()
     distance = None
     if structure.has_position and centre.latitude is not None and centre.longitude is not None:
@@ -81,7 +118,10 @@ def structure_detail(request, structure_id):
             "has_hours": services.has_hours(structure),
             "today": services.today_label(structure, now),
             "distance": distance,
-            "can_edit": has_capability(request.user, DIRECTORY_EDIT, centre),
+            "keeper": services.keeper_label(structure),
+            "may_keep": may_keep,
+            "may_propose": corrections.may_propose(structure, request.user, centre),
+            "pending": structure.corrections.pending().count() if may_keep else 0,
         },
     )
 
@@ -99,6 +139,8 @@ def _edit(request, centre, structure: Structure):
                 categories=list(form.cleaned_data["categories"]),
                 week=hours.week(),
             )
+        except services.NotKeeper as refused:
+            return not_keeper(request, centre, structure, refused)
         except services.DirectoryRefused as refused:
             hours.add_error(None, str(refused))
         else:
@@ -120,16 +162,26 @@ def structure_create(request):
 
 @login_required
 def structure_edit(request, structure_id):
-    centre = require_capability(request, DIRECTORY_EDIT)
-    return _edit(request, centre, _structure(centre, structure_id))
+    centre = _keeper_centre(request)
+    structure = _structure(centre, structure_id)
+    try:
+        services.check_keeper(structure, request.user, centre)
+    except services.NotKeeper as refused:
+        return not_keeper(request, centre, structure, refused)
+    return _edit(request, centre, structure)
 
 
 @login_required
 def structure_withdraw(request, structure_id):
-    centre = require_capability(request, DIRECTORY_EDIT)
+    centre = _keeper_centre(request)
     structure = _structure(centre, structure_id)
+    try:
+        services.check_keeper(structure, request.user, centre)
+        if request.method == "POST":
+            services.set_listed(structure, listed=not structure.is_active, centre=centre, user=request.user)
+    except services.NotKeeper as refused:
+        return not_keeper(request, centre, structure, refused)
     if request.method == "POST":
-        services.set_listed(structure, listed=not structure.is_active, centre=centre, user=request.user)
         if not structure.is_active:
             messages.success(
                 request,

@@ -269,8 +269,8 @@ def test_bad_input_is_refused_in_french_and_nothing_typed_is_lost(centre_a, staf
 
 
 def test_a_withdrawn_structure_leaves_the_lists_and_can_come_back(centre_a, centre_b, staff, login):
-    structure = make_structure(centre_b, "Permanence CAF")
-    client = login(staff("reception", "a"))  # another centre of the same network may keep it
+    structure = make_structure(centre_a, "Permanence CAF")
+    client = login(staff("reception", "a"))  # the centre that keeps it (test_ownership.py: only it)
     assert "Retirer « Permanence CAF » de l'annuaire ?" in page_text(
         client.get(f"/annuaire/{structure.pk}/retirer/")
     )
