@@ -10,12 +10,14 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.template.loader import render_to_string
 
 from . import notify
+from .cleaning import CleanTextMixin
 from .models import Centre
 from .roles import CENTRE_ROLES
 
 
-class AccessibleFormMixin:
-    """Marks invalid fields for assistive technologies and links each error to its field."""
+class AccessibleFormMixin(CleanTextMixin):
+    """Marks invalid fields for assistive technologies and links each error to its field; its base cleans
+    every text the same way (csc.core.cleaning)."""
 
     def full_clean(self):
         super().full_clean()
