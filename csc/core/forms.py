@@ -289,7 +289,7 @@ class CentreSettingsForm(AccessibleFormMixin, forms.ModelForm):
         return value
 
 
-class JournalFilterForm(forms.Form):
+class JournalFilterForm(CleanTextMixin, forms.Form):
     person = forms.IntegerField(label="Numéro de la personne", required=False, min_value=1)
     actor = forms.ModelChoiceField(
         label="Membre de l'équipe", queryset=None, required=False, empty_label="Tous"
