@@ -10,8 +10,8 @@ about itself. The policy, in one place:
   name, a file name or an amount read backwards (« facture‮fdp.exe »);
 - a value made only of spaces and invisible characters (zero-width space, word joiner, byte-order mark,
   soft hyphen, Hangul fillers…) is empty: « obligatoire » then means something;
-- in a one-line field, tab and line breaks become spaces (no browser sends them from a one-line input;
-  a subject with a line break would break the e-mail it heads);
+- in a one-line input, tab and line breaks become spaces (no browser sends them from one; a subject with
+  a line break would break the e-mail it heads);
 - a text without a length of its own is capped at MAX_TEXT_LENGTH characters.
 
 It is applied at three depths, so that no view can forget it:
@@ -117,6 +117,8 @@ def validate_text(value) -> None:
 TOO_LONG = "Ce texte est trop long : %(limit_value)s caractères au plus (il en compte %(show_value)s)."
 TOO_LARGE = "Ce nombre est trop grand : vérifiez-le."
 TOO_SMALL = "Ce nombre est trop petit : vérifiez-le."
+# Where a person types one line. A hidden input may carry a text typed on an earlier step: left alone.
+ONE_LINE_INPUTS = (forms.TextInput, forms.EmailInput, forms.URLInput)
 # Subclasses of IntegerField whose values a float or numeric column holds: their digits bound them.
 DECIMALS = (forms.FloatField, forms.DecimalField)
 
@@ -165,7 +167,7 @@ class CleanTextMixin:
             key = self.add_prefix(name)
             if key not in data:
                 continue
-            multiline = isinstance(field.widget, forms.Textarea)
+            multiline = not isinstance(field.widget, ONE_LINE_INPUTS)
             values = data.getlist(key) if many else [data[key]]
             tidied = [
                 tidy(value, multiline=multiline) if isinstance(value, str) else value for value in values

@@ -28,6 +28,7 @@ test runs in a savepoint of it, so what a POST changes is gone for the next test
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -189,6 +190,7 @@ class Page:
     user_key: str | None
     status: int
     forms: list[Form]
+    entry: str = ""  # the address that leads to `url` by a redirection, read again before posting
 
 
 @pytest.fixture(scope="module")
@@ -351,23 +353,26 @@ def _page(client: Client, sweep: Sweep, route: str) -> Page:
     page = sweep.pages.get(route)
     if page is not None:
         return page
-    url = fill(route, sweep.world)
+    entry = fill(route, sweep.world)
     first = None
     for key in sweep.users:
         _login(client, sweep, key)
-        response = client.get(url)
-        if response.status_code == 302 and response["Location"].startswith(url):
-            url = response["Location"]  # a reset link trades its token for a session, then shows the form
-            response = client.get(url)
+        url, response = entry, client.get(entry)
+        location = response.get("Location", "") if response.status_code == 302 else ""
+        if location.startswith(entry.rstrip("/").rsplit("/", 1)[0] + "/"):
+            # A reset link trades its token for a session, then shows its form at a sibling address.
+            url, response = location, client.get(location)
         status = response.status_code
         if first is None:
             first = (key, status)
         if status in (200, 405):
             html = response.content.decode(errors="replace") if not response.streaming else ""
-            page = Page(url, key, status, forms_of(html) if status == 200 else [])
+            page = Page(
+                url, key, status, forms_of(html) if status == 200 else [], entry if url != entry else ""
+            )
             break
     else:
-        page = Page(url, first[0], first[1], [])
+        page = Page(entry, first[0], first[1], [])
     if page.status == 405 and page.user_key == "anonyme":
         page.user_key = "director"  # a POST-only staff address: its checks come after the method's
     sweep.pages[route] = page
@@ -433,14 +438,20 @@ def _posts(group: str, form: Form) -> list[tuple[str, dict, dict]]:
 
 
 def _queries(group: str, page: Page) -> list[tuple[str, dict]]:
-    names = set(QUERY_NAMES)
+    """(label, parameters) of the GETs a group makes: the page's own search fields and the usual names."""
+    searched = {"q"}
     for form in page.forms:
         if form.method == "get":
-            names |= form.names()
+            searched |= form.names()
+    names = sorted(searched | set(QUERY_NAMES))
     values = {"text": TEXTS, "deep_json": {"JSON profond": DEEP_JSON}, "numbers": NUMBERS, "dates": DATES}
     if group == "next":
         return [(f"next={v}", {"next": v}) for v in NEXTS.values()]
-    return [(label, dict.fromkeys(sorted(names), value)) for label, value in values[group].items()]
+    return [
+        # 100,000 characters in every usual name would make a 2.5 MB address: the searches get them.
+        (label, dict.fromkeys(sorted(searched) if value is HUNDRED_K else names, value))
+        for label, value in values[group].items()
+    ]
 
 
 # --- The JSON endpoints: the kiosk's events and the API -----------------------------------------------------
@@ -465,6 +476,7 @@ def _object(properties: dict, value) -> dict:
     }
 
 
+@functools.cache
 def _openapi_operations() -> dict[str, dict[str, dict]]:
     """{django route: {method: {property: nested properties}}} of the API, read from its schema."""
     from csc.api import api
@@ -508,7 +520,7 @@ def sweep_json(attempt: Attempt, sweep: Sweep, route: str, name: str | None, gro
             attempt.send(label, "post", url, data=body, content_type="application/json")
         return
     headers = {"HTTP_AUTHORIZATION": f"Bearer {sweep.tokens['director']}"}
-    operations = _openapi_operations().get(_api_route_key(route), {})
+    operations = _openapi_operations().get(_api_route_key(route)) or {"get": {}}  # the docs pages
     for method, properties in operations.items():
         if method == "get":
             for label, params in _queries(group, Page(url, None, 200, [])):
@@ -535,6 +547,7 @@ def _cases():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "name", "group"), _cases())
 def test_no_hostile_input_breaks_a_page_or_is_saved(sweep, route, name, group):
+    cache.clear()  # rate limits and cached pages start afresh for every test
     client = Client(raise_request_exception=False)
     attempt = Attempt(client, route)
     got_request_exception.connect(attempt.record_exception)
@@ -545,13 +558,15 @@ def test_no_hostile_input_breaks_a_page_or_is_saved(sweep, route, name, group):
             else:
                 page = _page(client, sweep, route)
                 _login(client, sweep, page.user_key)
+                if page.entry:
+                    client.get(page.entry)
                 for label, params in _queries(group, page):
                     attempt.send(label, "get", _with_query(page.url, params))
                 for path, form in _targets(page):
                     for label, data, query in _posts(group, form):
                         target = _with_query(path, query) if query else path
                         attempt.send(label, "post", target, data=data)
-                        if client.session.get("_auth_user_id") is None and page.user_key != "anonyme":
+                        if page.user_key != "anonyme" and "_auth_user_id" not in client.session:
                             _login(client, sweep, page.user_key)  # a form that logs out (password, role)
     finally:
         got_request_exception.disconnect(attempt.record_exception)
