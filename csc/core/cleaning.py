@@ -266,14 +266,16 @@ def refuse_unsafe_texts(sender, instance, raw=False, update_fields=None, **kwarg
     texts, jsons = _text_fields(type(instance))
     if update_fields is not None:
         names = set(update_fields)
-        texts = [a for a in texts if a in names or a.removesuffix("_id") in names]
+        texts = [a for a in texts if a in names]
         jsons = [a for a in jsons if a in names]
+    # __dict__, not getattr: a deferred field is not saved, and reading it would cost a query.
+    loaded = instance.__dict__
     for attname in texts:
-        value = getattr(instance, attname, None)
+        value = loaded.get(attname)
         if isinstance(value, str) and REFUSED.search(value):
             raise UnsafeText(refusal(value))
     for attname in jsons:
-        for text in _strings_of(getattr(instance, attname, None)):
+        for text in _strings_of(loaded.get(attname)):
             if REFUSED.search(text):
                 raise UnsafeText(refusal(text))
 
