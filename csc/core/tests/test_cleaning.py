@@ -214,11 +214,20 @@ def test_nothing_postgresql_refuses_leaves_for_the_database_even_without_a_save(
     assert Centre.objects.get(pk=centre_a.pk).name == "Centre Alpha"
 
 
+@pytest.mark.django_db
+def test_an_address_holding_a_nul_gets_the_french_page_not_a_database_error(client):
+    # A path parameter reaches a query without any form: PostgreSQL answered a DataError (500).
+    response = client.get("/programme/abc%00def/")
+    assert response.status_code == 400
+    assert "Votre demande contient un caractère refusé" in visible_text(response)
+    assert "(U+0000)" in visible_text(response)
+
+
 def test_a_refusal_of_the_last_line_is_a_french_400_page_not_a_server_error():
     middleware = TextCleaningMiddleware(lambda request: None)
     page = middleware.process_exception(RequestFactory().post("/x/"), UnsafeText(refusal("a\x00")))
     assert page.status_code == 400
-    assert "Ce texte n'a pas été enregistré" in page_text(page)
+    assert "Votre demande contient un caractère refusé" in page_text(page)
     assert "retapez-le au clavier" in page_text(page)
     api = middleware.process_exception(RequestFactory().post("/api/v1/x"), UnsafeText(refusal("a\x00")))
     assert api.status_code == 400 and "caractère de contrôle" in api.json()["detail"]
