@@ -68,7 +68,7 @@ def parse_month(text: str) -> tuple[int, int] | None:
     text = text.strip()
     for separator, year_first in (("-", True), ("/", False), (".", False)):
         parts = text.split(separator)
-        if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        if len(parts) != 2 or not all(part.strip().isdecimal() for part in parts):
             continue
         year, month = (int(parts[0]), int(parts[1])) if year_first else (int(parts[1]), int(parts[0]))
         if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:

@@ -232,3 +232,11 @@ def test_a_refusal_of_the_last_line_is_a_french_400_page_not_a_server_error():
     api = middleware.process_exception(RequestFactory().post("/api/v1/x"), UnsafeText(refusal("a\x00")))
     assert api.status_code == 400 and "caractère de contrôle" in api.json()["detail"]
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("autre")) is None
+
+
+@pytest.mark.parametrize("month", ["²/2026", "2026-²", "١٢/2026"])
+def test_a_digit_that_int_refuses_is_not_a_month(month):
+    # str.isdigit() accepts « ² », int() does not: the checks before int() use str.isdecimal().
+    from csc.core.forms import parse_month
+
+    assert parse_month(month) == ((2026, 12) if month == "١٢/2026" else None)

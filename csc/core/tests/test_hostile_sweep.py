@@ -13,7 +13,7 @@ The hostile values, by group (one test per URL and group, so that a failure name
   in every free-text field with the rest of the form as shown (so that the text decides), then NUL in
   every field, hidden ones and choices included;
 - deep_json: « [ » × 1500 + « ] » × 1500 in every field, and as the body of the JSON endpoints;
-- numbers: 1e308, 10**40 and -1 in every field;
+- numbers: 1e308, 10**40, -1 and « ² » (a digit for str.isdigit(), not for int()) in every field;
 - dates: 2026-02-30, 31/31/2026 and 0000-00-00 in every field;
 - next: abc, //evil.example and javascript:alert(1) as `next`, in the query string and the form.
 
@@ -57,7 +57,8 @@ RTL_OVERRIDE = "facture\u202efdp.exe"
 ZERO_WIDTH = "\u200b\u200b"
 DEEP_JSON = "[" * 1500 + "]" * 1500
 TEXTS = {"NUL": "Atelier\x00", "100k": HUNDRED_K, "RTL": RTL_OVERRIDE, "zero-width": ZERO_WIDTH}
-NUMBERS = {"1e308": "1e308", "10**40": str(10**40), "-1": "-1"}
+# « ² » is a digit for str.isdigit() that int() refuses.
+NUMBERS = {"1e308": "1e308", "10**40": str(10**40), "-1": "-1", "²": "²"}
 DATES = {"2026-02-30": "2026-02-30", "31/31/2026": "31/31/2026", "0000-00-00": "0000-00-00"}
 NEXTS = {"abc": "abc", "//evil": "//evil.example", "javascript": "javascript:alert(1)"}
 GROUPS = ("text", "deep_json", "numbers", "dates", "next")
