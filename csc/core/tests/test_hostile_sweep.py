@@ -367,7 +367,8 @@ def _page(client: Client, sweep: Sweep, route: str) -> Page:
         if first is None:
             first = (key, status)
         if status in (200, 405):
-            html = response.content.decode(errors="replace") if not response.streaming else ""
+            is_html = not response.streaming and "html" in response.get("Content-Type", "")
+            html = response.content.decode(errors="replace") if is_html else ""
             page = Page(
                 url, key, status, forms_of(html) if status == 200 else [], entry if url != entry else ""
             )
