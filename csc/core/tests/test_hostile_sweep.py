@@ -14,7 +14,8 @@ The hostile values, by group (one test per URL and group, so that a failure name
   every field, hidden ones and choices included;
 - deep_json: « [ » × 1500 + « ] » × 1500 in every field, and as the body of the JSON endpoints;
 - numbers: 1e308, 10**40, -1 and « ² » (a digit for str.isdigit(), not for int()) in every field;
-- dates: 2026-02-30, 31/31/2026 and 0000-00-00 in every field;
+- dates: 2026-02-30, 31/31/2026, 0000-00-00 and 9999-12-31 (a real date, at the calendar's edge) in every
+  field;
 - next: abc, //evil.example and javascript:alert(1) as `next`, in the query string and the form.
 
 « Nothing saved » is checked where it can be cheaply and exactly: a spy on the database connection sees
@@ -59,7 +60,13 @@ DEEP_JSON = "[" * 1500 + "]" * 1500
 TEXTS = {"NUL": "Atelier\x00", "100k": HUNDRED_K, "RTL": RTL_OVERRIDE, "zero-width": ZERO_WIDTH}
 # « ² » is a digit for str.isdigit() that int() refuses.
 NUMBERS = {"1e308": "1e308", "10**40": str(10**40), "-1": "-1", "²": "²"}
-DATES = {"2026-02-30": "2026-02-30", "31/31/2026": "31/31/2026", "0000-00-00": "0000-00-00"}
+# The last one is a real date, at the edge of the calendar: a day or a week after it does not exist.
+DATES = {
+    "2026-02-30": "2026-02-30",
+    "31/31/2026": "31/31/2026",
+    "0000-00-00": "0000-00-00",
+    "9999-12-31": "9999-12-31",
+}
 NEXTS = {"abc": "abc", "//evil": "//evil.example", "javascript": "javascript:alert(1)"}
 GROUPS = ("text", "deep_json", "numbers", "dates", "next")
 
