@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Max, Min
 
 from csc.activities.models import Activity, Period
+from csc.core.cleaning import CleanTextMixin
 from csc.core.forms import AccessibleFormMixin
 
 from .models import ActivitySheet, Planning, PlanningEntry
@@ -353,7 +354,7 @@ class CopyWeekForm(AccessibleFormMixin, forms.Form):
         return monday_of(self.cleaned_data["target_week"])
 
 
-class RevisionForm(RevisionMixin, forms.Form):
+class RevisionForm(CleanTextMixin, RevisionMixin, forms.Form):
     """Publishing: only the revision the person saw."""
 
     def __init__(self, *args, planning: Planning, **kwargs):

@@ -10,6 +10,7 @@ import copy
 
 from django import forms
 
+from csc.core.cleaning import CleanTextMixin
 from csc.core.forms import AccessibleFormMixin
 
 from .models import ActivitySheet, Objective
@@ -187,7 +188,7 @@ SCOPES = [
 ]
 
 
-class SheetSearchForm(forms.Form):
+class SheetSearchForm(CleanTextMixin, forms.Form):
     """Rendered only: the view reads the values itself, so that a wrong one is set aside with a notice
     instead of emptying the whole search."""
 

@@ -111,7 +111,7 @@ class FiguresForm(AccessibleFormMixin, forms.Form):
         text = self.cleaned_data["annee"].strip()
         if not text:
             return None
-        if not text.isdigit() or not stats.FIRST_YEAR <= int(text) <= self.today.year:
+        if not text.isdecimal() or not stats.FIRST_YEAR <= int(text) <= self.today.year:
             raise forms.ValidationError(
                 f"Choisissez une année entre {stats.FIRST_YEAR} et {self.today.year}, écrite en chiffres : "
                 f"par exemple {self.today.year}."

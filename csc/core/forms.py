@@ -10,13 +10,15 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.template.loader import render_to_string
 
 from . import notify
+from .cleaning import CleanTextMixin
 from .identifiers import normalise_email
 from .models import Centre, User
 from .roles import CENTRE_ROLES
 
 
-class AccessibleFormMixin:
-    """Marks invalid fields for assistive technologies and links each error to its field."""
+class AccessibleFormMixin(CleanTextMixin):
+    """Marks invalid fields for assistive technologies and links each error to its field; its base cleans
+    every text the same way (csc.core.cleaning)."""
 
     def full_clean(self):
         super().full_clean()
@@ -67,7 +69,7 @@ def parse_month(text: str) -> tuple[int, int] | None:
     text = text.strip()
     for separator, year_first in (("-", True), ("/", False), (".", False)):
         parts = text.split(separator)
-        if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        if len(parts) != 2 or not all(part.strip().isdecimal() for part in parts):
             continue
         year, month = (int(parts[0]), int(parts[1])) if year_first else (int(parts[1]), int(parts[0]))
         if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
@@ -303,7 +305,7 @@ class CentreSettingsForm(AccessibleFormMixin, forms.ModelForm):
         return value
 
 
-class JournalFilterForm(forms.Form):
+class JournalFilterForm(CleanTextMixin, forms.Form):
     person = forms.IntegerField(label="Numéro de la personne", required=False, min_value=1)
     actor = forms.ModelChoiceField(
         label="Membre de l'équipe", queryset=None, required=False, empty_label="Tous"

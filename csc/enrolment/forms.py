@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from csc.activities import tariffs
 from csc.activities.models import Group, Period, Unit
+from csc.core.cleaning import CleanTextMixin
 from csc.core.forms import AccessibleFormMixin
 from csc.core.uploads import check_document
 from csc.core.validators import normalize_phone, validate_postcode
@@ -308,13 +309,13 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
         }
 
 
-class SubmissionKeyForm(forms.Form):
+class SubmissionKeyForm(CleanTextMixin, forms.Form):
     """The hidden key that makes a double click or the back button land on the same request."""
 
     key = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class PeriodField(forms.Form):
+class PeriodField(CleanTextMixin, forms.Form):
     """The period named in a hidden field must be the page's own period (a tampered value is refused)."""
 
     periode = forms.IntegerField(widget=forms.HiddenInput)

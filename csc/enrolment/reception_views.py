@@ -23,8 +23,9 @@ from . import services
 from .capabilities import ENROLMENT_PROCESS
 from .documents import reception_pdf, request_context
 from .forms import DocumentsForm, ReasonForm, ValidateForm, WaitingListForm
-from .models import Request, StatusMessage
-from .notifications import DEFAULT_MESSAGES, PLACEHOLDERS, messages_of
+from .models import Request
+from .notifications import PLACEHOLDERS, messages_of
+from .status_messages import StatusMessagesForm, save_status_messages
 
 PAGE_SIZE = 25
 Status = Request.Status
@@ -337,52 +338,14 @@ def request_attestation(request, request_id):
 def status_messages(request):
     """The centre's own wording of each e-mail; an empty text goes back to the default."""
     centre = require_capability(request, ACTIVITIES_CONFIGURE)
-    custom = {m.status: m for m in StatusMessage.objects.filter(centre=centre)}
-    errors = {}
-    if request.method == "POST":
-        for status, _label in Status.choices:
-            subject = request.POST.get(f"{status}-subject", "").strip()
-            body = request.POST.get(f"{status}-body", "").strip()
-            default_subject, default_body = DEFAULT_MESSAGES[status]
-            if not subject and not body or (subject == default_subject and body == default_body):
-                if status in custom:
-                    custom.pop(status).delete()
-                continue
-            if not subject or not body:
-                errors[status] = (
-                    "Écrivez l'objet et le texte, ou videz les deux pour revenir au texte par défaut."
-                )
-                continue
-            if len(subject) > 200:
-                errors[status] = "L'objet dépasse 200 caractères."
-                continue
-            StatusMessage.objects.update_or_create(
-                centre=centre, status=status, defaults={"subject": subject, "body": body}
-            )
-        if not errors:
-            messages.success(request, "Textes des e-mails enregistrés.")
-            return redirect("enrolment:status_messages")
-    rows = []
-    for status, label in Status.choices:
-        default_subject, default_body = DEFAULT_MESSAGES[status]
-        message = custom.get(status)
-        rows.append(
-            {
-                "status": status,
-                "label": label,
-                "subject": request.POST.get(f"{status}-subject")
-                if request.method == "POST"
-                else (message.subject if message else default_subject),
-                "body": request.POST.get(f"{status}-body")
-                if request.method == "POST"
-                else (message.body if message else default_body),
-                "custom": message is not None,
-                "error": errors.get(status),
-            }
-        )
+    form = StatusMessagesForm(posted(request), centre=centre)
+    if form.is_bound and form.is_valid():
+        save_status_messages(centre=centre, texts=form.texts())
+        messages.success(request, "Textes des e-mails enregistrés.")
+        return redirect("enrolment:status_messages")
     return render(
         request,
         "enrolment/reception/status_messages.html",
-        {"centre": centre, "rows": rows, "placeholders": PLACEHOLDERS, "errors": errors},
-        status=400 if errors else 200,
+        {"centre": centre, "form": form, "rows": form.rows(), "placeholders": PLACEHOLDERS},
+        status=400 if form.errors else 200,
     )

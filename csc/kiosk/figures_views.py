@@ -103,7 +103,7 @@ def add_synonym(request):
     statistics page with the reason, in French, and a 400."""
     centre = require_capability(request, KIOSK_CONFIGURE)
     tile_id = (request.POST.get("tile") or "").strip()
-    if tile_id.isdigit():
+    if tile_id.isdecimal():
         get_object_or_404(Tile, pk=int(tile_id), centre=centre)
     form = SynonymForm(posted(request), centre=centre)
     if form.is_valid():
@@ -216,7 +216,7 @@ def _caf_network(request, fmt: str):
     if month is None:
         return _month_error(request, "kiosk/caf_network.html", context)
     if territory:
-        if not territory.isdigit() or int(territory) not in territories:
+        if not territory.isdecimal() or int(territory) not in territories:
             context["territory_error"] = "Choisissez un des territoires de la liste."
             return render(request, "kiosk/caf_network.html", context, status=400)
         centres = [c for c in centres if c.territory_id == int(territory)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from csc.core.cleaning import CleanTextMixin
 from csc.core.forms import AccessibleFormMixin
 
 from .models import AssistedProcedure, HelpSheet, Organisation, Procedure, SurveyAnswer, Theme, Tile
@@ -17,7 +18,7 @@ MARKDOWN_HELP = (
 )
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(CleanTextMixin, forms.Form):
     """Every question may be left blank: the survey is optional, question by question."""
 
     resultat = forms.ChoiceField(
@@ -97,7 +98,7 @@ class LocalLinkForm(AccessibleFormMixin, forms.Form):
             raise forms.ValidationError(str(refused)) from None
 
 
-class AddProceduresForm(forms.Form):
+class AddProceduresForm(CleanTextMixin, forms.Form):
     procedures = forms.ModelMultipleChoiceField(
         label="Démarches du catalogue à ajouter",
         queryset=Procedure.objects.none(),
@@ -191,7 +192,7 @@ class AssistedProcedureForm(AccessibleFormMixin, forms.ModelForm):
         ]
 
 
-class SynonymForm(forms.Form):
+class SynonymForm(CleanTextMixin, forms.Form):
     """A search without result attached to a tile of the kiosk, from the statistics page."""
 
     word = forms.CharField(

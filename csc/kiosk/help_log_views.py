@@ -31,7 +31,7 @@ def _person(request, centre, may_link: bool) -> Person | None:
     """The person chosen for the link, from the query string or the form; another centre's person,
     or one the user may not read, is simply not found."""
     value = request.POST.get("personne") if request.method == "POST" else request.GET.get("personne")
-    if not may_link or not (value or "").isdigit():
+    if not may_link or not (value or "").isdecimal():
         return None
     return Person.objects.active().filter(centre=centre, pk=int(value)).first()
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from csc.core.cleaning import CleanTextMixin
 from csc.core.forms import AccessibleFormMixin
 from csc.core.validators import normalize_phone, validate_postcode
 
@@ -234,7 +235,7 @@ class MergeForm(AccessibleFormMixin, forms.Form):
         self.fields["duplicate"].choices = [(c.pk, str(c)) for c in candidates]
 
 
-class SearchForm(forms.Form):
+class SearchForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label="Nom ou prénom", max_length=100, required=False)
 
 
