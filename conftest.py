@@ -24,6 +24,15 @@ def pytest_unconfigure(config):
         _session_travel.stop()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the rate limits of the public forms count in it
+    (csc/core/ratelimit.py), and one test's posts must not use up the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def clock(time_machine):
     """clock("2027-01-04 10:00") freezes the clock at that Paris local time for the rest of the test

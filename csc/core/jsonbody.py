@@ -47,9 +47,8 @@ def loads(body: bytes | str, *, limit_bytes: int | None = None, depth: int = MAX
     data = body.encode() if isinstance(body, str) else bytes(body)
     limit = max_bytes() if limit_bytes is None else limit_bytes
     if len(data) > limit:
-        raise BodyRefused(
-            _("Le contenu est trop volumineux : %(max)s octets au plus.") % {"max": f"{limit:,}".replace(",", " ")}
-        )
+        size = f"{limit:,}".replace(",", "\u202f")  # 1 048 576: French digit groups
+        raise BodyRefused(_("Le contenu est trop volumineux : %(max)s octets au plus.") % {"max": size})
     if nesting(data) > depth:
         raise BodyRefused(_("Le contenu est trop imbriqué : %(depth)d niveaux au plus.") % {"depth": depth})
     try:

@@ -76,10 +76,18 @@ class Limited(Exception):
     def message(self) -> str:
         """What the person reads on the form shown again."""
         return _(
-            "Trop d'envois en peu de temps depuis votre connexion ou vers cette adresse e-mail. "
-            "Pour protéger les familles des envois abusifs, rien n'a été envoyé. "
-            "Réessayez %(wait)s : ce que vous avez saisi est conservé."
+            "Trop d'envois en peu de temps depuis votre connexion ou vers cette adresse e-mail : pour "
+            "éviter les envois abusifs, rien n'a été envoyé. Réessayez %(wait)s ; ce que vous avez "
+            "saisi est conservé."
         ) % {"wait": self.wait}
+
+
+# « Mot de passe oublié »: a person asks once or twice; more would fill a mailbox with links.
+PASSWORD_RESET = Limit(
+    "core.password_reset",
+    per_client=(Rate(10, 3600),),
+    per_target=(Rate(3, 3600),),
+)
 
 
 def hit(limit: Limit, *, client: str | None, target: str | None = None, cost: int = 1, now=None) -> None:
