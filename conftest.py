@@ -33,6 +33,20 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(params=["memoire", "redis"])
+def limits_cache(request):
+    """A test of the rate limits runs twice: on the process's own memory (`make run`), and on the
+    Redis at 127.0.0.1:6379 that production shares between its workers (skipped when none answers).
+    The value is the Redis key prefix, or None."""
+    if request.param == "memoire":
+        yield None
+        return
+    from csc.testing.caches import redis_cache
+
+    with redis_cache() as prefix:
+        yield prefix
+
+
 @pytest.fixture
 def clock(time_machine):
     """clock("2027-01-04 10:00") freezes the clock at that Paris local time for the rest of the test

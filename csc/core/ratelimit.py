@@ -92,20 +92,29 @@ PASSWORD_RESET = Limit(
 
 def hit(limit: Limit, *, client: str | None, target: str | None = None, cost: int = 1, now=None) -> None:
     """Count one use of `limit` (or `cost` uses: a batch of kiosk events) by `client` towards `target`;
-    raise Limited when any of its counters goes over its rate. A refused use counts too: a client that
-    keeps sending stays refused until the window ends."""
+    raise Limited when any of its counters goes over its rate.
+
+    A refused use is taken back from every counter: the counters say what was let through, so that a
+    script hammering an address during one hour does not use up that family's allowance of the day.
+    Between the increment and the take-back, a concurrent request may see one use too many and be
+    refused: never one too few."""
     moment = clock.time() if now is None else now
     retry_after = 0
     counters = [("client", client_key(client), rate) for rate in limit.per_client]
     if target is not None:
         counters += [("target", target_key(target), rate) for rate in limit.per_target]
+    counted = []
     for scope, value, rate in counters:
         window = int(moment // rate.seconds)
         window_end = (window + 1) * rate.seconds
         key = f"rl:{limit.name}:{scope}:{rate.seconds}:{window}:{_digest(value)}"
-        if _add(key, cost, timeout=int(window_end - moment) + 5) > rate.count:
+        total = _add(key, cost, timeout=int(window_end - moment) + 5)
+        counted.append(key)
+        if total > rate.count:
             retry_after = max(retry_after, math.ceil(window_end - moment))
     if retry_after:
+        for key in counted:
+            _take_back(key, cost)
         raise Limited(limit, retry_after)
 
 
@@ -132,6 +141,13 @@ def _add(key: str, amount: int, *, timeout: int) -> int:
     except Exception:  # any failure of the cache server (connection refused, timeout…): see docstring
         logger.exception("Rate limit not counted: the cache does not answer")
         return 0
+
+
+def _take_back(key: str, amount: int) -> None:
+    try:
+        cache.decr(key, amount)
+    except Exception:  # expired meanwhile, or the cache server failed: nothing left to take back
+        logger.debug("Rate limit counter %s not taken back", key)
 
 
 def client_key(address: str | None) -> str:
