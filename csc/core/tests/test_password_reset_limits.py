@@ -12,6 +12,12 @@ from csc.testing.tasks import run_task_worker
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def mid_hour(clock):
+    # The limits count in windows of the clock, which must not turn during a test.
+    clock("2027-01-04 10:20")
+
+
 def ask(client, email, **extra):
     return client.post(reverse("core:password_reset"), {"email": email, **extra})
 
