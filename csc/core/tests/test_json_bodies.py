@@ -14,7 +14,7 @@ DEEP = "[" * 1500 + "]" * 1500
     "body, depth",
     [
         (b"{}", 1),
-        (b'{"a": [1, {"b": []}]}', 3),
+        (b'{"a": [1, {"b": []}]}', 4),
         (b'["[[[[", "]]", "{{{"]', 1),  # brackets inside strings are text
         (b'["\\"[[[[\\\\", [2]]', 2),  # escaped quotes and backslashes do not end a string
         (b"42", 0),
