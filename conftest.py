@@ -34,17 +34,20 @@ def _empty_cache():
 
 
 @pytest.fixture(params=["memoire", "redis"])
-def limits_cache(request):
+def limits_cache(request, settings):
     """A test of the rate limits runs twice: on the process's own memory (`make run`), and on the
     Redis at 127.0.0.1:6379 that production shares between its workers (skipped when none answers).
-    The value is the Redis key prefix, or None."""
+    The value is the Redis key prefix, or None. Through pytest-django's `settings`, so that a setting
+    the test changes after it is undone in the right order."""
     if request.param == "memoire":
         yield None
         return
-    from csc.testing.caches import redis_cache
+    from csc.testing.caches import forget, new_prefix, redis_caches
 
-    with redis_cache() as prefix:
-        yield prefix
+    prefix = new_prefix()
+    settings.CACHES = redis_caches(prefix)
+    yield prefix
+    forget(prefix)
 
 
 @pytest.fixture

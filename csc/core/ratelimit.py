@@ -159,9 +159,11 @@ def client_key(address: str | None) -> str:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
         return address.strip()[:100]
-    if ip.version == 6 and ip.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def target_key(email: str) -> str:

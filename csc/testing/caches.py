@@ -34,22 +34,32 @@ def redis_caches(prefix: str) -> dict:
     }
 
 
+def new_prefix() -> str:
+    """A key prefix of its own: several test processes and other projects share the server."""
+    if not redis_available():
+        pytest.skip(f"Redis ne répond pas sur {REDIS_URL} (CSC_TEST_REDIS_URL)")
+    return f"csc-test-{uuid.uuid4().hex}"
+
+
+def forget(prefix: str) -> None:
+    """Delete the keys under `prefix` (never FLUSHDB: the server is shared)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
 @contextmanager
 def redis_cache():
     """The default cache on Redis for the time of the block, with a key prefix of its own (several
     test processes and other projects share the server: never FLUSHDB); its keys are deleted after.
     Yields the prefix, for another process to count under the same keys."""
-    if not redis_available():
-        pytest.skip(f"Redis ne répond pas sur {REDIS_URL} (CSC_TEST_REDIS_URL)")
-    import redis
-
-    prefix = f"csc-test-{uuid.uuid4().hex}"
+    prefix = new_prefix()
     try:
         with override_settings(CACHES=redis_caches(prefix)):
             yield prefix
     finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
+        forget(prefix)
