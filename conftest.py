@@ -24,6 +24,32 @@ def pytest_unconfigure(config):
         _session_travel.stop()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the rate limits of the public forms count in it
+    (csc/core/ratelimit.py), and one test's posts must not use up the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(params=["memoire", "redis"])
+def limits_cache(request, settings):
+    """A test of the rate limits runs twice: on the process's own memory (`make run`), and on the
+    Redis at 127.0.0.1:6379 that production shares between its workers (skipped when none answers).
+    The value is the Redis key prefix, or None. Through pytest-django's `settings`, so that a setting
+    the test changes after it is undone in the right order."""
+    if request.param == "memoire":
+        yield None
+        return
+    from csc.testing.caches import forget, new_prefix, redis_caches
+
+    prefix = new_prefix()
+    settings.CACHES = redis_caches(prefix)
+    yield prefix
+    forget(prefix)
+
+
 @pytest.fixture
 def clock(time_machine):
     """clock("2027-01-04 10:00") freezes the clock at that Paris local time for the rest of the test

@@ -66,6 +66,9 @@ export CSC_BENCH_PASSWORD="$PASSWORD"
 # from 127.0.0.1, which stands here for thousands of kiosks behind their own addresses: the limit is
 # lifted for the bench server (benchmarks/borne.py checks the limit itself, in its own process).
 export CSC_KIOSK_EVENTS_PER_MINUTE=100000000
+# The same for the pré-inscriptions one address may send (30 in 10 minutes by default): the benchmark's
+# 100 parents all come from 127.0.0.1 (each with an e-mail address of their own).
+export CSC_PUBLIC_REQUESTS_PER_CLIENT=100000000
 mkdir -p "$CSC_VAR_DIR"
 
 echo "== Base PostgreSQL ($DATABASE_URL) =="

@@ -142,6 +142,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate limits of the public forms and password resets (csc/core/ratelimit.py) and
+# the kiosk's pages. With more than one process (gunicorn's workers, several machines) it must be
+# shared, or each worker counts on its own and a limit is multiplied by the number of workers:
+# CSC_CACHE_URL=redis://127.0.0.1:6379/0 (`check --deploy` asks for it when DEBUG is off,
+# csc/core/checks.py). Without it, the process's own memory: right for `make run`'s single process.
+CSC_CACHE_URL = os.environ.get("CSC_CACHE_URL", "").strip()
+if CSC_CACHE_URL:
+    if not CSC_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "CSC_CACHE_URL doit être l'adresse d'un serveur Redis, par exemple redis://127.0.0.1:6379/0."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CSC_CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CSC_CACHE_PREFIX", "csc"),
+            # A cache that hangs must not hold a worker: the limits let requests through when it fails.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csc"}}
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -254,6 +277,12 @@ CSC_PROCEDURES_FILE = Path(os.environ.get("CSC_PROCEDURES_FILE", REFERENCE_DATA_
 # The kiosk's anonymous counts: how many events one client may send a minute before a 429. A centre's
 # kiosks share one public address, so this counts for all of them (a busy kiosk sends a few a minute).
 CSC_KIOSK_EVENTS_PER_MINUTE = int(os.environ.get("CSC_KIOSK_EVENTS_PER_MINUTE", "240"))
+# Pré-adhésions and pré-inscriptions one client address may send in 10 minutes (csc/core/ratelimit.py).
+# Generous: on the day registrations open, the families on a centre's Wi-Fi, or behind one mobile
+# operator's address, share it. Each e-mail address has its own, tighter limit.
+CSC_PUBLIC_REQUESTS_PER_CLIENT = int(os.environ.get("CSC_PUBLIC_REQUESTS_PER_CLIENT", "30"))
+# The largest JSON body a request may send (the API, the kiosk's events: csc/core/jsonbody.py).
+CSC_JSON_MAX_BYTES = int(os.environ.get("CSC_JSON_MAX_BYTES", str(1024 * 1024)))
 
 # Social follow-up: notes, exchange contents and documents are encrypted with these Fernet keys
 # (comma-separated; the first encrypts, all decrypt: csc/casework/crypto.py, docs/installation.md).

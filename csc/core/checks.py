@@ -37,3 +37,31 @@ def public_url(app_configs, **kwargs):
             id="core.E001",
         )
     ]
+
+
+# Backends whose counts stay inside one process: each gunicorn worker would count on its own.
+_PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.security, deploy=True)
+def shared_cache(app_configs, **kwargs):
+    """The rate limits of the public forms, of password resets and of the kiosk count in the cache
+    (csc/core/ratelimit.py): in the memory of one process, each gunicorn worker would let through the
+    whole limit again."""
+    if settings.DEBUG:
+        return []
+    if settings.CACHES.get("default", {}).get("BACKEND") not in _PER_PROCESS_CACHES:
+        return []
+    return [
+        Error(
+            "Aucun cache partagé : chaque processus de gunicorn compterait seul les envois des formulaires "
+            "publics, des mots de passe oubliés et de la borne, et les limites seraient multipliées par "
+            "le nombre de processus.",
+            hint="Donnez l'adresse d'un serveur Redis, par exemple CSC_CACHE_URL=redis://127.0.0.1:6379/0 "
+            "(docs/installation.md).",
+            id="core.E002",
+        )
+    ]

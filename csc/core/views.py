@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from . import otp, recovery, registry, services
+from . import honeypot, otp, ratelimit, recovery, registry, services
 from .capabilities import AUDIT_VIEW, CENTRE_SETTINGS, STAFF_MANAGE
 from .forms import (
     CentreSettingsForm,
@@ -30,6 +30,7 @@ from .forms import (
     posted,
 )
 from .links import LinkPattern
+from .middleware import client_ip
 from .models import ApiToken, AuditEvent, Centre, StaffRole, Territory, User
 from .modules import groups_for, waiting_for
 from .redirects import next_path, redirect_next
@@ -110,6 +111,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "core/emails/password_reset_subject.txt"
     form_class = ResetForm
     success_url = reverse_lazy("core:password_reset_done")
+
+    def form_valid(self, form):
+        """Counted whether an account has the address or not, so that the limit tells nothing about
+        who has an account; a bot that filled the trap field is answered as if the link had left."""
+        if honeypot.tripped(self.request.POST):
+            return redirect(self.get_success_url())
+        try:
+            ratelimit.hit(
+                ratelimit.PASSWORD_RESET, client=client_ip(self.request), target=form.cleaned_data["email"]
+            )
+        except ratelimit.Limited as limited:
+            form.add_error(None, limited.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

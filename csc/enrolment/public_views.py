@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 from csc.activities import tariffs
 from csc.activities.models import Period
 from csc.activities.tariffs import TariffMissing, load_tariff_table
+from csc.core import honeypot, ratelimit
+from csc.core.middleware import client_ip
 from csc.core.models import Centre
 from csc.people.models import Season
 
-from . import services
+from . import limits, services
 from .documents import request_context, summary_pdf
 from .forms import AdultForm, BookingChildForm, ChildForm, FamilyForm, PeriodField, SubmissionKeyForm, today
 from .models import Request
@@ -73,6 +75,23 @@ def _is_blank(data, prefix: str) -> bool:
     return not any(v for k, v in data.items() if k.startswith(prefix + "-") and k != prefix + "-sex")
 
 
+# What a bot that filled the trap field reads: nothing that tells it why.
+NOT_SENT = "Votre demande n'a pas pu être envoyée. Vérifiez le formulaire, puis envoyez-le de nouveau."
+
+
+def _refusal(request, data, email: str | None = None) -> tuple[str, int]:
+    """Why a valid form is not sent, with the status of the page shown again (the data kept); ("", 200)
+    when it may be. The rate limit is counted only when `email` is given: the request is then sent."""
+    if honeypot.tripped(data):
+        return NOT_SENT, 400
+    if email is not None:
+        try:
+            limits.count_request(client=client_ip(request), email=email)
+        except ratelimit.Limited as limited:
+            return limited.message, 429
+    return "", 200
+
+
 # --- Pré-adhésion ---------------------------------------------------------------------------------
 
 
@@ -91,12 +110,15 @@ def membership_form(request, centre_slug):
     adults = [AdultForm(data, prefix=f"adulte-{i}") for i in range(adults_count)]
     children = [ChildForm(data, prefix=f"enfant-{i}") for i in range(children_count)]
     key = SubmissionKeyForm(data, initial={"key": services.new_submission_key()})
+    refusal, status = "", 200
     if data is not None and action == "envoyer":
         # A child row left entirely blank is no child: that is how a parent "removes" one without JS.
         children_kept = [c for i, c in enumerate(children) if not _is_blank(data, f"enfant-{i}")]
         adults_kept = [a for i, a in enumerate(adults) if i == 0 or not _is_blank(data, f"adulte-{i}")]
         forms_ok = [f.is_valid() for f in [family, key, *adults_kept, *children_kept]]
         if all(forms_ok):
+            refusal, status = _refusal(request, data, family.cleaned_data["email"])
+        if all(forms_ok) and not refusal:
             submission = services.Submission(
                 submission_key=key.cleaned_data["key"],
                 adults=[_entry(a) for a in adults_kept],
@@ -124,7 +146,9 @@ def membership_form(request, centre_slug):
             "fee_preview": season.membership_fees.all(),
             "has_errors": any(f.errors for f in [family, key, *adults, *children]),
             "error_forms": [family, key, *adults, *children],
+            "refusal": refusal,
         },
+        status=status,
     )
 
 
@@ -271,9 +295,20 @@ def registration_form(request, centre_slug, period_id):
     )
     estimate = None
     if action == "envoyer" and page.is_valid():
+        refusal, status = _refusal(request, data, page.family.cleaned_data["email"])
+        if refusal:
+            return _summary(request, page, refusal=refusal, status=status)
         created = services.submit_registration_request(period=period, submission=page.submission())
         return redirect("enrolment:follow", token=follow_token(created))
-    if action in ("verifier", "envoyer") and page.is_valid():
+    if action == "verifier" and page.is_valid():
+        refusal, status = _refusal(request, data)
+        if refusal:
+            return render(
+                request,
+                "enrolment/public/registration_form.html",
+                page.context(estimate=None, has_errors=False, refusal=refusal),
+                status=status,
+            )
         return _summary(request, page)
     if action in ("ajouter_enfant", "modifier", "calculer"):
         try:
@@ -311,8 +346,9 @@ def _expired(request, period):
     )
 
 
-def _summary(request, page: RegistrationPage):
-    """The summary before sending: what was chosen, the fee, the days already full."""
+def _summary(request, page: RegistrationPage, *, refusal: str = "", status: int = 200):
+    """The summary before sending: what was chosen, the fee, the days already full; shown again with
+    `refusal` when the request could not be sent (its signed draft keeps everything typed)."""
     submission = page.submission()
     estimate = services.estimate_for(page.period, submission)
     raw = {
@@ -349,7 +385,9 @@ def _summary(request, page: RegistrationPage):
             full=full,
             summary_children=children,
             draft=signing.dumps(raw, salt=DRAFT_SALT, compress=True),
+            refusal=refusal,
         ),
+        status=status,
     )
 
 

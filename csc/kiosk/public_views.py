@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from csc.core import honeypot, origins, ratelimit
 from csc.core.middleware import client_ip
 from csc.core.models import Centre
 from csc.core.text import render_markdown
@@ -188,7 +189,7 @@ def search(request, slug):
     words = (request.GET.get("q") or "").strip()[:MAX_SEARCH]
     tiles = queries.visible_tiles(centre.pk)
     found = services.find_tiles(tiles, words) if words else []
-    if words and not preview:
+    if words and not preview and ratelimit.allowed(services.SEARCH_COUNT_LIMIT, client=client_ip(request)):
         services.record_search(centre.pk, words, len(found))
     response = render(
         request,
@@ -279,14 +280,29 @@ def end(request, slug):
     kiosk = services.kiosk_for(centre)
     preview = (request.GET.get("apercu") or request.POST.get("apercu")) == "1"
     form = SurveyForm(request.POST or None)
-    context = _page_context(centre, kiosk, preview=preview) | {"form": form, "thanks": False}
-    if request.method == "POST":
-        if form.is_valid():
-            if not preview:
-                services.record_survey(centre.pk, **form.answers())
-            context["thanks"] = True
-        else:
-            return render(request, "kiosk/public/end.html", context, status=400)
+    context = _page_context(centre, kiosk, preview=preview) | {"form": form, "thanks": False, "refusal": ""}
+    if request.method != "POST":
+        return render(request, "kiosk/public/end.html", context)
+    # Without a CSRF cookie (none is left on a shared computer), the origin tells a page of this site
+    # from a form posted from anywhere else, as for the events.
+    if not origins.same_origin(request):
+        context["refusal"] = "Vos réponses n'ont pas été enregistrées : elles ne viennent pas de cette borne."
+        return render(request, "kiosk/public/end.html", context, status=403)
+    if not form.is_valid():
+        return render(request, "kiosk/public/end.html", context, status=400)
+    if honeypot.tripped(request.POST) or preview:
+        context["thanks"] = True  # a bot is thanked and nothing is stored; so is the staff's preview
+        return render(request, "kiosk/public/end.html", context)
+    try:
+        ratelimit.hit(services.SURVEY_LIMIT, client=client_ip(request))
+    except ratelimit.Limited as limited:
+        context["refusal"] = (
+            "Trop de réponses envoyées depuis cette borne en peu de temps : elles n'ont pas été "
+            f"enregistrées. Réessayez {limited.wait}."
+        )
+        return render(request, "kiosk/public/end.html", context, status=429)
+    services.record_survey(centre.pk, **form.answers())
+    context["thanks"] = True
     return render(request, "kiosk/public/end.html", context)
 
 
@@ -321,6 +337,8 @@ def events(request, slug):
     """Visits, clicks and ends of session, as JSON: one event or a list of them. 204 when stored."""
     if len(request.body) > MAX_EVENT_BYTES:
         return _refused("Envoi trop volumineux.", 413)
+    if not origins.same_origin(request):
+        return _refused("Envoi refusé : il ne vient pas d'une page de cette borne.", 403)
     kiosk_key = _kiosk_key(slug)
     if kiosk_key is None:
         return _refused("Cette borne n'existe pas.", 404)
@@ -338,7 +356,7 @@ def events(request, slug):
             batch = services.parse_events(request.body, kiosk_key)
     except services.EventRefused as refused:
         return _refused(str(refused))
-    if not services.client_allowed(client_ip(request), len(batch)):
+    if not ratelimit.allowed(services.events_limit(), client=client_ip(request), cost=len(batch)):
         return _refused("Trop d'envois : réessayez dans une minute.", 429)
     services.store_events(batch)
     return HttpResponse(status=204)

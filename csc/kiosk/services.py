@@ -4,9 +4,6 @@ reception's help log. Each function that changes data is one transaction."""
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import time as clock
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from csc.core import jsonbody, ratelimit
 from csc.core.audit import record
 from csc.core.models import Centre
 from csc.directory import services as directory
@@ -273,9 +271,9 @@ def parse_events(body: bytes, kiosk: KioskKey) -> list[KioskEvent]:
     else, an unknown type, or a tile that is not one of this kiosk's visible tiles refuses the whole
     batch: a page of the kiosk never sends such a thing, so it is forged or broken."""
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise EventRefused("Le contenu n'est pas du JSON.") from None
+        payload = jsonbody.loads(body)
+    except jsonbody.BodyRefused as refused:
+        raise EventRefused(str(refused)) from None
     items = payload if isinstance(payload, list) else [payload]
     if not items or len(items) > MAX_EVENTS_PER_REQUEST:
         raise EventRefused(f"Entre 1 et {MAX_EVENTS_PER_REQUEST} événements par envoi.")
@@ -340,26 +338,24 @@ def store_events(events: list[KioskEvent]) -> None:
         cursor.execute(_unsynced_insert(len(events)), params)
 
 
-def client_allowed(address: str | None, count: int, *, now: float | None = None) -> bool:
-    """At most CSC_KIOSK_EVENTS_PER_MINUTE events a minute from one client. The address is only hashed
-    into a cache key that expires with the minute: it is never written anywhere."""
-    limit = settings.CSC_KIOSK_EVENTS_PER_MINUTE
-    minute = int((now if now is not None else clock.time()) // 60)
-    digest = hashlib.blake2b(f"{address}|{minute}".encode(), digest_size=12, key=_rate_key()).hexdigest()
-    key = f"kiosk-rate:{digest}"
-    if cache.add(key, count, timeout=120):
-        return count <= limit
-    try:
-        total = cache.incr(key, count)
-    except ValueError:  # expired between add and incr
-        cache.set(key, count, timeout=120)
-        total = count
-    return total <= limit
+# --- Rate limits (csc/core/ratelimit.py: counted in the shared cache, the same for every worker) -----
 
 
-@functools.cache
-def _rate_key() -> bytes:
-    return hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32).digest()
+def events_limit() -> ratelimit.Limit:
+    """At most CSC_KIOSK_EVENTS_PER_MINUTE events a minute from one client address. A centre's kiosks
+    share its public address, so this counts for all of them (a busy kiosk sends a few a minute)."""
+    return ratelimit.Limit(
+        "kiosk.events", per_client=(ratelimit.Rate(settings.CSC_KIOSK_EVENTS_PER_MINUTE, 60),)
+    )
+
+
+# The end-of-visit survey: one answer per visit, a few kiosks per address; a script posting answers
+# in a loop would fill the centre's figures with invented residents.
+SURVEY_LIMIT = ratelimit.Limit("kiosk.survey", per_client=(ratelimit.Rate(10, 60), ratelimit.Rate(60, 3600)))
+
+# Searches are answered whatever their number, but only so many a minute are counted: the searches that
+# found nothing are what the referent reads to add keywords, and forged ones would drown them.
+SEARCH_COUNT_LIMIT = ratelimit.Limit("kiosk.search", per_client=(ratelimit.Rate(60, 60),))
 
 
 @transaction.atomic

@@ -94,6 +94,7 @@ def deploy_check(**variables):
         "DJANGO_ALLOWED_HOSTS": "csc.example.org",
         "CSC_CASEWORK_KEYS": "cHJvZHVjdGlvbi1saWtlLWNhc2V3b3JrLWtleS0wMDE=",
         "CSC_PUBLIC_URL": "https://csc.example.org",
+        "CSC_CACHE_URL": "redis://127.0.0.1:6379/0",  # read, never reached, by the checks
     }
     for name in ("CSC_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by the suite, never in production
         env.pop(name, None)

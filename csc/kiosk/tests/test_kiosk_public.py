@@ -20,6 +20,9 @@ from csc.testing.pages import visible_text
 
 pytestmark = pytest.mark.django_db
 
+# What a browser sends with a POST from one of the kiosk's pages (csc/core/origins.py).
+SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
 
 def home(client, centre, **params):
     return client.get(f"/borne/{centre.slug}/", params)
@@ -64,10 +67,13 @@ def test_no_public_page_sets_a_cookie(client, centre_a, staff):
         response = client.get(url)
         assert response.status_code in (200, 404)
         assert not response.cookies, url
-    response = client.post(f"/borne/{centre_a.slug}/fin/", {"resultat": "alone"})
+    response = client.post(f"/borne/{centre_a.slug}/fin/", {"resultat": "alone"}, **SAME_ORIGIN)
     assert response.status_code == 200 and not response.cookies
     response = client.post(
-        f"/borne/{centre_a.slug}/evenements/", json.dumps({"type": "visite"}), content_type="text/plain"
+        f"/borne/{centre_a.slug}/evenements/",
+        json.dumps({"type": "visite"}),
+        content_type="text/plain",
+        **SAME_ORIGIN,
     )
     assert response.status_code == 204 and not response.cookies
 
@@ -311,9 +317,9 @@ def test_ending_a_session_shows_the_checklist_and_takes_optional_answers(client,
     body = visible_text(client.get(url))
     assert "Je me suis déconnecté(e)" in body and "J'ai fermé les pages" in body
     assert "revient seule à l'accueil après 3 minutes" in body
-    client.post(url, {})  # nothing answered: nothing stored
+    client.post(url, {}, **SAME_ORIGIN)  # nothing answered: nothing stored
     assert not SurveyAnswer.objects.exists()
-    response = client.post(url, {"resultat": "helped", "organisme": "caf", "age": "60+"})
+    response = client.post(url, {"resultat": "helped", "organisme": "caf", "age": "60+"}, **SAME_ORIGIN)
     assert "Merci pour vos réponses" in visible_text(response)
     answer = SurveyAnswer.objects.get()
     assert (answer.centre, answer.outcome, answer.organisation, answer.age_band) == (
@@ -327,13 +333,17 @@ def test_ending_a_session_shows_the_checklist_and_takes_optional_answers(client,
 def test_the_survey_needs_no_csrf_cookie(centre_a):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(f"/borne/{centre_a.slug}/fin/", {"age": "-26"})
+    response = Client(enforce_csrf_checks=True).post(
+        f"/borne/{centre_a.slug}/fin/", {"age": "-26"}, **SAME_ORIGIN
+    )
     assert response.status_code == 200 and not response.cookies
     assert SurveyAnswer.objects.get().age_band == "-26"
 
 
 def test_a_forged_survey_answer_is_refused_in_french_and_not_stored(client, centre_a):
-    response = client.post(f"/borne/{centre_a.slug}/fin/", {"resultat": "<script>", "age": "200"})
+    response = client.post(
+        f"/borne/{centre_a.slug}/fin/", {"resultat": "<script>", "age": "200"}, **SAME_ORIGIN
+    )
     assert response.status_code == 400
     assert "choisissez une des réponses proposées" in visible_text(response)
     assert not SurveyAnswer.objects.exists()
@@ -342,9 +352,10 @@ def test_a_forged_survey_answer_is_refused_in_french_and_not_stored(client, cent
 # --- Events ---------------------------------------------------------------------------------------------
 
 
-def post_events(client, centre, payload, raw=None):
+def post_events(client, centre, payload, raw=None, origin="http://testserver"):
     body = raw if raw is not None else json.dumps(payload)
-    return client.post(f"/borne/{centre.slug}/evenements/", body, content_type="text/plain")
+    headers = {"HTTP_ORIGIN": origin} if origin else {}
+    return client.post(f"/borne/{centre.slug}/evenements/", body, content_type="text/plain", **headers)
 
 
 def test_visits_clicks_and_ends_are_stored_with_the_servers_clock(client, centre_a):
@@ -424,7 +435,12 @@ def test_the_endpoint_refuses_what_is_not_json_too_big_or_for_no_centre(client, 
         post_events(client, centre_a, None, raw="[" + ",".join(['{"type":"visite"}'] * 600) + "]").status_code
         == 413
     )
-    assert client.post("/borne/nulle-part/evenements/", "{}", content_type="text/plain").status_code == 404
+    assert (
+        client.post(
+            "/borne/nulle-part/evenements/", "{}", content_type="text/plain", **SAME_ORIGIN
+        ).status_code
+        == 404
+    )
     assert client.get(f"/borne/{centre_a.slug}/evenements/").status_code == 405
     assert not KioskEvent.objects.exists()
 
@@ -485,10 +501,12 @@ def test_events_skip_the_disk_flush_for_their_own_commit_only(centre_a):
 
 
 def test_the_rate_limit_forgets_the_address_with_the_minute(settings):
+    from csc.core.ratelimit import allowed
+
     settings.CSC_KIOSK_EVENTS_PER_MINUTE = 2
-    assert services.client_allowed("10.1.1.1", 2, now=60.0)
-    assert not services.client_allowed("10.1.1.1", 1, now=61.0)
-    assert services.client_allowed("10.1.1.1", 1, now=121.0)
+    assert allowed(services.events_limit(), client="10.1.1.1", cost=2, now=60.0)
+    assert not allowed(services.events_limit(), client="10.1.1.1", cost=1, now=61.0)
+    assert allowed(services.events_limit(), client="10.1.1.1", cost=1, now=121.0)
 
 
 @given(
