@@ -9,10 +9,10 @@ how long reading it may take. A file is bounded before its content is parsed, th
   their total, and the compression ratio of every large member. Python's zipfile never inflates a member
   beyond its declared size (it stops there and the CRC check fails), so these declared sizes bound what
   reading can unpack: a 400 Ko « zip bomb » declaring gigabytes is refused from its directory, without
-  inflating a byte. The first sheet is then streamed element by element (`iterparse`), and reading stops
-  at the first row, column or cell over the limits: rows past the limit are never parsed, and openpyxl's
-  filling of missing rows and columns (millions of empty rows for a sheet whose last row is numbered
-  3 000 000) is never used;
+  inflating a byte. A DTD (what entity bombs are made of) is refused from each part's prolog. The first
+  sheet is then streamed element by element (`iterparse`), and reading stops at the first row, column
+  or cell over the limits: rows past the limit are never parsed, and openpyxl's filling of missing rows
+  and columns (millions of empty rows for a sheet whose last row is numbered 3 000 000) is never used;
 - CSV: decoded and split line by line; a line too long is refused before the csv module splits it into
   cells, and rows, columns and cells are checked on each record. Decoding yields at most one character per
   byte, so the decoded text is bounded by `max_bytes` too;
@@ -24,9 +24,9 @@ how long reading it may take. A file is bounded before its content is parsed, th
 Each refusal is a `TableRefused` whose message is French, names the limit and says what to do; the form
 that received the file shows it next to its field, and nothing is saved.
 
-The attendance import (csc.activities.imports) reads files of up to 100,000 rows in the request: with
-these limits the worst file is refused in well under a second, and the largest accepted one is read in a
-few seconds (see docs of the import for why it does not go to the task worker yet).
+The attendance import (csc.activities.imports), today the only upload of a table, reads files of up to
+100,000 rows in the request: with these limits the bombs of the security review are refused in well under
+a second, and the largest file accepted is read in a few seconds.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class Limits:
     max_sheet_bytes: int = 100 * MB
     max_strings_bytes: int = 30 * MB
     max_styles_bytes: int = 5 * MB
+    # Any other XML part (openpyxl parses the workbook, its relations, theme and properties whole).
     max_part_bytes: int = 5 * MB
     max_unzipped_bytes: int = 150 * MB
     max_members: int = 500
@@ -117,7 +118,7 @@ def _not_a_table() -> TableRefused:
 def too_big(size: int, limits: Limits = DEFAULT_LIMITS) -> str:
     """The message for a file heavier than `limits.max_bytes`."""
     return _("Ce fichier pèse %(size)s Mo : le maximum est %(limit)s Mo. %(split)s") % {
-        "size": f"{size / MB:.1f}",
+        "size": f"{size / MB:.1f}".replace(".", ","),
         "limit": megabytes(limits.max_bytes),
         "split": _(SPLIT_IT),
     }
@@ -256,8 +257,11 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> 
             limit, what = limits.max_strings_bytes, _("le texte des cellules")
         elif name == "xl/styles.xml":
             limit, what = limits.max_styles_bytes, _("la mise en forme")
-        else:
+        elif name.endswith((".xml", ".rels")):
             limit, what = limits.max_part_bytes, _("un de ses éléments")
+        else:
+            # Pictures and the like are never unpacked to read the table: only the total bounds them.
+            limit, what = limits.max_unzipped_bytes, _("un de ses éléments")
         if size > limit:
             raise _unzipped_too_big(what, size, limit)
         if size > limits.ratio_checked_above and size > limits.max_ratio * max(member.compress_size, 1):
@@ -301,7 +305,11 @@ def refuse_declarations(archive: zipfile.ZipFile) -> None:
     """Refuse a workbook whose XML declares a DTD. A spreadsheet never needs one, and a DTD is what
     « billion laughs » entity bombs are made of; Python's XML parsers (used by openpyxl here, since
     defusedxml is not installed) would expand them. Only the prolog of each part is parsed: expat stops
-    at the root element, before which any DTD must come."""
+    at the root element, before which any DTD must come.
+
+    Every member is looked at, whatever its name: openpyxl finds the workbook, its sheets and its shared
+    strings through the package's relations, which may name any member. A member expat cannot read
+    (a picture, Excel's loose VML) is no XML: openpyxl never parses it, or fails on it as expat did."""
     from xml.parsers import expat
 
     def doctype(*args):
@@ -311,8 +319,6 @@ def refuse_declarations(archive: zipfile.ZipFile) -> None:
         raise _RootReached
 
     for member in archive.infolist():
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
         parser = expat.ParserCreate()
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
@@ -322,7 +328,7 @@ def refuse_declarations(archive: zipfile.ZipFile) -> None:
                 while chunk := part.read(64 * 1024):
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
-        except _RootReached:
+        except (_RootReached, expat.ExpatError):
             continue
         except _Declaration:
             raise TableRefused(
@@ -370,9 +376,13 @@ def _sheet_rows(data: bytes, limits: Limits, deadline: _Deadline) -> Iterator[tu
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
-            source = workbook._archive.open(sheet._worksheet_path)
+            member = workbook._archive.getinfo(sheet._worksheet_path)
         except Exception:  # noqa: BLE001 — a workbook without a readable first sheet
             raise TableRefused(_(BROKEN_WORKBOOK)) from None
+        # The relations may place the sheet anywhere in the zip: its own bound, whatever its name.
+        if member.file_size > limits.max_sheet_bytes:
+            raise _unzipped_too_big(_("une feuille"), member.file_size, limits.max_sheet_bytes)
+        source = workbook._archive.open(member)
         with source:
             # No DTD here (refuse_declarations): only the five predefined entities, nothing to expand.
             events = iterparse(source, events=("start", "end"))  # noqa: S314

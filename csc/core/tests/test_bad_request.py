@@ -51,7 +51,8 @@ def test_a_body_over_the_size_limit_gets_a_french_page_naming_the_limit(client, 
         "Revenir au formulaire",
     )
     assert "Que faire ?" in text
-    assert f'href="{reverse("core:login")}"' in response.content.decode()
+    back = f'<a class="button" href="{reverse("core:login")}">Revenir au formulaire</a>'
+    assert back in response.content.decode()
 
 
 @pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
