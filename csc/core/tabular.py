@@ -222,7 +222,6 @@ def _cell_too_long(limits: Limits, line: int) -> TableRefused:
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW_TAG = SHEET_NS + "row"
 CELL_TAG = SHEET_NS + "c"
-SHEET_DATA_TAG = SHEET_NS + "sheetData"
 
 
 def _unzipped_too_big(what: str, size: int, limit: int) -> TableRefused:
@@ -350,102 +349,183 @@ BROKEN_WORKBOOK = (
 def _sheet_rows(data: bytes, limits: Limits, deadline: _Deadline) -> Iterator[tuple[int, list[str]]]:
     """The first sheet's rows, parsed one XML element at a time.
 
-    openpyxl gives the workbook (its shared strings, its date styles) and the conversion of a cell
-    element into a value (`WorkSheetParser.parse_cell`); the loop over the sheet's elements is ours, so
-    that a limit stops it at the element that goes over, never after a row or a sheet was built whole.
+    openpyxl gives the workbook: its shared strings, its date styles, where its first sheet is. The loop
+    over the sheet's elements is ours, so that a limit stops it at the element that goes over, never
+    after a row or a sheet was built whole; it converts each cell itself (`_CellReader`), leaner than
+    openpyxl's parser, so that the largest file allowed is read in a few seconds.
     """
     from xml.etree.ElementTree import iterparse
 
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except TableRefused:
-        raise
+        archive, path, cells = _open_workbook(data)
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds of errors for a broken workbook
         raise TableRefused(_(BROKEN_WORKBOOK)) from None
     try:
         try:
-            sheet = workbook.worksheets[0]
-            parser = WorkSheetParser(
-                None,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            member = workbook._archive.getinfo(sheet._worksheet_path)
-        except Exception:  # noqa: BLE001 — a workbook without a readable first sheet
+            member = archive.getinfo(path)
+        except KeyError:
             raise TableRefused(_(BROKEN_WORKBOOK)) from None
         # The relations may place the sheet anywhere in the zip: its own bound, whatever its name.
         if member.file_size > limits.max_sheet_bytes:
             raise _unzipped_too_big(_("une feuille"), member.file_size, limits.max_sheet_bytes)
-        source = workbook._archive.open(member)
-        with source:
+        with archive.open(member) as source:
             # No DTD here (refuse_declarations): only the five predefined entities, nothing to expand.
-            events = iterparse(source, events=("start", "end"))  # noqa: S314
-            yield from _walk_sheet(events, parser, limits, deadline)
+            yield from _walk_sheet(iterparse(source), cells, limits, deadline)  # noqa: S314
     except TableRefused:
         raise
     except Exception:  # noqa: BLE001 — as above, for a cell, a row number or XML that cannot be read
         raise TableRefused(_(BROKEN_WORKBOOK)) from None
     finally:
-        workbook.close()
+        archive.close()
 
 
-def _walk_sheet(events, parser, limits: Limits, deadline: _Deadline) -> Iterator[tuple[int, list[str]]]:
+def _open_workbook(data: bytes):
+    """The zip, the path of the first worksheet and a reader of its cells, through openpyxl's reader
+    without `load_workbook`: in read-only mode, that one parses every sheet whole to find its size when
+    the sheet does not give it (openpyxl's `_get_size`), before the first row could be checked."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    workbook = reader.wb
+    for _sheet, relation in reader.parser.find_sheets():
+        if relation.target in reader.valid_files and "chartsheet" not in relation.Type:
+            cells = _CellReader(
+                reader.shared_strings, workbook.epoch, workbook._date_formats, workbook._timedelta_formats
+            )
+            return reader.archive, relation.target, cells
+    raise ValueError("no worksheet")
+
+
+VALUE_TAG = SHEET_NS + "v"
+INLINE_TAG = SHEET_NS + "is"
+TEXT_TAG = SHEET_NS + "t"
+RUN_TAG = SHEET_NS + "r"
+
+
+class _CellReader:
+    """A cell element as its value, as openpyxl reads it in data-only mode: shared and inline strings,
+    numbers, dates (a number whose style is a date format), booleans, cached results of formulas."""
+
+    def __init__(self, shared_strings, epoch, date_formats, timedelta_formats):
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        self.shared_strings = shared_strings
+        self.epoch = epoch
+        self.date_formats = date_formats
+        self.timedelta_formats = timedelta_formats
+        self.from_excel = from_excel
+        self.from_iso = from_ISO8601
+
+    def value(self, element):
+        kind = element.get("t", "n")
+        if kind == "inlineStr":
+            inline = element.find(INLINE_TAG)
+            return _inline_text(inline) if inline is not None else None
+        value = element.findtext(VALUE_TAG)
+        if not value:
+            return None
+        if kind == "s":
+            return self.shared_strings[int(value)]
+        if kind == "n":
+            number = float(value) if "." in value or "e" in value or "E" in value else int(value)
+            style = element.get("s")
+            if style and int(style) in self.date_formats:
+                try:
+                    return self.from_excel(number, self.epoch, timedelta=int(style) in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return self.from_iso(value)
+        return value  # « str » (a formula's text) and « e » (an error such as #N/A)
+
+
+def _inline_text(inline) -> str:
+    """An inline string's text: its plain text and its formatted runs, without phonetic hints."""
+    parts = []
+    for child in inline:
+        if child.tag == TEXT_TAG:
+            parts.append(child.text or "")
+        elif child.tag == RUN_TAG:
+            parts.append(child.findtext(TEXT_TAG) or "")
+    return "".join(parts)
+
+
+def _column(coordinate: str) -> int:
+    """« AB12 » → 28."""
+    column = 0
+    for letter in coordinate:
+        if "A" <= letter <= "Z":
+            column = column * 26 + ord(letter) - 64
+        else:
+            break
+    return column
+
+
+def _line_of(coordinate: str | None, previous_line: int) -> int:
+    """The row of a cell for a message: from its coordinate (« B12 » → 12), else the row after the last
+    one read."""
+    digits = (coordinate or "").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return int(digits) if digits.isdigit() else previous_line + 1
+
+
+def _walk_sheet(
+    events, cells: _CellReader, limits: Limits, deadline: _Deadline
+) -> Iterator[tuple[int, list[str]]]:
+    """Only end events: a cell is converted when its element is complete, a row is checked and given
+    when its element is. Rows are counted both by the number the sheet gives them and as they come (a
+    sheet that numbers every row « 1 » must not escape the limit either); the cells of one row are
+    bounded by Excel's maximum, counted as they come too."""
     last_line = limits.max_rows + 1
-    rows_read = 0
-    sheet_data = row_element = None
-    cells: list[str] = []
-    cells_in_row = 0
-    for event, element in events:
+    line = rows_read = cells_in_row = column = 0
+    row: list[str] = []
+    for _event, element in events:
         tag = element.tag
-        if event == "start":
-            if tag == SHEET_DATA_TAG:
-                sheet_data = element
-            elif tag == ROW_TAG:
-                rows_read += 1
-                number_attribute = element.get("r")
-                parser.row_counter = int(number_attribute) if number_attribute else parser.row_counter + 1
-                parser.col_counter = 0
-                # Both the number the sheet gives and the rows actually read: a sheet that numbers
-                # every row « 1 » must not escape the limit either.
-                if parser.row_counter > last_line or rows_read > last_line:
-                    raise _too_many_rows(limits)
-                if rows_read % 1000 == 0:
-                    deadline.check()
-                row_element, cells, cells_in_row = element, [], 0
-            continue
-        if tag == CELL_TAG and row_element is not None:
+        if tag == CELL_TAG:
             cells_in_row += 1
+            if cells_in_row == 1:
+                rows_read += 1
+                if rows_read > last_line:
+                    raise _too_many_rows(limits)
+            coordinate = element.get("r")
             if cells_in_row > EXCEL_MAX_COLUMNS:
-                raise _too_many_columns(limits, parser.row_counter)
-            cell = parser.parse_cell(element)
-            text = cell_text(cell["value"])
-            if text:
-                column = cell["column"]
-                if column > limits.max_columns:
-                    raise _too_many_columns(limits, parser.row_counter)
-                if len(text) > limits.max_cell_chars:
-                    raise _cell_too_long(limits, parser.row_counter)
-                if len(cells) < column:
-                    cells.extend([""] * (column - len(cells)))
-                cells[column - 1] = text
-            # The row keeps its (cleared) children until its end: the cap on cells per row bounds them.
+                raise _too_many_columns(limits, _line_of(coordinate, line))
+            column = _column(coordinate) if coordinate else column + 1
+            text = cell_text(cells.value(element))
             element.clear()
+            if not text:
+                continue
+            if column > limits.max_columns:
+                raise _too_many_columns(limits, _line_of(coordinate, line))
+            if len(text) > limits.max_cell_chars:
+                raise _cell_too_long(limits, _line_of(coordinate, line))
+            if len(row) < column:
+                row.extend([""] * (column - len(row)))
+            row[column - 1] = text
         elif tag == ROW_TAG:
-            if any(cells):
-                yield parser.row_counter, cells
+            number = element.get("r")
+            line = int(number) if number else line + 1
+            if not cells_in_row:
+                rows_read += 1
+            if line > last_line or rows_read > last_line:
+                raise _too_many_rows(limits)
+            if rows_read % 1000 == 0:
+                deadline.check()
+            if any(row):
+                yield line, row
+            row, cells_in_row, column = [], 0, 0
+            # Emptied, a row read weighs a few dozen bytes: the row limit bounds what stays.
             element.clear()
-            if sheet_data is not None:
-                # Rows read are let go of: memory stays that of one row, whatever the sheet's length.
-                sheet_data.remove(element)
-            row_element = None
-        elif row_element is None:
-            # Anything outside the rows (columns' widths, merged cells…) is not needed: free it.
+        elif tag in (VALUE_TAG, INLINE_TAG, TEXT_TAG, RUN_TAG):
+            continue  # part of the cell being read
+        else:
             element.clear()
 
 

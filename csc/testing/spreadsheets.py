@@ -73,8 +73,19 @@ def _column(index: int) -> str:
 
 
 def one_cell_rows(count: int, *, start: int = 1, batch: int = 10_000) -> Iterable[bytes]:
-    """`count` rows of one number cell each, numbered from `start`: the shape of the 429 Ko file of
-    the security review (3 million rows)."""
+    """`count` rows of one number cell each, numbered from `start`, as Excel writes them."""
     for first in range(start, start + count, batch):
         last = min(first + batch, start + count)
         yield "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(first, last)).encode()
+
+
+ONE_CELL_ROW = b"<row><c><v>1</v></c></row>"
+
+
+def same_rows(count: int, row: bytes = ONE_CELL_ROW, *, batch: int = 100_000) -> Iterable[bytes]:
+    """`count` identical rows, without numbers (the sheet's format allows it): millions of rows in a
+    few hundred kilobytes once compressed, the shape of the security review's file."""
+    chunk = row * batch
+    for _ in range(count // batch):
+        yield chunk
+    yield row * (count % batch)

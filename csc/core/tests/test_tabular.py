@@ -207,6 +207,16 @@ def test_a_workbook_with_a_dtd_is_refused_before_any_entity_is_expanded():
         read_table(workbook({spreadsheets.SHEET: [laughs]}))
 
 
+def test_pictures_and_loose_vml_do_not_make_a_workbook_unreadable():
+    parts = {
+        spreadsheets.SHEET: spreadsheets.sheet([inline_row(1, "Date", "Nom"), inline_row(2, "x", "y")]),
+        "xl/media/image1.png": [b"\x89PNG\r\n\x1a\n" + bytes(2000)],
+        "xl/drawings/vmlDrawing1.vml": [b"<xml><o:shapelayout><br></xml>"],
+    }
+
+    assert read_table(workbook(parts)).rows == [(2, ["x", "y"])]
+
+
 def test_a_broken_workbook_gets_a_french_message():
     data = workbook_with_rows([b'<row r="abc"><c><v>1</v></c></row>'])
 
