@@ -24,6 +24,7 @@ def build_urlpatterns(api=None) -> list:
 
 urlpatterns = build_urlpatterns()
 
+handler400 = "csc.core.errors.error_400"
 handler403 = "csc.core.views.error_403"
 handler404 = "csc.core.views.error_404"
 handler500 = "csc.core.views.error_500"

@@ -1,0 +1,234 @@
+"""Core's reader of uploaded tables: every limit is checked while the file is read, refused with a French
+message that names it, and reading stops at the row, column, cell or zip member that goes over.
+
+Small limits reach each check with small files; csc/activities/tests/test_imports_bombs.py sends the
+real bombs to the attendance import with its real limits."""
+
+import io
+import zipfile
+from datetime import date, datetime, time
+
+import pytest
+
+from csc.core import tabular
+from csc.core.tabular import Limits, TableRefused, iter_rows, read_table
+from csc.testing import spreadsheets
+from csc.testing.spreadsheets import inline_row, one_cell_rows, workbook, workbook_with_rows
+
+SMALL = Limits(max_rows=10, max_columns=5, max_cell_chars=50, max_line_chars=400)
+
+
+def csv_lines(lines: list[str]) -> bytes:
+    return "\r\n".join(lines).encode() + b"\r\n"
+
+
+# --- What is read ----------------------------------------------------------------------------------
+
+
+def test_a_csv_table_is_read_with_the_numbers_of_its_lines():
+    data = csv_lines(["", "Date;Nom;Prénom", "01/02/2024;Martin;Léa", "", " 02/02/2024 ; Roux ;Ana"])
+
+    table = read_table(data)
+
+    assert table.headers == ["Date", "Nom", "Prénom"]
+    assert table.rows == [(3, ["01/02/2024", "Martin", "Léa"]), (5, ["02/02/2024", "Roux", "Ana"])]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252", "latin-1"])
+def test_a_csv_table_is_read_in_every_usual_encoding(encoding):
+    data = "Nom,Prénom\r\nLefèvre,Élodie\r\n".encode(encoding)
+
+    assert read_table(data).rows == [(2, ["Lefèvre", "Élodie"])]
+
+
+def test_an_xlsx_table_is_read_with_dates_times_and_the_numbers_of_its_rows():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Jour", "Nom", "Début", "Présent", None, None])
+    sheet.append([datetime(2024, 3, 14), "Martin", time(9, 30), 1])
+    sheet.append([None, None])
+    sheet.append([date(2024, 3, 21), "Roux", None, True])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    table = read_table(buffer.getvalue())
+
+    assert table.headers == ["Jour", "Nom", "Début", "Présent"]
+    assert table.rows == [(2, ["14/03/2024", "Martin", "09:30", "1"]), (4, ["21/03/2024", "Roux", "", "oui"])]
+
+
+def test_rows_of_a_sheet_keep_their_numbers_and_cells_their_columns():
+    rows = [inline_row(1, "Date", "Nom"), b'<row r="7"><c r="C7" t="inlineStr"><is><t>x</t></is></c></row>']
+
+    table = read_table(workbook_with_rows(rows))
+
+    assert table.rows == [(7, ["", "", "x"])]
+
+
+# --- Rows ------------------------------------------------------------------------------------------
+
+
+def test_a_csv_over_the_row_limit_is_refused_at_the_first_row_over_it():
+    data = csv_lines(["Date;Nom"] + [f"01/02/2024;Personne {n}" for n in range(1, 1001)])
+    read = []
+
+    with pytest.raises(TableRefused, match="Le fichier dépasse 10 lignes, sans compter la ligne des titres"):
+        for row in iter_rows(data, SMALL):
+            read.append(row)
+
+    assert len(read) == 11, "the header and the 10 rows allowed, never the 990 after them"
+
+
+def test_blank_lines_count_towards_the_row_limit():
+    exactly = csv_lines(["Date;Nom"] + ["01/02/2024;Léa"] * 5 + [";"] * 5)
+    assert len(read_table(exactly, SMALL).rows) == 5
+
+    with pytest.raises(TableRefused, match="les lignes vides comptent aussi"):
+        read_table(csv_lines(["Date;Nom", "01/02/2024;Léa"] + [""] * 100), SMALL)
+    with pytest.raises(TableRefused, match="dépasse 10 lignes"):
+        read_table(b"\n" * 1000 + b"Date;Nom\n", SMALL)
+
+
+def test_a_sheet_over_the_row_limit_is_refused_while_it_is_read():
+    data = workbook_with_rows(one_cell_rows(1000))
+    read = []
+
+    with pytest.raises(TableRefused, match="dépasse 10 lignes"):
+        for row in iter_rows(data, SMALL):
+            read.append(row)
+
+    assert len(read) == 11
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # Empty rows count as in the sheet: a formatted blank row is still a row to read.
+        pytest.param([inline_row(1, "Date", "Nom")] + [b"<row><c/></row>"] * 100, id="blank rows"),
+        # The sheet jumps to row 3 000 000: refused at that row, never filled with empty rows up to it.
+        pytest.param([inline_row(1, "Date", "Nom"), inline_row(3_000_000, "x")], id="row number jump"),
+        # Every row numbered 1: the rows read count too.
+        pytest.param([inline_row(1, "Date", "Nom")] + [inline_row(1, "x")] * 100, id="same number"),
+    ],
+)
+def test_a_sheet_cannot_escape_the_row_limit(rows):
+    with pytest.raises(TableRefused, match="dépasse 10 lignes"):
+        read_table(workbook_with_rows(rows), SMALL)
+
+
+def test_exactly_the_row_limit_is_read():
+    rows = [inline_row(n, "Date" if n == 1 else str(n)) for n in range(1, 12)]
+
+    assert len(read_table(workbook_with_rows(rows), SMALL).rows) == 10
+
+
+# --- Columns and cells -----------------------------------------------------------------------------
+
+
+def test_a_value_beyond_the_column_limit_is_refused_and_empty_columns_beyond_it_are_ignored():
+    table = read_table(csv_lines(["a;b;c;d;e;;;;;;", "1;2;3;4;5;;;;"]), SMALL)
+    assert table.rows == [(2, ["1", "2", "3", "4", "5"])]
+
+    with pytest.raises(TableRefused, match="Le fichier dépasse 5 colonnes \\(ligne 2\\)"):
+        read_table(csv_lines(["a;b;c", "1;2;3;4;5;6"]), SMALL)
+    with pytest.raises(TableRefused, match="dépasse 5 colonnes \\(ligne 2\\)"):
+        read_table(workbook_with_rows([inline_row(1, "a", "b"), inline_row(2, *"123456")]), SMALL)
+
+
+def test_a_row_of_more_cells_than_excel_allows_is_refused():
+    cells = b'<c t="inlineStr"><is><t></t></is></c>' * (tabular.EXCEL_MAX_COLUMNS + 1)
+
+    with pytest.raises(TableRefused, match="colonnes"):
+        read_table(workbook_with_rows([inline_row(1, "a", "b"), b"<row>" + cells + b"</row>"]), SMALL)
+
+
+def test_a_cell_over_the_size_limit_is_refused():
+    with pytest.raises(TableRefused, match="Une cellule de la ligne 2 dépasse 50 caractères"):
+        read_table(csv_lines(["a;b", "1;" + "x" * 51]), SMALL)
+    with pytest.raises(TableRefused, match="Une cellule de la ligne 2 dépasse 50 caractères"):
+        read_table(workbook_with_rows([inline_row(1, "a", "b"), inline_row(2, "x" * 51)]), SMALL)
+    # A quote never closed makes the rest of the file one cell: refused, not read to the end.
+    with pytest.raises(TableRefused, match="un guillemet mal fermé"):
+        read_table(b'a;b\n"' + b"x\n" * 100_000, Limits())
+
+
+def test_a_csv_line_over_the_size_limit_is_refused_before_being_split_into_cells():
+    with pytest.raises(TableRefused, match="La ligne 2 du fichier dépasse 400 caractères"):
+        read_table(b"a;b\n" + b";" * 10_000_000, SMALL)
+
+
+# --- XLSX: the zip before the sheet ----------------------------------------------------------------
+
+
+def test_a_member_declaring_more_than_its_limit_once_unzipped_is_refused_without_inflating_it():
+    strings = [b"<sst>", b"<si><t>a</t></si>" * 200_000, b"</sst>"]
+
+    with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
+        read_table(workbook({spreadsheets.STRINGS: strings}), Limits(max_strings_bytes=1024 * 1024))
+
+
+def test_a_sheet_larger_than_its_limit_once_unzipped_is_refused():
+    data = workbook_with_rows(one_cell_rows(100_000), compresslevel=1)
+
+    with pytest.raises(TableRefused, match="une feuille pèserait .* Mo, le maximum est 2 Mo"):
+        read_table(data, Limits(max_sheet_bytes=2 * 1024 * 1024, max_ratio=10_000))
+
+
+def test_a_member_compressed_like_a_bomb_is_refused():
+    zeros = [b"<x>", b" " * (5 * 1024 * 1024), b"</x>"]
+
+    with pytest.raises(TableRefused, match="anormalement compressé \\(plus de 100 fois\\)"):
+        read_table(workbook({"xl/worksheets/sheet1.xml": zeros}))
+
+
+def test_a_zip_of_too_many_members_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook({}))) as base, zipfile.ZipFile(buffer, "w") as out:
+        for member in base.infolist():
+            out.writestr(member.filename, base.read(member.filename))
+        for n in range(20):
+            out.writestr(f"xl/media/image{n}.png", b"")
+
+    with pytest.raises(TableRefused, match="plus de 10 éléments"):
+        read_table(buffer.getvalue(), Limits(max_members=10))
+
+
+def test_a_workbook_with_a_dtd_is_refused_before_any_entity_is_expanded():
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
+
+    with pytest.raises(TableRefused, match="déclarations qu'un tableur n'écrit pas"):
+        read_table(workbook({spreadsheets.SHEET: [laughs]}))
+
+
+def test_pictures_and_loose_vml_do_not_make_a_workbook_unreadable():
+    parts = {
+        spreadsheets.SHEET: spreadsheets.sheet([inline_row(1, "Date", "Nom"), inline_row(2, "x", "y")]),
+        "xl/media/image1.png": [b"\x89PNG\r\n\x1a\n" + bytes(2000)],
+        "xl/drawings/vmlDrawing1.vml": [b"<xml><o:shapelayout><br></xml>"],
+    }
+
+    assert read_table(workbook(parts)).rows == [(2, ["x", "y"])]
+
+
+def test_a_broken_workbook_gets_a_french_message():
+    data = workbook_with_rows([b'<row r="abc"><c><v>1</v></c></row>'])
+
+    with pytest.raises(TableRefused, match="abîmé ou protégé par un mot de passe"):
+        read_table(data)
+
+
+# --- The clock ------------------------------------------------------------------------------------
+
+
+def test_reading_stops_when_it_takes_longer_than_allowed():
+    data = csv_lines(["Date;Nom"] + ["01/02/2024;Léa"] * 5000)
+
+    with pytest.raises(TableRefused, match="Ce fichier est trop long à lire \\(plus de 0 secondes\\)"):
+        read_table(data, Limits(max_seconds=0))
