@@ -44,5 +44,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0008_outbound_message")]
+    dependencies = [("core", "0009_account_emails_normal_form")]
     operations = [migrations.RunPython(forwards, backwards)]
