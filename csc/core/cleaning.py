@@ -59,6 +59,7 @@ MAX_TEXT_LENGTH = 20_000
 # The smallest integer column of the databases CSC runs on (PostgreSQL `integer`): a form integer
 # without bounds of its own stays inside it.
 MAX_INTEGER = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
 
 
 class UnsafeText(ValueError):
@@ -136,11 +137,35 @@ def _guard(field: forms.Field) -> None:
         field.validators.append(validate_text)
         if field.max_length is None:
             field.validators.append(validators.MaxLengthValidator(MAX_TEXT_LENGTH, message=TOO_LONG))
+    elif isinstance(field, forms.ModelMultipleChoiceField) and _integer_key(field):
+        field._check_values = _bounded_choices(field, field._check_values)
     elif isinstance(field, forms.IntegerField) and not isinstance(field, DECIMALS):
         if field.max_value is None:
             field.validators.append(validators.MaxValueValidator(MAX_INTEGER, message=TOO_LARGE))
         if field.min_value is None:
             field.validators.append(validators.MinValueValidator(-MAX_INTEGER, message=TOO_SMALL))
+
+
+def _integer_key(field: forms.ModelChoiceField) -> bool:
+    model = field.queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    return isinstance(key, (models.IntegerField, models.AutoField))
+
+
+def _bounded_choices(field: forms.ModelMultipleChoiceField, check):
+    """Several choices by id are looked up with `id IN (…)`: an id past a database integer is refused
+    as a wrong choice before the query (SQLite cannot even send it: OverflowError, a server error)."""
+
+    def checked(values):
+        for value in values if isinstance(values, (list, tuple)) else ():
+            text = str(value).strip().removeprefix("-")
+            if text.isdecimal() and int(text) > MAX_BIGINT:
+                raise ValidationError(
+                    field.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": value}
+                )
+        return check(values)
+
+    return checked
 
 
 class CleanTextMixin:
