@@ -209,6 +209,7 @@ class Page:
     status: int
     forms: list[Form]
     entry: str = ""  # the address that leads to `url` by a redirection, read again before posting
+    document: bool = False  # a PDF, a spreadsheet or a CSV rather than a page
 
 
 @pytest.fixture(scope="module")
@@ -389,6 +390,7 @@ def _page(client: Client, sweep: Sweep, route: str) -> Page:
             page = Page(
                 url, key, status, forms_of(html) if status == 200 else [], entry if url != entry else ""
             )
+            page.document = status == 200 and not is_html
             break
     else:
         page = Page(entry, first[0], first[1], [])
@@ -466,6 +468,11 @@ def _queries(group: str, page: Page) -> list[tuple[str, dict]]:
     values = {"text": TEXTS, "deep_json": {"JSON profond": DEEP_JSON}, "numbers": NUMBERS, "dates": DATES}
     if group == "next":
         return [(f"next={v}", {"next": v}) for v in NEXTS.values()]
+    if page.document:
+        # A document costs a PDF or a workbook per request: one value of the group reaches the parameters
+        # it reads (a month, a group) as well as four.
+        label, value = next(iter(values[group].items()))
+        return [(label, dict.fromkeys(names, value))]
     return [
         # 100,000 characters in every usual name would make a 2.5 MB address: the searches get them.
         (label, dict.fromkeys(sorted(searched) if value is HUNDRED_K else names, value))
