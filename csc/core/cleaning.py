@@ -7,7 +7,7 @@ about itself. The policy, in one place:
   feed and carriage return excepted), lone surrogates and the non-characters U+FFFE/U+FFFF — PostgreSQL
   refuses NUL, psycopg cannot encode a lone surrogate, the .xlsx and PDF writers refuse the others — and
   the bidirectional override, embedding and isolate controls (U+202A–U+202E, U+2066–U+2069), which make a
-  name, a file name or an amount read backwards (« facture‮fdp.exe »);
+  name, a file name or an amount read backwards (« facture + U+202E + fdp.exe, shown « factureexe.pdf » »);
 - a value made only of spaces and invisible characters (zero-width space, word joiner, byte-order mark,
   soft hyphen, Hangul fillers…) is empty: « obligatoire » then means something;
 - in a one-line input, tab and line breaks become spaces (no browser sends them from one; a subject with
