@@ -256,3 +256,11 @@ def test_a_digit_that_int_refuses_is_not_a_month(month):
     from csc.core.forms import parse_month
 
     assert parse_month(month) == ((2026, 12) if month == "١٢/2026" else None)
+
+
+def test_a_forged_number_of_forms_builds_no_more_than_the_household_holds():
+    from csc.people.forms import MemberFormSet
+
+    formset = MemberFormSet({"form-TOTAL_FORMS": str(10**40), "form-INITIAL_FORMS": "0"})
+    assert len(formset.forms) == 12  # was 1,012, each rendered back in the page
+    assert not formset.is_valid()
