@@ -7,7 +7,7 @@ about itself. The policy, in one place:
   feed and carriage return excepted), lone surrogates and the non-characters U+FFFE/U+FFFF — PostgreSQL
   refuses NUL, psycopg cannot encode a lone surrogate, the .xlsx and PDF writers refuse the others — and
   the bidirectional override, embedding and isolate controls (U+202A–U+202E, U+2066–U+2069), which make a
-  name, a file name or an amount read backwards (« facture‮fdp.exe »);
+  name, a file name or an amount read backwards (« facture + U+202E + fdp.exe, shown « factureexe.pdf » »);
 - a value made only of spaces and invisible characters (zero-width space, word joiner, byte-order mark,
   soft hyphen, Hangul fillers…) is empty: « obligatoire » then means something;
 - in a one-line input, tab and line breaks become spaces (no browser sends them from one; a subject with
@@ -59,6 +59,7 @@ MAX_TEXT_LENGTH = 20_000
 # The smallest integer column of the databases CSC runs on (PostgreSQL `integer`): a form integer
 # without bounds of its own stays inside it.
 MAX_INTEGER = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
 
 
 class UnsafeText(ValueError):
@@ -136,11 +137,35 @@ def _guard(field: forms.Field) -> None:
         field.validators.append(validate_text)
         if field.max_length is None:
             field.validators.append(validators.MaxLengthValidator(MAX_TEXT_LENGTH, message=TOO_LONG))
+    elif isinstance(field, forms.ModelMultipleChoiceField) and _integer_key(field):
+        field._check_values = _bounded_choices(field, field._check_values)
     elif isinstance(field, forms.IntegerField) and not isinstance(field, DECIMALS):
         if field.max_value is None:
             field.validators.append(validators.MaxValueValidator(MAX_INTEGER, message=TOO_LARGE))
         if field.min_value is None:
             field.validators.append(validators.MinValueValidator(-MAX_INTEGER, message=TOO_SMALL))
+
+
+def _integer_key(field: forms.ModelChoiceField) -> bool:
+    model = field.queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    return isinstance(key, (models.IntegerField, models.AutoField))
+
+
+def _bounded_choices(field: forms.ModelMultipleChoiceField, check):
+    """Several choices by id are looked up with `id IN (…)`: an id past a database integer is refused
+    as a wrong choice before the query (SQLite cannot even send it: OverflowError, a server error)."""
+
+    def checked(values):
+        for value in values if isinstance(values, (list, tuple)) else ():
+            text = str(value).strip().removeprefix("-")
+            if text.isdecimal() and int(text) > MAX_BIGINT:
+                raise ValidationError(
+                    field.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": value}
+                )
+        return check(values)
+
+    return checked
 
 
 class CleanTextMixin:

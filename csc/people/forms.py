@@ -187,8 +187,10 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError("Ajoutez au moins une personne au foyer.")
 
 
+# absolute_max: a forged TOTAL_FORMS builds (and renders) at most this many forms, not Django's 1,000 more
+# (the hostile-input sweep's « 10**40 » made one request render 1,012 member forms).
 MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=3, max_num=12, validate_max=True
+    MemberForm, formset=BaseMemberFormSet, extra=3, max_num=12, absolute_max=12, validate_max=True
 )
 
 

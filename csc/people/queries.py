@@ -10,6 +10,8 @@ from .models import HouseholdMember, Person
 
 # Below this length a typo-tolerant match finds everybody; plain substring is more useful.
 TRIGRAM_MIN_LENGTH = 3
+# What a search reads of what was typed: no name is longer.
+MAX_QUERY_LENGTH = 100
 
 
 def search_people(people: QuerySet, query: str) -> QuerySet:
@@ -18,7 +20,9 @@ def search_people(people: QuerySet, query: str) -> QuerySet:
     Accents and case never matter. On PostgreSQL each word also matches a close word of the name
     (pg_trgm word similarity, so 'Dupond' finds 'Dupont'), and the best matches come first.
     """
-    normalized = normalize(query)
+    # Bounded here rather than by each caller: a name is never this long, and SQLite refuses a LIKE
+    # pattern past 50,000 bytes (a 100,000-character search was a server error on the merge page).
+    normalized = normalize(query[:MAX_QUERY_LENGTH])
     if not normalized:
         return people.none()
     use_trigrams = connection.vendor == "postgresql"

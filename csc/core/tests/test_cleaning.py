@@ -132,6 +132,17 @@ def test_an_integer_without_bounds_of_its_own_stays_inside_a_database_integer(nu
     )
 
 
+@pytest.mark.django_db
+def test_an_id_past_a_database_integer_is_a_wrong_choice_not_a_server_error(centre_a):
+    class CentresForm(AccessibleFormMixin, forms.Form):
+        centres = forms.ModelMultipleChoiceField(label="Centres", queryset=Centre.objects.all())
+
+    form = CentresForm({"centres": [str(centre_a.pk), str(10**40)]})
+    assert not form.is_valid()  # SQLite raised OverflowError on « id IN (…) »
+    assert str(10**40) in form.errors["centres"][0]
+    assert CentresForm({"centres": [str(centre_a.pk)]}).is_valid()
+
+
 def test_the_cleaning_does_not_leak_into_the_form_class():
     NoteForm({"title": "x"}).is_valid()
     assert all(not getattr(field, "_csc_cleaning", False) for field in NoteForm.base_fields.values())
@@ -245,3 +256,11 @@ def test_a_digit_that_int_refuses_is_not_a_month(month):
     from csc.core.forms import parse_month
 
     assert parse_month(month) == ((2026, 12) if month == "١٢/2026" else None)
+
+
+def test_a_forged_number_of_forms_builds_no_more_than_the_household_holds():
+    from csc.people.forms import MemberFormSet
+
+    formset = MemberFormSet({"form-TOTAL_FORMS": str(10**40), "form-INITIAL_FORMS": "0"})
+    assert len(formset.forms) == 12  # was 1,012, each rendered back in the page
+    assert not formset.is_valid()
