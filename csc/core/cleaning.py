@@ -118,6 +118,18 @@ def validate_text(value) -> None:
 TOO_LONG = "Ce texte est trop long : %(limit_value)s caractères au plus (il en compte %(show_value)s)."
 TOO_LARGE = "Ce nombre est trop grand : vérifiez-le."
 TOO_SMALL = "Ce nombre est trop petit : vérifiez-le."
+
+
+_max_text_length = validators.MaxLengthValidator(MAX_TEXT_LENGTH, message=TOO_LONG)
+
+
+def validate_text_length(value) -> None:
+    """The cap of a text field without a length of its own. Only on texts: a CharField subclass may
+    clean to another type (UUIDField to a UUID), which has no length."""
+    if isinstance(value, str):
+        _max_text_length(value)
+
+
 # Where a person types one line. A hidden input may carry a text typed on an earlier step: left alone.
 ONE_LINE_INPUTS = (forms.TextInput, forms.EmailInput, forms.URLInput)
 # Subclasses of IntegerField whose values a float or numeric column holds: their digits bound them.
@@ -136,7 +148,7 @@ def _guard(field: forms.Field) -> None:
         ]
         field.validators.append(validate_text)
         if field.max_length is None:
-            field.validators.append(validators.MaxLengthValidator(MAX_TEXT_LENGTH, message=TOO_LONG))
+            field.validators.append(validate_text_length)
     elif isinstance(field, forms.ModelMultipleChoiceField) and _integer_key(field):
         field._check_values = _bounded_choices(field, field._check_values)
     elif isinstance(field, forms.IntegerField) and not isinstance(field, DECIMALS):

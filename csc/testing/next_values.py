@@ -20,3 +20,12 @@ HOSTILE_NEXT = {
 
 # A path of the site, with its query string: kept as it is.
 KEPT_NEXT = "/espace/?onglet=a%20b&page=2"
+
+
+def as_read_from_the_address(value: str) -> str:
+    """What a view reads of a `next` given in the address: the query-string cleaning (csc.core.cleaning)
+    has already dropped NUL and the override, so « /espace/\\x00 » arrives as « /espace/ », a path of the
+    site, and is kept."""
+    from csc.core.cleaning import query_value
+
+    return query_value(value)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from csc.core import recovery
 from csc.core.redirects import local_path
-from csc.testing.next_values import HOSTILE_NEXT, KEPT_NEXT
+from csc.testing.next_values import HOSTILE_NEXT, KEPT_NEXT, as_read_from_the_address
 
 PASSWORD = "mot-de-passe-de-test"
 CASES = [*HOSTILE_NEXT.items(), ("local path", KEPT_NEXT)]
@@ -24,8 +24,11 @@ def expected(value, default):
 
 
 def hidden_next(value) -> str:
-    """The form's hidden field: it carries the next only when it is kept."""
-    return f'name="next" value="{escape(expected(value, ""))}"'
+    """The form's hidden field of a page opened with `?next=value`: it carries the next only when it is
+    kept, as read from the address (NUL and the override dropped there, what is left may be kept)."""
+    read = as_read_from_the_address(value)
+    kept = read if local_path(read, RequestFactory().get("/")) is not None else ""
+    return f'name="next" value="{escape(kept)}"'
 
 
 def with_next(url, value):
