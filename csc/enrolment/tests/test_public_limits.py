@@ -22,11 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def leisure(centre_a, monkeypatch, clock):
-    # Frozen mid-hour: the limits count in windows of the clock, which must not turn during a test.
+def leisure(centre_a, clock):
+    # Frozen mid-hour: the limits count in windows of the clock, which must not turn during a test
+    # (the frozen clock is also the forms' « today »).
     clock("2026-11-21 10:20")
-    monkeypatch.setattr("csc.enrolment.forms.today", lambda: TODAY)
-    monkeypatch.setattr("csc.enrolment.public_views.today", lambda: TODAY)
     return build_leisure_centre(centre_a, today=TODAY, places=2, holiday_start=date(2026, 12, 21))
 
 
