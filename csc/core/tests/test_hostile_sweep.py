@@ -83,20 +83,6 @@ POST_NAMES = (
 FREE_TEXT = {"text", "email", "tel", "search", "url", "password", "textarea"}
 NEVER_POSTED = {"logout"}  # would end the session the sweep works in
 
-# Failures of a class another branch of issue 18 fixes: marked here until it is merged, then removed.
-# {(route, group): branch}
-# The centre switch and the favourite toggle redirect to whatever `next` they get (any value of the POST
-# generic fields, hence every group): Django resolves it as a view name (NoReverseMatch) — h18-auth. The
-# kiosk's events parse deep JSON without a depth limit (RecursionError) — h18-abuse.
-PENDING: dict[tuple[str, str], str] = {
-    **{("espace/centre/", group): "h18-auth" for group in ("text", "numbers", "dates", "next")},
-    **{
-        ("fiches/<int:sheet_id>/favori/", group): "h18-auth" for group in ("text", "numbers", "dates", "next")
-    },
-    ("fiches/<int:sheet_id>/", "next"): "h18-auth",
-    ("borne/<slug:slug>/evenements/", "deep_json"): "h18-abuse",
-}
-
 
 # --- The pages' forms, as a browser reads them --------------------------------------------------------------
 
@@ -563,10 +549,7 @@ def _cases():
     cases = []
     for route, name in all_routes():
         for group in GROUPS:
-            marks = []
-            if (route, group) in PENDING:
-                marks.append(pytest.mark.xfail(strict=False, reason=f"fixed by {PENDING[route, group]}"))
-            cases.append(pytest.param(route, name, group, marks=marks, id=f"{route}-{group}"))
+            cases.append(pytest.param(route, name, group, id=f"{route}-{group}"))
     return cases
 
 
