@@ -631,4 +631,3 @@ def test_the_sweep_covers_public_and_staff_forms():
         "inscriptions/<slug:centre_slug>/adhesion/",
     } <= routes
     assert len(_cases()) == len(GROUPS) * len(all_routes())
-    assert {route for route, _ in PENDING} <= routes
