@@ -8,6 +8,7 @@ from django import forms
 from csc.core.forms import AccessibleFormMixin
 from csc.core.validators import normalize_phone
 
+from .corrections import FIELDS as CORRECTION_FIELDS
 from .models import ServiceCategory, Structure
 from .services import MAX_INTERVALS, WEEKDAYS, DirectoryRefused, check_website
 
@@ -49,18 +50,22 @@ class StructureForm(AccessibleFormMixin, forms.ModelForm):
             "website",
             "hours_note",
         ]
+        # The same labels as the corrections' pages, which name each field a centre proposes to change.
         labels = {
-            "name": "Nom",
-            "kind": "Type de structure",
-            "description": "Ce que la structure propose",
-            "address": "Adresse",
-            "postcode": "Code postal",
-            "city": "Commune",
-            "latitude": "Latitude",
-            "longitude": "Longitude",
-            "phone": "Téléphone",
-            "email": "Adresse e-mail",
-            "hours_note": "À savoir sur les horaires",
+            name: CORRECTION_FIELDS[name]
+            for name in (
+                "name",
+                "kind",
+                "description",
+                "address",
+                "postcode",
+                "city",
+                "latitude",
+                "longitude",
+                "phone",
+                "email",
+                "hours_note",
+            )
         }
         help_texts = {
             "description": "En mots simples : « Aide pour la CAF, les impôts et la carte grise, "
