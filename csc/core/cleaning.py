@@ -38,6 +38,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 SURROGATES = "\ud800-\udfff"
@@ -77,14 +79,14 @@ def refusal(text: str) -> str | None:
         return None
     character = found.group()
     if BIDI.fullmatch(character):
-        return (
+        return _(
             "Ce texte contient un caractère invisible qui inverse le sens de l'écriture "
-            f"({describe(character)}) : retapez-le au clavier plutôt que de le coller."
-        )
-    return (
-        f"Ce texte contient un caractère de contrôle invisible ({describe(character)}) qui ne peut pas être "
+            "(%(character)s) : retapez-le au clavier plutôt que de le coller."
+        ) % {"character": describe(character)}
+    return _(
+        "Ce texte contient un caractère de contrôle invisible (%(character)s) qui ne peut pas être "
         "enregistré : retapez-le au clavier plutôt que de le coller."
-    )
+    ) % {"character": describe(character)}
 
 
 def is_invisible(text: str) -> bool:
@@ -115,9 +117,11 @@ def validate_text(value) -> None:
 
 # --- 1. Forms ------------------------------------------------------------------------------------------
 
-TOO_LONG = "Ce texte est trop long : %(limit_value)s caractères au plus (il en compte %(show_value)s)."
-TOO_LARGE = "Ce nombre est trop grand : vérifiez-le."
-TOO_SMALL = "Ce nombre est trop petit : vérifiez-le."
+TOO_LONG = gettext_lazy(
+    "Ce texte est trop long : %(limit_value)s caractères au plus (il en compte %(show_value)s)."
+)
+TOO_LARGE = gettext_lazy("Ce nombre est trop grand : vérifiez-le.")
+TOO_SMALL = gettext_lazy("Ce nombre est trop petit : vérifiez-le.")
 
 
 _max_text_length = validators.MaxLengthValidator(MAX_TEXT_LENGTH, message=TOO_LONG)
