@@ -34,6 +34,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A form refused by the CSRF check gets a French page that says what to do (Django's is for developers).
+CSRF_FAILURE_VIEW = "csc.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,4 +1,6 @@
-"""The page of a request Django refuses to read (400): in French, saying what was too large and what to do.
+"""The page of a request Django refuses to read (400): in French, saying what was too large and what to do;
+and the page of a form refused by the CSRF check (403), which a person meets after leaving a form open
+for hours or with cookies blocked — Django's own is English and written for developers.
 
 Django answers 400 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig), more fields than
 DATA_UPLOAD_MAX_NUMBER_FIELDS (TooManyFieldsSent), more files than DATA_UPLOAD_MAX_NUMBER_FILES
@@ -129,3 +131,25 @@ def error_400(request, exception=None):
         # A host outside ALLOWED_HOSTS, say, fails again in whatever reads it; never turn a 400 into a 500.
         logger.warning("400 page rendered without the request's context", exc_info=True)
         return HttpResponse(loader.get_template("400.html").render(context), status=400)
+
+
+def _expired_form() -> Refusal:
+    return Refusal(
+        _("Formulaire expiré"),
+        _(
+            "Ce formulaire n'a pas pu être reçu : la page était sans doute ouverte depuis longtemps, vous "
+            "vous êtes déconnecté entre-temps, ou votre navigateur refuse les cookies de ce site."
+        ),
+        _(
+            "Rechargez la page du formulaire, remplissez-le à nouveau et envoyez-le. Si cela recommence, "
+            "autorisez les cookies pour ce site dans les réglages de votre navigateur."
+        ),
+    )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the same page as a 400, with status 403. Django's reason (no cookie, a token
+    that does not match, another site's origin) is for the logs: the person's way out is the same."""
+    logger.info("CSRF refusal on %s: %s", request.path, reason)
+    context = {"refusal": _expired_form(), "form_path": _form_path(request)}
+    return render(request, "400.html", context, status=403)

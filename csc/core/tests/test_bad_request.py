@@ -137,3 +137,19 @@ def test_the_way_back_never_leads_to_another_site(rf):
         request = rf.post("/")
         request.path = path
         assert _form_path(request) == ""
+
+
+def test_a_form_refused_by_the_csrf_check_gets_a_french_page_with_the_way_back(db):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("core:login"), {"email": "lea@example.org", "password": "x"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    text = visible_text(response)
+    assert "CSRF" not in text and "Forbidden" not in text
+    assert "Formulaire expiré" in text
+    assert "Rechargez la page du formulaire" in text
+    assert f'<a class="button" href="{reverse("core:login")}">Revenir au formulaire</a>' in page
