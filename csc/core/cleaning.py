@@ -21,8 +21,8 @@ It is applied at three depths, so that no view can forget it:
    validates its payloads with the same forms.
 2. query strings (`TextCleaningMiddleware`): a search or a filter has nothing to say to a person about an
    invisible character, so refused characters are dropped from GET parameters before any view reads them.
-3. the last line, for code that reaches the database without a form: a `pre_save` guard on every model's
-   text and JSON fields, and a guard on every statement's parameters against what PostgreSQL refuses (NUL,
+3. the last line, for code that reaches the database without a form: a `pre_save` guard on the text and
+   JSON fields of every model of the project (not the libraries': see `_text_fields`), and a guard on every statement's parameters against what PostgreSQL refuses (NUL,
    lone surrogates) — on SQLite too, so that the suite finds there what would fail in production. Both
    raise `UnsafeText`, which the middleware turns into a French 400 page (or a JSON answer on the API),
    never a 500.
@@ -273,11 +273,18 @@ _TEXT_FIELDS: dict[type, tuple[list[str], list[str]]] = {}
 
 
 def _text_fields(model: type) -> tuple[list[str], list[str]]:
-    """(text attributes, JSON attributes) of a model, read once per model."""
+    """(text attributes, JSON attributes) of a model, read once per model.
+
+    Only the project's own models are guarded. The libraries' rows record what was sent as it was sent,
+    and refusing them refuses what they are for: django-axes stores a failed login's POST data, so a
+    control character in any extra field of the login form used to stop the failure from being counted —
+    wrong passwords then cost nothing. What PostgreSQL cannot store is still stopped for them by the
+    statement guard below."""
     fields = _TEXT_FIELDS.get(model)
     if fields is None:
         texts, jsons = [], []
-        for field in model._meta.concrete_fields:
+        own = model.__module__.startswith("csc.")
+        for field in model._meta.concrete_fields if own else ():
             if isinstance(field, (models.CharField, models.TextField)):
                 texts.append(field.attname)
             elif isinstance(field, models.JSONField):
@@ -301,7 +308,7 @@ def _strings_of(value):
 
 
 def refuse_unsafe_texts(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    """pre_save, every model: a text or JSON field holding refused characters is not saved."""
+    """pre_save, every model of the project: a text or JSON field holding refused characters is not saved."""
     if raw:  # fixtures load what was dumped
         return
     texts, jsons = _text_fields(type(instance))

@@ -107,6 +107,20 @@ def test_five_failures_under_five_spellings_lock_the_account(client, isis):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("extra", ["\x01", "\u202e", "\x00"], ids=["control", "bidi override", "NUL"])
+def test_a_refused_character_in_another_field_does_not_stop_a_failure_from_counting(client, isis, extra):
+    # The lockout records the failed login's POST data: refusing that row let wrong passwords go uncounted.
+    for _ in range(4):
+        response = client.post(reverse("core:login"), {"username": ADDRESS, "password": "faux", "x": extra})
+        assert response.status_code == 200
+    response = client.post(reverse("core:login"), {"username": ADDRESS, "password": "faux", "x": extra})
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get(username=ADDRESS).failures_since_start == 5
+    response = client.post(reverse("core:login"), {"username": ADDRESS, "password": PASSWORD, "x": extra})
+    assert response.status_code == 429 and not logged_in(client)
+
+
+@pytest.mark.django_db
 def test_after_the_lockout_no_variant_gets_another_try_nor_logs_in(client, isis):
     for _ in range(5):
         attempt(client, ADDRESS, "faux")
