@@ -187,6 +187,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation stays valid three day
 AXES_FAILURE_LIMIT = int(os.environ.get("CSC_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "csc.core.auth.axes_client_ip"  # an IPv6 client counts as its /64
 AXES_USERNAME_FORM_FIELD = "username"
 # Failures count per account: every way of writing its address (case, fullwidth letters, « ſ »…) is
 # brought to one normal form, the one accounts are found by (csc.core.identifiers, csc.core.auth).

@@ -23,6 +23,19 @@ def lockout_key(typed: str | None) -> str:
     return account.email if account is not None else normalise_email(typed)[:KEY_LENGTH]
 
 
+def axes_client_ip(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the client a failed login counts against, as the rate limits count it
+    (csc.core.ratelimit.client_key): an IPv6 subscriber holds a whole /64 and would otherwise get five
+    tries per address of it, without end. Axes stores an IP address, so the /64 is named by its first
+    address."""
+    from .ratelimit import client_key
+
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    if not address:
+        return None
+    return client_key(address).split("/", 1)[0]
+
+
 def axes_username(request, credentials) -> str:
     """AXES_USERNAME_CALLABLE: the lockout key of the address being tried (see lockout_key).
 

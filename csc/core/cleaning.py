@@ -12,7 +12,8 @@ about itself. The policy, in one place:
   soft hyphen, Hangul fillers…) is empty: « obligatoire » then means something;
 - in a one-line input, tab and line breaks become spaces (no browser sends them from one; a subject with
   a line break would break the e-mail it heads);
-- a text without a length of its own is capped at MAX_TEXT_LENGTH characters.
+- a text without a length of its own is capped at MAX_TEXT_LENGTH characters, an e-mail address at the
+  length of the e-mail columns.
 
 It is applied at three depths, so that no view can forget it:
 
@@ -58,6 +59,9 @@ INVISIBLE_ONLY = re.compile(f"[\\s{INVISIBLES}{BIDI_CONTROLS}]+")
 LINE_BREAKS = re.compile(r"[\t\r\n]")
 
 MAX_TEXT_LENGTH = 20_000
+# Every e-mail column of the project (Django's EmailField default): the validator alone accepts 320
+# characters, which PostgreSQL then refuses in a server error.
+MAX_EMAIL_LENGTH = 254
 # The smallest integer column of the databases CSC runs on (PostgreSQL `integer`): a form integer
 # without bounds of its own stays inside it.
 MAX_INTEGER = 2**31 - 1
@@ -120,6 +124,10 @@ def validate_text(value) -> None:
 TOO_LONG = gettext_lazy(
     "Ce texte est trop long : %(limit_value)s caractères au plus (il en compte %(show_value)s)."
 )
+EMAIL_TOO_LONG = gettext_lazy(
+    "Cette adresse e-mail est trop longue : %(limit_value)s caractères au plus (elle en compte "
+    "%(show_value)s)."
+)
 TOO_LARGE = gettext_lazy("Ce nombre est trop grand : vérifiez-le.")
 TOO_SMALL = gettext_lazy("Ce nombre est trop petit : vérifiez-le.")
 
@@ -151,7 +159,12 @@ def _guard(field: forms.Field) -> None:
             v for v in field.validators if not isinstance(v, validators.ProhibitNullCharactersValidator)
         ]
         field.validators.append(validate_text)
-        if field.max_length is None:
+        if isinstance(field, forms.EmailField) and (field.max_length or 321) > MAX_EMAIL_LENGTH:
+            # Django's default is 320 (the longest address SMTP allows), more than the columns hold.
+            field.max_length = MAX_EMAIL_LENGTH
+            field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)]
+            field.validators.append(validators.MaxLengthValidator(MAX_EMAIL_LENGTH, message=EMAIL_TOO_LONG))
+        elif field.max_length is None:
             field.validators.append(validate_text_length)
     elif isinstance(field, forms.ModelMultipleChoiceField) and _integer_key(field):
         field._check_values = _bounded_choices(field, field._check_values)

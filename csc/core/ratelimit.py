@@ -7,10 +7,11 @@ neither one machine nor a thousand can flood a family's mailbox or the centre's 
 The counters live in the cache. With more than one process (gunicorn's workers, several machines) the
 cache must be shared (CSC_CACHE_URL, Redis): otherwise each worker counts on its own and the limit is
 multiplied by the number of workers; `check --deploy` says so (csc/core/checks.py). A counter is a
-fixed window: its key names the window, `cache.add` creates it, `cache.incr` adds to it atomically
-(INCRBY in Redis, under a lock in local memory), so that concurrent requests never both take the last
-place. A fixed window lets up to twice the rate through across the edge of two windows: enough to stop
-a flood, for one counter per key and window.
+fixed window: its key names the window, `cache.add` creates it, `cache.incr` adds to it (INCRBY in Redis,
+under a lock in local memory; Django checks the key exists first, and a counter that expired in between
+is created again), so that concurrent requests never both take the last place. A fixed window lets up
+to twice the rate through across the edge of two windows: enough to stop a flood, for one counter per
+key and window.
 
 Addresses are only hashed, with a key derived from SECRET_KEY, into cache keys that expire with their
 window: they are never written anywhere.
@@ -24,7 +25,7 @@ import ipaddress
 import logging
 import math
 import time as clock
-import unicodedata
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,7 +33,12 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .identifiers import normalise_email
+
 logger = logging.getLogger(__name__)
+
+# A backslash and the character it escapes, in a quoted local part.
+QUOTED_ESCAPE = re.compile(r"\\(.)")
 
 
 @dataclass(frozen=True)
@@ -167,14 +173,23 @@ def client_key(address: str | None) -> str:
 
 
 def target_key(email: str) -> str:
-    """The mailbox an e-mail address reaches, for counting only: the same however it is written
-    (case, compatibility characters, a « +tag » sub-address, the dots of a Gmail address), so that
-    writing it another way does not open a new counter."""
-    address = unicodedata.normalize("NFKC", email or "").strip().casefold()
+    """The mailbox an e-mail address reaches, for counting only: the same however it is written, so that
+    writing it another way does not open a new counter. From the account's normal form
+    (csc.core.identifiers: case, compatibility characters), then what mail servers ignore: the quotes and
+    escapes of a quoted local part (« "v\\ictim"@x.fr » reaches victim@x.fr), a « +tag » sub-address, the
+    dots of a Gmail address, and the two spellings of an international domain (« exämple.fr » and its
+    ASCII form « xn--exmple-cua.fr »)."""
+    address = normalise_email(email)
     local, at, domain = address.rpartition("@")
     if not at:
         return address
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        local = QUOTED_ESCAPE.sub(r"\1", local[1:-1])
     local = local.split("+", 1)[0]
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name (an address literal, a label too long): counted as written
+        pass
     if domain in {"gmail.com", "googlemail.com"}:
         local, domain = local.replace(".", ""), "gmail.com"
     return f"{local}@{domain}"

@@ -122,6 +122,20 @@ def test_a_text_without_a_length_of_its_own_is_capped():
     assert form.errors["note"] == ["Ce texte est trop long : 20000 caractères au plus (il en compte 100000)."]
 
 
+def test_an_email_address_without_a_length_of_its_own_fits_the_email_columns():
+    class ContactForm(AccessibleFormMixin, forms.Form):
+        email = forms.EmailField(label="Adresse e-mail")
+
+    # Valid for Django's validator (64 + 1 + 246 characters), but longer than any e-mail column.
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".fr"
+    form = ContactForm({"email": address})
+    assert not form.is_valid()
+    assert form.errors["email"] == [
+        f"Cette adresse e-mail est trop longue : 254 caractères au plus (elle en compte {len(address)})."
+    ]
+    assert ContactForm({"email": "lea.martin@exemple.fr"}).is_valid()
+
+
 @pytest.mark.parametrize("number", [str(10**40), str(-(10**40)), "2147483648"])
 def test_an_integer_without_bounds_of_its_own_stays_inside_a_database_integer(number):
     form = NoteForm({"title": "Atelier", "count": number})

@@ -121,6 +121,29 @@ def test_a_refused_character_in_another_field_does_not_stop_a_failure_from_count
 
 
 @pytest.mark.django_db
+def test_addresses_of_one_ipv6_subscriber_share_one_lockout(client, isis):
+    # A subscriber holds a /64: five tries per address of it would be tries without end.
+    for n in range(1, 5):
+        response = client.post(
+            reverse("core:login"), {"username": ADDRESS, "password": "faux"}, REMOTE_ADDR=f"2001:db8:1:2::{n}"
+        )
+        assert response.status_code == 200
+    fifth = client.post(
+        reverse("core:login"), {"username": ADDRESS, "password": "faux"}, REMOTE_ADDR="2001:db8:1:2:ffff::9"
+    )
+    assert fifth.status_code == 429
+    right = client.post(
+        reverse("core:login"), {"username": ADDRESS, "password": PASSWORD}, REMOTE_ADDR="2001:db8:1:2::77"
+    )
+    assert right.status_code == 429 and not logged_in(client)
+    # Another subscriber is not locked out by them.
+    other = client.post(
+        reverse("core:login"), {"username": ADDRESS, "password": PASSWORD}, REMOTE_ADDR="2001:db8:9:9::1"
+    )
+    assert other.status_code == 302 and logged_in(client)
+
+
+@pytest.mark.django_db
 def test_after_the_lockout_no_variant_gets_another_try_nor_logs_in(client, isis):
     for _ in range(5):
         attempt(client, ADDRESS, "faux")

@@ -41,6 +41,23 @@ def test_a_target_counts_whatever_the_client_and_however_it_is_written(limits_ca
     assert ratelimit.allowed(limit, client="198.51.100.9", target="autre@example.org", now=START)
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        '"victim"@exämple.fr',
+        '"v\\ictim"@exämple.fr',
+        '"vi\\ctim"@xn--exmple-cua.fr',
+        "VICTIM@XN--EXMPLE-CUA.FR",
+        "victim+1@EXÄMPLE.fr",
+        "ｖｉｃｔｉｍ@exämple.fr",
+    ],
+)
+def test_every_spelling_of_one_mailbox_is_one_target(spelling):
+    # A mail server delivers each of these to victim@exämple.fr: one counter, not one per spelling.
+    assert ratelimit.target_key(spelling) == ratelimit.target_key("victim@exämple.fr")
+    assert ratelimit.target_key(spelling) != ratelimit.target_key("victim@example.fr")
+
+
 def test_gmail_dots_and_ipv6_networks_count_as_one():
     assert ratelimit.target_key("N.a.d.i.a@GoogleMail.com") == ratelimit.target_key("nadia@gmail.com")
     assert ratelimit.target_key("n.adia@example.org") != ratelimit.target_key("nadia@example.org")
