@@ -49,10 +49,17 @@ def loads(body: bytes | str, *, limit_bytes: int | None = None, depth: int = MAX
     if len(data) > limit:
         size = f"{limit:,}".replace(",", "\u202f")  # 1 048 576: French digit groups
         raise BodyRefused(_("Le contenu est trop volumineux : %(max)s octets au plus.") % {"max": size})
+    # UTF-8 only (RFC 8259), decoded before the depth is measured: json.loads(bytes) would also read
+    # UTF-16 and UTF-32, where a byte 0x22 inside a character opens a string that nesting() does not see
+    # close, and the brackets after it went uncounted.
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyRefused(_("Le contenu n'est pas du JSON valide.")) from None
     if nesting(data) > depth:
         raise BodyRefused(_("Le contenu est trop imbriqué : %(depth)d niveaux au plus.") % {"depth": depth})
     try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        return json.loads(text)
+    except (ValueError, RecursionError):
         # ValueError covers malformed JSON and integers of more than 4,300 digits.
         raise BodyRefused(_("Le contenu n'est pas du JSON valide.")) from None

@@ -33,6 +33,17 @@ def test_the_depth_limit_is_exact():
         jsonbody.loads("[" * 33 + "]" * 33)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16", "utf-32"])
+def test_a_deep_body_in_another_encoding_than_utf8_is_refused(encoding):
+    # In UTF-16 « ∀ » holds the byte 0x22 (a quote): the depth read on the bytes saw 1 level, not 500.
+    deep = '["\u2200",' + "[" * 500 + "]" * 500 + ',"\u2200"]'
+    with pytest.raises(jsonbody.BodyRefused, match="pas du JSON valide"):
+        jsonbody.loads(deep.encode(encoding))
+    with pytest.raises(jsonbody.BodyRefused, match="trop imbriqué"):
+        jsonbody.loads(deep.encode("utf-8"))
+    assert jsonbody.loads('{"mot": "caf\u00e9"}'.encode()) == {"mot": "café"}
+
+
 @pytest.mark.parametrize(
     "body, message",
     [
