@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core import signing
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from csc.activities import tariffs
@@ -76,7 +77,9 @@ def _is_blank(data, prefix: str) -> bool:
 
 
 # What a bot that filled the trap field reads: nothing that tells it why.
-NOT_SENT = "Votre demande n'a pas pu être envoyée. Vérifiez le formulaire, puis envoyez-le de nouveau."
+NOT_SENT = gettext_lazy(
+    "Votre demande n'a pas pu être envoyée. Vérifiez le formulaire, puis envoyez-le de nouveau."
+)
 
 
 def _refusal(request, data, email: str | None = None) -> tuple[str, int]:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -286,7 +287,9 @@ def end(request, slug):
     # Without a CSRF cookie (none is left on a shared computer), the origin tells a page of this site
     # from a form posted from anywhere else, as for the events.
     if not origins.same_origin(request):
-        context["refusal"] = "Vos réponses n'ont pas été enregistrées : elles ne viennent pas de cette borne."
+        context["refusal"] = _(
+            "Vos réponses n'ont pas été enregistrées : elles ne viennent pas de cette borne."
+        )
         return render(request, "kiosk/public/end.html", context, status=403)
     if not form.is_valid():
         return render(request, "kiosk/public/end.html", context, status=400)
@@ -296,10 +299,10 @@ def end(request, slug):
     try:
         ratelimit.hit(services.SURVEY_LIMIT, client=client_ip(request))
     except ratelimit.Limited as limited:
-        context["refusal"] = (
+        context["refusal"] = _(
             "Trop de réponses envoyées depuis cette borne en peu de temps : elles n'ont pas été "
-            f"enregistrées. Réessayez {limited.wait}."
-        )
+            "enregistrées. Réessayez %(when)s."
+        ) % {"when": limited.wait}
         return render(request, "kiosk/public/end.html", context, status=429)
     services.record_survey(centre.pk, **form.answers())
     context["thanks"] = True
