@@ -548,7 +548,8 @@ def sheet_attachment(request, sheet_id, attachment_id):
         as_attachment=not is_photo,
         filename=name,
     )
-    response["Cache-Control"] = "private, max-age=3600"
+    # No Cache-Control of its own: the default, no-store (csc/core/headers.py). A photo of an activity
+    # may show children, and the staff's computers are often shared.
     return response
 
 

@@ -438,6 +438,7 @@ def test_photos_show_on_the_sheet_and_documents_download_for_readers_only(
     client.force_login(animator_b)  # another centre reads the network sheet, and its files
     response = client.get(photo_url)
     assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "private, no-store"  # a photo may show children
     assert b"".join(response.streaming_content) == png_bytes()
     response = client.get(reverse("animation:sheet_attachment", args=[sheet.pk, document.pk]))
     assert response["Content-Type"] == "application/pdf"
