@@ -8,9 +8,8 @@ from django import forms
 from csc.core.forms import AccessibleFormMixin
 from csc.core.validators import normalize_phone
 
-from .corrections import FIELDS as CORRECTION_FIELDS
 from .models import ServiceCategory, Structure
-from .services import MAX_INTERVALS, WEEKDAYS, DirectoryRefused, check_website
+from .services import FIELDS, MAX_INTERVALS, WEEKDAYS, DirectoryRefused, check_website
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TIME_ERRORS = {"invalid": "Saisissez une heure, par exemple 09:00."}
@@ -52,7 +51,7 @@ class StructureForm(AccessibleFormMixin, forms.ModelForm):
         ]
         # The same labels as the corrections' pages, which name each field a centre proposes to change.
         labels = {
-            name: CORRECTION_FIELDS[name]
+            name: FIELDS[name]
             for name in (
                 "name",
                 "kind",

@@ -16,7 +16,7 @@ from csc.core.forms import posted
 from csc.core.tenancy import has_capability, require_capability
 
 from . import corrections, services
-from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK, DIRECTORY_PROPOSE, DIRECTORY_VIEW
+from .capabilities import DIRECTORY_EDIT, DIRECTORY_PROPOSE, DIRECTORY_VIEW
 from .forms import HoursForm, StructureForm
 from .models import ServiceCategory, Structure
 
@@ -39,10 +39,7 @@ def _keeper_centre(request):
     """The current centre, for whom may keep some entries (their centre's, or the network's common
     ones); a 404 for the others, like any page their role does not open."""
     centre = require_capability(request, DIRECTORY_VIEW)
-    if not (
-        has_capability(request.user, DIRECTORY_EDIT, centre)
-        or has_capability(request.user, DIRECTORY_NETWORK, centre)
-    ):
+    if not services.keeps_entries(request.user, centre):
         raise Http404
     return centre
 
@@ -88,10 +85,8 @@ def structure_list(request):
             "category": category,
             "withdrawn": withdrawn,
             "can_edit": has_capability(request.user, DIRECTORY_EDIT, centre),
-            "corrections": any(
-                has_capability(request.user, capability, centre)
-                for capability in (DIRECTORY_EDIT, DIRECTORY_NETWORK, DIRECTORY_PROPOSE)
-            ),
+            "corrections": services.keeps_entries(request.user, centre)
+            or has_capability(request.user, DIRECTORY_PROPOSE, centre),
             "querystring": services.querystring(text=text, category=category, withdrawn=withdrawn),
         },
     )
