@@ -10,7 +10,7 @@ from datetime import time
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from csc.core import audit
@@ -377,53 +377,58 @@ def test_a_proposal_on_other_fields_keeps_the_newer_edits(client, entry_a, staff
     assert entry_a.phone == "+33320999999" and entry_a.hours_note == "Fermé en août"
 
 
+def phone_proposal(entry, phone, centre, user) -> Correction:
+    proposed = Structure.objects.get(pk=entry.pk)
+    proposed.phone = phone
+    return corrections.propose(
+        entry, proposed, categories=[], week=[[]] * 7, comment="", centre=centre, user=user
+    )
+
+
+def at_once(**work) -> dict[str, str]:
+    """Runs each change in its own thread (its own database connection), all released together:
+    {name: "saved" or "refused"}."""
+    barrier = threading.Barrier(len(work))
+    outcomes = {}
+
+    def run(name, change):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            change()
+            outcomes[name] = "saved"
+        except services.DirectoryRefused:
+            outcomes[name] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in work.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_owners_accepting_two_stale_proposals_at_once_never_overwrite_each_other(network, staff):
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL (SQLite serialises every write anyway)")
     centre_a, centre_b = network["a"], network["b"]
     entry = services.entry_of_centre(centre_a)
-    proposer = staff("reception", "b")
-    proposals = []
-    for phone in ("+33320111111", "+33320222222"):
-        proposed = Structure.objects.get(pk=entry.pk)
-        proposed.phone = phone
-        proposals.append(
-            corrections.propose(
-                entry,
-                proposed,
-                categories=[],
-                week=[[]] * 7,
-                comment="",
-                centre=centre_b,
-                user=proposer,
-            )
-        )
+    phones = ("+33320111111", "+33320222222")
+    proposals = [phone_proposal(entry, phone, centre_b, staff("reception", "b")) for phone in phones]
     owners = [staff("reception", "a"), staff("director", "a")]
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def accept(index):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            corrections.accept(proposals[index], centre=centre_a, user=owners[index])
-            outcomes[index] = "accepted"
-        except corrections.CorrectionOutdated:
-            outcomes[index] = "outdated"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(i,)) for i in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(outcomes.values()) == ["accepted", "outdated"]
-    winner = next(i for i, outcome in outcomes.items() if outcome == "accepted")
+    outcomes = at_once(
+        **{
+            phone: lambda i=i: corrections.accept(proposals[i], centre=centre_a, user=owners[i])
+            for i, phone in enumerate(phones)
+        }
+    )
+    assert sorted(outcomes.values()) == ["refused", "saved"]
     entry.refresh_from_db()
-    assert entry.phone == ("+33320111111", "+33320222222")[winner]
+    assert entry.phone == next(phone for phone, outcome in outcomes.items() if outcome == "saved")
     assert Correction.objects.filter(status=Correction.Status.PENDING).count() == 1
 
 
@@ -514,52 +519,18 @@ def test_an_edit_and_an_acceptance_at_once_never_undo_each_other(network, staff)
         pytest.skip("row locks: PostgreSQL (SQLite serialises every write anyway)")
     centre_a, centre_b = network["a"], network["b"]
     entry = services.entry_of_centre(centre_a)
-    proposed = Structure.objects.get(pk=entry.pk)
-    proposed.phone = "+33320111111"
-    correction = corrections.propose(
-        entry,
-        proposed,
-        categories=[],
-        week=[[]] * 7,
-        comment="",
-        centre=centre_b,
-        user=staff("reception", "b"),
-    )
+    correction = phone_proposal(entry, "+33320111111", centre_b, staff("reception", "b"))
     # The owner's form, opened before either change.
     seen = services.edit_values(entry)
     edited = Structure.objects.get(pk=entry.pk)
     edited.phone = "+33320222222"
     editor, acceptor = staff("reception", "a"), staff("director", "a")
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def edit():
-        try:
-            barrier.wait()
-            services.save_structure(
-                edited, centre=centre_a, user=editor, categories=[], week=[[]] * 7, seen=seen
-            )
-            outcomes["edit"] = "saved"
-        except services.EntryChanged:
-            outcomes["edit"] = "refused"
-        finally:
-            connections.close_all()
-
-    def accept():
-        try:
-            barrier.wait()
-            corrections.accept(correction, centre=centre_a, user=acceptor)
-            outcomes["accept"] = "saved"
-        except corrections.CorrectionOutdated:
-            outcomes["accept"] = "refused"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=edit), threading.Thread(target=accept)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    outcomes = at_once(
+        edit=lambda: services.save_structure(
+            edited, centre=centre_a, user=editor, categories=[], week=[[]] * 7, seen=seen
+        ),
+        accept=lambda: corrections.accept(correction, centre=centre_a, user=acceptor),
+    )
     assert sorted(outcomes.values()) == ["refused", "saved"]
     entry.refresh_from_db()
     winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
