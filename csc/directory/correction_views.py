@@ -18,7 +18,7 @@ from csc.core.forms import posted
 from csc.core.tenancy import has_capability, require_capability
 
 from . import corrections, services
-from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK, DIRECTORY_PROPOSE, DIRECTORY_VIEW
+from .capabilities import DIRECTORY_PROPOSE, DIRECTORY_VIEW
 from .forms import CorrectionCommentForm, HoursForm, RefuseCorrectionForm, StructureForm
 from .models import Correction
 from .views import _structure, not_keeper
@@ -29,9 +29,9 @@ PAGE_SIZE = 25
 def _correction_centre(request):
     """The current centre, for whom proposes or examines corrections; a 404 for the others."""
     centre = require_capability(request, DIRECTORY_VIEW)
-    if not any(
-        has_capability(request.user, capability, centre)
-        for capability in (DIRECTORY_PROPOSE, DIRECTORY_EDIT, DIRECTORY_NETWORK)
+    if not (
+        has_capability(request.user, DIRECTORY_PROPOSE, centre)
+        or services.keeps_entries(request.user, centre)
     ):
         raise Http404
     return centre
@@ -96,9 +96,7 @@ def correction_propose(request, structure_id):
 @login_required
 def correction_list(request):
     centre = _correction_centre(request)
-    examines = has_capability(request.user, DIRECTORY_EDIT, centre) or has_capability(
-        request.user, DIRECTORY_NETWORK, centre
-    )
+    examines = services.keeps_entries(request.user, centre)
     sent = request.GET.get("vue") == "envoyees" or not examines
     if sent:
         rows = corrections.visible_to(request.user, centre).filter(proposed_by=centre)

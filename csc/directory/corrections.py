@@ -14,8 +14,6 @@ proposals at once therefore never overwrite each other: the second one is asked 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +28,7 @@ from csc.core.validators import display_phone
 from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK, DIRECTORY_PROPOSE
 from .models import Correction, ServiceCategory, Structure, owned_by_q
 from .services import (
+    FIELDS,
     WEEKDAYS,
     DirectoryRefused,
     Interval,
@@ -38,26 +37,13 @@ from .services import (
     check_website,
     check_week,
     day_hours_label,
+    entry_values,
+    fingerprint,
     intervals_on,
+    locked,
+    moved_since,
 )
 
-# The fields a correction may change, in the order of the form, with the label the pages show.
-FIELDS = {
-    "name": "Nom",
-    "kind": "Type de structure",
-    "description": "Ce que la structure propose",
-    "categories": "Ce qu'on y trouve",
-    "address": "Adresse",
-    "postcode": "Code postal",
-    "city": "Commune",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "phone": "Téléphone",
-    "email": "Adresse e-mail",
-    "website": "Site internet",
-    "hours": "Horaires",
-    "hours_note": "À savoir sur les horaires",
-}
 MAX_COMMENT = 1000
 MAX_REASON = 500
 
@@ -70,71 +56,33 @@ class CorrectionOutdated(DirectoryRefused):
         self.fields = fields
 
 
-# --- What an entry says, comparable and storable ----------------------------------------------------
-
-
-def _coordinate(value) -> str | None:
-    return None if value is None else f"{Decimal(value):.5f}"
-
-
-def entry_values(structure: Structure, *, categories=None, hours=None) -> dict:
-    """The entry's fields as JSON values that compare equal when they say the same thing (coordinates
-    to 5 decimals, categories as sorted slugs). `categories` and `hours` override the entry's own (the
-    form's values, before they are saved)."""
-    if categories is None:
-        categories = structure.categories.all()
-    computed = ("categories", "latitude", "longitude", "hours")
-    values = {name: getattr(structure, name) or "" for name in FIELDS if name not in computed}
-    values["categories"] = sorted(category.slug for category in categories)
-    values["latitude"] = _coordinate(structure.latitude)
-    values["longitude"] = _coordinate(structure.longitude)
-    values["hours"] = hours if hours is not None else stored_week(structure)
-    return values
-
-
-def stored_week(structure: Structure) -> list[list[list[str]]]:
-    """The entry's hours as check_week stores them, seven days always: an entry never given hours
-    (`[]`) says the same as seven closed days."""
-    return [
-        [
-            [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
-            for opens, closes in intervals_on(structure, day)
-        ]
-        for day in range(7)
-    ]
-
-
-def fingerprint(structure: Structure, fields) -> str:
-    """What the owner saw of these fields of the entry: sent back by the review page, so that an
-    acceptance applies only over the values the owner has seen."""
-    values = entry_values(structure)
-    seen = json.dumps({name: values[name] for name in sorted(fields)}, sort_keys=True, default=str)
-    return hashlib.sha256(seen.encode()).hexdigest()[:32]
-
-
 def moved_fields(correction: Correction, structure: Structure) -> list[str]:
     """The fields the correction changes whose value is no longer the one seen when proposing."""
-    now = entry_values(structure)
-    changes = correction.changes  # PostgreSQL's jsonb keeps no order: the form's order, FIELDS
-    return [name for name in FIELDS if name in changes and now.get(name) != changes[name]["old"]]
+    return moved_since({name: change["old"] for name, change in correction.changes.items()}, structure)
 
 
 # --- Who sees and who decides -----------------------------------------------------------------------
 
 
-def visible_to(user, centre):
-    """The corrections the user, working in `centre`, may read: those their centre proposed, and those
-    proposed to entries their centre keeps (or, for the federation's staff, to the network's common
-    entries). Anything else is a 404."""
-    if centre is None:
-        return Correction.objects.none()
+def _examined(user, centre) -> Q:
+    """The corrections the user examines in `centre`: those proposed to the entries their centre keeps
+    and, for the federation's staff, to the network's common entries."""
     reach = Q(pk__in=[])
-    if has_capability(user, DIRECTORY_PROPOSE, centre):
-        reach |= Q(proposed_by=centre)
     if has_capability(user, DIRECTORY_EDIT, centre):
         reach |= owned_by_q(centre.pk, prefix="structure__")
     if has_capability(user, DIRECTORY_NETWORK, centre):
         reach |= owned_by_q(None, prefix="structure__")
+    return reach
+
+
+def visible_to(user, centre):
+    """The corrections the user, working in `centre`, may read: those their centre proposed, and those
+    they examine. Anything else is a 404."""
+    if centre is None:
+        return Correction.objects.none()
+    reach = _examined(user, centre)
+    if has_capability(user, DIRECTORY_PROPOSE, centre):
+        reach |= Q(proposed_by=centre)
     return Correction.objects.filter(reach, structure__federation_id=centre.territory.federation_id)
 
 
@@ -142,12 +90,9 @@ def to_examine(user, centre):
     """The pending corrections this user examines in `centre` (the owner's side)."""
     if centre is None:
         return Correction.objects.none()
-    reach = Q(pk__in=[])
-    if has_capability(user, DIRECTORY_EDIT, centre):
-        reach |= owned_by_q(centre.pk, prefix="structure__")
-    if has_capability(user, DIRECTORY_NETWORK, centre):
-        reach |= owned_by_q(None, prefix="structure__")
-    return Correction.objects.pending().filter(reach, structure__federation_id=centre.territory.federation_id)
+    return Correction.objects.pending().filter(
+        _examined(user, centre), structure__federation_id=centre.territory.federation_id
+    )
 
 
 def may_propose(structure: Structure, user, centre) -> bool:
@@ -213,12 +158,7 @@ def _locked(correction: Correction) -> tuple[Correction, Structure]:
         raise DirectoryRefused(
             f"Cette proposition a déjà été {correction.get_status_display().lower()} : rien n'a changé."
         )
-    structure = (
-        Structure.objects.select_for_update(of=("self",))
-        .select_related("centre", "kept_by")
-        .get(pk=correction.structure_id)
-    )
-    return correction, structure
+    return correction, locked(correction.structure_id)
 
 
 @transaction.atomic

@@ -4,13 +4,13 @@ its week of opening hours (two intervals a day, like a door notice)."""
 from __future__ import annotations
 
 from django import forms
+from django.core import signing
 
 from csc.core.forms import AccessibleFormMixin
 from csc.core.validators import normalize_phone
 
-from .corrections import FIELDS as CORRECTION_FIELDS
 from .models import ServiceCategory, Structure
-from .services import MAX_INTERVALS, WEEKDAYS, DirectoryRefused, check_website
+from .services import FIELDS, MAX_INTERVALS, WEEKDAYS, DirectoryRefused, check_website, edit_values
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TIME_ERRORS = {"invalid": "Saisissez une heure, par exemple 09:00."}
@@ -52,7 +52,7 @@ class StructureForm(AccessibleFormMixin, forms.ModelForm):
         ]
         # The same labels as the corrections' pages, which name each field a centre proposes to change.
         labels = {
-            name: CORRECTION_FIELDS[name]
+            name: FIELDS[name]
             for name in (
                 "name",
                 "kind",
@@ -103,6 +103,29 @@ class StructureForm(AccessibleFormMixin, forms.ModelForm):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError("Donnez la latitude et la longitude ensemble, ou aucune des deux.")
         return data
+
+
+# The edit page sends back what it showed of the entry (`vu`), so that saving compares it with the entry
+# as it is then (services.save_structure). Signed: read back only as this page wrote it.
+SEEN_SALT = "directory.structure_edit"
+MAX_SEEN = 16_384
+
+
+def seen_token(structure: Structure) -> str:
+    """Signed for this entry only: another entry's page cannot pass for this one's."""
+    return signing.dumps(edit_values(structure), salt=f"{SEEN_SALT}:{structure.pk}", compress=True)
+
+
+def read_seen(token: str, structure: Structure) -> dict | None:
+    """What the page showed, or None for a value this entry's page did not write (missing, altered,
+    too long)."""
+    if not token or len(token) > MAX_SEEN:
+        return None
+    try:
+        seen = signing.loads(token, salt=f"{SEEN_SALT}:{structure.pk}")
+    except signing.BadSignature:
+        return None
+    return seen if isinstance(seen, dict) else None
 
 
 class HoursForm(AccessibleFormMixin, forms.Form):

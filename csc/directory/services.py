@@ -7,6 +7,8 @@ are offered, and a third is refused rather than silently dropped.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -220,6 +222,87 @@ def check_website(url: str) -> str:
     return url
 
 
+# --- What an entry says, comparable and storable ----------------------------------------------------
+#
+# An edit and a correction both change an entry from what a page showed. Both compare, under the row
+# lock, what was shown with the entry as it is: a change made in between is never silently undone.
+
+# The fields of the edit form, which a correction may also change, in the form's order, with the label
+# the pages show.
+FIELDS = {
+    "name": "Nom",
+    "kind": "Type de structure",
+    "description": "Ce que la structure propose",
+    "categories": "Ce qu'on y trouve",
+    "address": "Adresse",
+    "postcode": "Code postal",
+    "city": "Commune",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "phone": "Téléphone",
+    "email": "Adresse e-mail",
+    "website": "Site internet",
+    "hours": "Horaires",
+    "hours_note": "À savoir sur les horaires",
+}
+# The columns an edit writes (categories are a relation, set after).
+EDITED = tuple(name for name in FIELDS if name != "categories")
+# Not in the form, but the edit page shows whether the entry is withdrawn: a withdrawal while the form
+# is open is a change the person saving should hear of.
+LISTED = "is_active"
+
+
+def _coordinate(value) -> str | None:
+    return None if value is None else f"{Decimal(value):.5f}"
+
+
+def entry_values(structure: Structure, *, categories=None, hours=None) -> dict:
+    """The entry's fields as JSON values that compare equal when they say the same thing (coordinates
+    to 5 decimals, categories as sorted slugs). `categories` and `hours` override the entry's own (the
+    form's values, before they are saved)."""
+    if categories is None:
+        categories = structure.categories.all()
+    computed = ("categories", "latitude", "longitude", "hours")
+    values = {name: getattr(structure, name) or "" for name in FIELDS if name not in computed}
+    values["categories"] = sorted(category.slug for category in categories)
+    values["latitude"] = _coordinate(structure.latitude)
+    values["longitude"] = _coordinate(structure.longitude)
+    values["hours"] = hours if hours is not None else stored_week(structure)
+    return values
+
+
+def edit_values(structure: Structure) -> dict:
+    """What the edit page shows of an entry: its fields, and whether it is listed."""
+    return entry_values(structure) | {LISTED: structure.is_active}
+
+
+def stored_week(structure: Structure) -> list[list[list[str]]]:
+    """The entry's hours as check_week stores them, seven days always: an entry never given hours
+    (`[]`) says the same as seven closed days."""
+    return [
+        [
+            [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
+            for opens, closes in intervals_on(structure, day)
+        ]
+        for day in range(7)
+    ]
+
+
+def fingerprint(structure: Structure, fields) -> str:
+    """What the owner saw of these fields of the entry: sent back by the review page, so that an
+    acceptance applies only over the values the owner has seen."""
+    values = entry_values(structure)
+    seen = json.dumps({name: values[name] for name in sorted(fields)}, sort_keys=True, default=str)
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
+def moved_since(seen: dict, structure: Structure) -> list[str]:
+    """The fields of `seen` ({field: value as edit_values writes it}, what a page showed) whose value the
+    entry no longer has, in the form's order (a JSON object read back from PostgreSQL keeps none)."""
+    now = edit_values(structure)
+    return [name for name in (*FIELDS, LISTED) if name in seen and seen[name] != now[name]]
+
+
 # --- Who changes an entry --------------------------------------------------------------------------
 #
 # The directory is read by every centre of a federation, but an entry is changed or withdrawn only by
@@ -250,6 +333,16 @@ def may_keep(structure: Structure, user, centre) -> bool:
     return owner_id == centre.pk and has_capability(user, DIRECTORY_EDIT, centre)
 
 
+def keeps_entries(user, centre) -> bool:
+    """Whether the user keeps some entries in `centre`: their centre's, or as the federation's staff
+    the network's common ones. Who keeps none only reads the directory (and may propose)."""
+    from csc.core.tenancy import has_capability
+
+    from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK
+
+    return has_capability(user, DIRECTORY_EDIT, centre) or has_capability(user, DIRECTORY_NETWORK, centre)
+
+
 def keeper_label(structure: Structure) -> str:
     """Who keeps the entry, as the pages say it."""
     owner = structure.owner
@@ -273,6 +366,27 @@ def check_keeper(structure: Structure, user, centre) -> None:
     )
 
 
+def locked(structure_id: int) -> Structure:
+    """The entry read again under a row lock, with its owner: every change checks the owner and the
+    values on the row as it is, not as a page loaded it."""
+    return (
+        Structure.objects.select_for_update(of=("self",))
+        .select_related("centre", "kept_by")
+        .get(pk=structure_id)
+    )
+
+
+class EntryChanged(DirectoryRefused):
+    """The entry changed since the edit form was opened (a correction accepted, a colleague's edit, a
+    withdrawal): saving the form would silently undo that change. `fields` are those that moved,
+    `current` the entry as it is now."""
+
+    def __init__(self, message: str, *, fields: list[str], current: Structure):
+        super().__init__(message)
+        self.fields = fields
+        self.current = current
+
+
 @transaction.atomic
 def save_structure(
     structure: Structure,
@@ -281,43 +395,49 @@ def save_structure(
     user,
     categories: list[ServiceCategory],
     week: list[list[Interval]],
+    seen: dict | None = None,
 ) -> Structure:
     """Create or change an entry from the staff page: the fields already cleaned by the form, the
     categories and the week of opening hours checked here. A new entry is owned by the centre that adds
-    it; an existing one is changed only by its keeper (check_keeper)."""
-    created = structure.pk is None
-    if created:
-        structure.federation_id = centre.territory.federation_id
-        structure.kept_by = centre
-        structure.centre = None
+    it; an existing one is changed only by its keeper (check_keeper).
+
+    An existing entry is changed only in the fields the form holds, copied onto the row read under the
+    lock: what the form does not hold (withdrawn or not, the owner) is never taken from the form's
+    instance, loaded before. `seen` is what the form showed (edit_values): if the entry has changed
+    since, nothing is saved (EntryChanged), so that no newer change is silently undone."""
+    if structure.pk is None:
+        entry = structure
+        entry.federation_id = centre.territory.federation_id
+        entry.kept_by = centre
+        entry.centre = None
     else:
-        # Read again under a lock: the owner is checked on the row as it is, not as the form loaded it.
-        stored = (
-            Structure.objects.select_for_update(of=("self",))
-            .select_related("centre", "kept_by")
-            .get(pk=structure.pk)
-        )
-        check_keeper(stored, user, centre)
-        structure.centre_id, structure.kept_by_id = stored.centre_id, stored.kept_by_id
-        structure.federation_id = stored.federation_id
-    structure.website = check_website(structure.website)
-    structure.hours = check_week(week)
-    structure.updated_by = user
-    structure.save()
-    structure.categories.set(categories)
-    return structure
+        entry = locked(structure.pk)
+        check_keeper(entry, user, centre)
+    website = check_website(structure.website)
+    hours = check_week(week)
+    if entry is not structure:
+        moved = moved_since(seen, entry) if seen is not None else []
+        if moved:
+            raise EntryChanged(
+                "La fiche a changé pendant que vous la modifiiez : rien n'a été enregistré.",
+                fields=moved,
+                current=entry,
+            )
+        for name in EDITED:
+            setattr(entry, name, getattr(structure, name))
+    entry.website = website
+    entry.hours = hours
+    entry.updated_by = user
+    entry.save()
+    entry.categories.set(categories)
+    return entry
 
 
 @transaction.atomic
 def set_listed(structure: Structure, *, listed: bool, centre, user) -> None:
     """Take an entry out of the lists (closed, moved away), or bring it back: its keeper only. Nothing
     is deleted, and the journal keeps every change (the model is `@audited`)."""
-    stored = (
-        Structure.objects.select_for_update(of=("self",))
-        .select_related("centre", "kept_by")
-        .get(pk=structure.pk)
-    )
-    check_keeper(stored, user, centre)
+    check_keeper(locked(structure.pk), user, centre)
     structure.is_active = listed
     structure.updated_by = user
     structure.save(update_fields=["is_active", "updated_by", "updated_at"])

@@ -4,15 +4,14 @@ proposed to their entries (csc.core.registry)."""
 from django.urls import reverse
 
 from csc.core.registry import Waiting
-from csc.core.tenancy import has_capability
 
-from .capabilities import DIRECTORY_EDIT, DIRECTORY_NETWORK
 from .corrections import to_examine
+from .services import keeps_entries
 
 
 def waiting(user, centre) -> list[Waiting]:
     """One query: the pending corrections this user examines; none without the capability."""
-    if not (has_capability(user, DIRECTORY_EDIT, centre) or has_capability(user, DIRECTORY_NETWORK, centre)):
+    if not keeps_entries(user, centre):
         return []
     count = to_examine(user, centre).count()
     label = "correction de l'annuaire à examiner" if count == 1 else "corrections de l'annuaire à examiner"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from csc.core.forms import AccessibleFormMixin
 from csc.core.models import Centre
@@ -19,6 +20,7 @@ from .notifications import DEFAULT_MESSAGES
 Status = Request.Status
 SUBJECT_LENGTH = StatusMessage._meta.get_field("subject").max_length
 BODY_LENGTH = 5_000
+TOO_LONG = "Le texte dépasse %(limit)s caractères (il en compte %(length)s) : raccourcissez-le."
 BOTH_OR_NEITHER = "Écrivez l'objet et le texte, ou videz les deux pour revenir au texte par défaut."
 
 
@@ -28,6 +30,26 @@ def subject_name(status: str) -> str:
 
 def body_name(status: str) -> str:
     return f"{status}-body"
+
+
+class StoredTextField(forms.CharField):
+    """A text posted back unchanged keeps the centre's stored text as it is, unchecked: a text saved
+    before a rule existed (the 5,000-character cap) must not block saving the other statuses. Changed,
+    it is checked like any text."""
+
+    def __init__(self, *, stored: str | None, **kwargs):
+        super().__init__(**kwargs)
+        self.stored = stored
+
+    def clean(self, value):
+        if self.stored is not None and isinstance(value, str) and _same(value, self.stored):
+            return self.stored
+        return super().clean(value)
+
+
+def _same(posted: str, stored: str) -> bool:
+    # Browsers send a text area's line breaks as CRLF, and Django strips the ends of what is posted.
+    return posted.replace("\r\n", "\n").strip() == stored.replace("\r\n", "\n").strip()
 
 
 class StatusMessagesForm(AccessibleFormMixin, forms.Form):
@@ -47,13 +69,24 @@ class StatusMessagesForm(AccessibleFormMixin, forms.Form):
                 initial=subject,
                 error_messages={"max_length": f"L'objet dépasse {SUBJECT_LENGTH} caractères."},
             )
-            self.fields[body_name(status)] = forms.CharField(
+            stored = self.custom.get(status)
+            too_long = stored is not None and len(stored.body) > BODY_LENGTH
+            self.fields[body_name(status)] = StoredTextField(
+                stored=stored.body if stored else None,
                 label="Texte",
                 required=False,
-                max_length=BODY_LENGTH,
+                # The cap on a text longer than it would stop the browser from shortening it.
+                max_length=None if too_long else BODY_LENGTH,
                 initial=body,
                 widget=forms.Textarea(attrs={"rows": 7}),
                 error_messages={"max_length": f"Le texte dépasse {BODY_LENGTH} caractères."},
+                help_text=_(
+                    "Ce texte compte %(length)s caractères, plus que les %(limit)s permis aujourd'hui : "
+                    "il reste tel quel tant que vous n'y touchez pas ; modifié, il devra être raccourci."
+                )
+                % {"length": len(stored.body), "limit": BODY_LENGTH}
+                if too_long
+                else "",
             )
 
     def _current(self, status: str) -> tuple[str, str]:
@@ -68,6 +101,8 @@ class StatusMessagesForm(AccessibleFormMixin, forms.Form):
                 continue  # already refused, with its own message
             if bool(subject) != bool(body):
                 self.add_error(subject_name(status) if not subject else body_name(status), BOTH_OR_NEITHER)
+            elif len(body) > BODY_LENGTH and body != self.fields[body_name(status)].stored:
+                self.add_error(body_name(status), _(TOO_LONG) % {"limit": BODY_LENGTH, "length": len(body)})
         return cleaned
 
     def texts(self) -> dict[str, tuple[str, str]]:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from csc.core.models import AuditEvent
 from csc.directory import services
+from csc.directory.forms import seen_token
 from csc.directory.models import ServiceCategory, Structure
 from csc.testing.factories import CentreFactory, FederationFactory, TerritoryFactory
 from csc.testing.pages import page_text, visible_text
@@ -236,7 +237,10 @@ def test_reception_adds_a_structure_with_its_hours_and_services(centre_a, staff,
     page = visible_text(client.get(f"/annuaire/{structure.pk}/"))
     assert "Lundi (aujourd'hui) 9 h – 12 h, 13 h 30 – 17 h" in page
 
-    response = client.post(f"/annuaire/{structure.pk}/modifier/", form_data(name="France Services Lille-Sud"))
+    response = client.post(
+        f"/annuaire/{structure.pk}/modifier/",
+        form_data(name="France Services Lille-Sud", vu=seen_token(structure)),
+    )
     assert response.status_code == 302
     structure.refresh_from_db()
     assert structure.name == "France Services Lille-Sud"

@@ -17,6 +17,7 @@ from csc.core import audit
 from csc.core import services as core_services
 from csc.core.models import AuditEvent, StaffRole
 from csc.directory import corrections, services
+from csc.directory.forms import seen_token
 from csc.directory.models import Correction, ServiceCategory, Structure
 from csc.testing import factories
 from csc.testing.pages import page_text, visible_text
@@ -60,8 +61,17 @@ def form_of(structure, **overrides):
         for index, (opens, closes) in enumerate(services.intervals_on(structure, weekday), start=1):
             data[f"{day}_{index}_ouvre"] = opens.strftime("%H:%M")
             data[f"{day}_{index}_ferme"] = closes.strftime("%H:%M")
+    if structure.pk:
+        data["vu"] = seen_token(structure)  # what the page sends back of the entry it showed
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def opened(client, structure, **changes):
+    """The edit page opened now, then typed into: what its form will post, whenever that is."""
+    page = client.get(f"/annuaire/{structure.pk}/modifier/").content.decode()
+    seen = re.search(r'name="vu" value="([^"]+)"', page)
+    return form_of(structure, **changes) | {"vu": seen.group(1) if seen else ""}
 
 
 def kiosk_help(client, centre):
@@ -91,7 +101,7 @@ def test_centre_b_cannot_change_centre_a_hours_or_phone_nor_withdraw_it(
     assert "Modifier la fiche" not in page and "Retirer de l'annuaire" not in page
 
     monday_closed = dict.fromkeys(["lundi_1_ouvre", "lundi_1_ferme", "lundi_2_ouvre", "lundi_2_ferme"])
-    hostile = form_of(entry_a, phone=PREMIUM_RATE, **monday_closed)
+    hostile = form_of(entry_a, phone=PREMIUM_RATE, vu=None, **monday_closed)  # no edit page was served
     for method, url, data in [
         ("get", f"/annuaire/{entry_a.pk}/modifier/", None),
         ("post", f"/annuaire/{entry_a.pk}/modifier/", hostile),
@@ -175,7 +185,7 @@ def test_an_entry_no_centre_owns_is_kept_by_the_federation(client, centre_a, ent
         federation_id=centre_a.territory.federation_id, name="Mairie de Lille", city="Lille"
     )
     client.force_login(staff("reception", "a"))
-    response = client.post(f"/annuaire/{common.pk}/modifier/", form_of(common, name="Piratée"))
+    response = client.post(f"/annuaire/{common.pk}/modifier/", form_of(common, name="Piratée", vu=None))
     assert response.status_code == 403
     assert "fiche commune du réseau : seule la fédération la modifie ou la retire" in visible_text(response)
     assert "Proposer une correction" in visible_text(client.get(f"/annuaire/{common.pk}/"))
@@ -367,54 +377,164 @@ def test_a_proposal_on_other_fields_keeps_the_newer_edits(client, entry_a, staff
     assert entry_a.phone == "+33320999999" and entry_a.hours_note == "Fermé en août"
 
 
+def phone_proposal(entry, phone, centre, user) -> Correction:
+    proposed = Structure.objects.get(pk=entry.pk)
+    proposed.phone = phone
+    return corrections.propose(
+        entry, proposed, categories=[], week=[[]] * 7, comment="", centre=centre, user=user
+    )
+
+
+def at_once(**work) -> dict[str, str]:
+    """Runs each change in its own thread (its own database connection), all released together:
+    {name: "saved" or "refused"}."""
+    barrier = threading.Barrier(len(work))
+    outcomes = {}
+
+    def run(name, change):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            change()
+            outcomes[name] = "saved"
+        except services.DirectoryRefused:
+            outcomes[name] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in work.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_owners_accepting_two_stale_proposals_at_once_never_overwrite_each_other(network, staff):
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL (SQLite serialises every write anyway)")
     centre_a, centre_b = network["a"], network["b"]
     entry = services.entry_of_centre(centre_a)
-    proposer = staff("reception", "b")
-    proposals = []
-    for phone in ("+33320111111", "+33320222222"):
-        proposed = Structure.objects.get(pk=entry.pk)
-        proposed.phone = phone
-        proposals.append(
-            corrections.propose(
-                entry,
-                proposed,
-                categories=[],
-                week=[[]] * 7,
-                comment="",
-                centre=centre_b,
-                user=proposer,
-            )
-        )
+    phones = ("+33320111111", "+33320222222")
+    proposals = [phone_proposal(entry, phone, centre_b, staff("reception", "b")) for phone in phones]
     owners = [staff("reception", "a"), staff("director", "a")]
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def accept(index):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            corrections.accept(proposals[index], centre=centre_a, user=owners[index])
-            outcomes[index] = "accepted"
-        except corrections.CorrectionOutdated:
-            outcomes[index] = "outdated"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(i,)) for i in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(outcomes.values()) == ["accepted", "outdated"]
-    winner = next(i for i, outcome in outcomes.items() if outcome == "accepted")
+    outcomes = at_once(
+        **{
+            phone: lambda i=i: corrections.accept(proposals[i], centre=centre_a, user=owners[i])
+            for i, phone in enumerate(phones)
+        }
+    )
+    assert sorted(outcomes.values()) == ["refused", "saved"]
     entry.refresh_from_db()
-    assert entry.phone == ("+33320111111", "+33320222222")[winner]
+    assert entry.phone == next(phone for phone, outcome in outcomes.items() if outcome == "saved")
     assert Correction.objects.filter(status=Correction.Status.PENDING).count() == 1
+
+
+# --- An edit form left open: what changed meanwhile is never silently undone ---------------------------
+
+
+def test_an_edit_does_not_undo_a_correction_accepted_while_its_form_was_open(client, entry_a, staff):
+    client.force_login(staff("reception", "b"))
+    correction = propose(client, entry_a, phone="03 20 11 22 33")
+    client.force_login(staff("reception", "a"))
+    typed = opened(client, entry_a, hours_note="Fermé en août", lundi_1_ouvre="08:30")
+    # Meanwhile a colleague of the same centre accepts the new phone number.
+    corrections.accept(correction, centre=entry_a.centre, user=staff("director", "a"))
+
+    response = client.post(f"/annuaire/{entry_a.pk}/modifier/", typed)
+    assert response.status_code == 409
+    text = visible_text(response)
+    assert "La fiche a changé pendant que vous la modifiiez" in text and "rien n'a été enregistré" in text
+    assert "Téléphone 03 20 00 00 01 03 20 11 22 33" in text  # when the page was opened, now
+    entry_a.refresh_from_db()
+    assert (entry_a.phone, entry_a.hours_note) == ("+33320112233", "")  # nothing saved, nothing undone
+    # The form comes back with the typing kept and the untouched phone as it is now.
+    page = page_text(response)
+    assert 'value="Fermé en août"' in page and 'value="08:30"' in page
+    assert 'value="+33320112233"' in page and 'value="+33320000001"' not in page
+
+    again = typed | {"phone": "+33320112233", "vu": re.search(r'name="vu" value="([^"]+)"', page).group(1)}
+    assert client.post(f"/annuaire/{entry_a.pk}/modifier/", again).status_code == 302
+    entry_a.refresh_from_db()
+    assert (entry_a.phone, entry_a.hours_note) == ("+33320112233", "Fermé en août")
+    assert entry_a.hours[0][0] == ["08:30", "12:00"]
+
+
+def test_an_edit_does_not_bring_back_an_entry_withdrawn_while_its_form_was_open(
+    client, centre_a, entry_a, staff
+):
+    client.force_login(staff("reception", "a"))
+    typed = opened(client, entry_a, hours_note="Fermé en août")
+    services.set_listed(entry_a, listed=False, centre=centre_a, user=staff("director", "a"))
+
+    response = client.post(f"/annuaire/{entry_a.pk}/modifier/", typed)
+    assert response.status_code == 409
+    assert "retirée de l'annuaire entre-temps : l'enregistrer ne l'y remet pas" in visible_text(response)
+    assert state(entry_a)[3] is False
+    again = typed | {"vu": re.search(r'name="vu" value="([^"]+)"', page_text(response)).group(1)}
+    assert client.post(f"/annuaire/{entry_a.pk}/modifier/", again).status_code == 302
+    entry_a.refresh_from_db()
+    assert entry_a.hours_note == "Fermé en août" and entry_a.is_active is False
+
+
+def test_an_edit_that_does_not_say_what_it_showed_saves_nothing_and_keeps_the_typing(client, entry_a, staff):
+    client.force_login(staff("reception", "a"))
+    for vu in ("", "forgé", seen_token(entry_a) + "x", "a" * 100_000):
+        response = client.post(
+            f"/annuaire/{entry_a.pk}/modifier/", form_of(entry_a, phone="0320999999", vu=vu)
+        )
+        assert response.status_code == 409
+        assert "Cette page ne dit plus quelle version de la fiche vous aviez ouverte" in visible_text(
+            response
+        )
+        assert 'value="0320999999"' in page_text(response)
+        assert state(entry_a)[1] == "+33320000001"
+
+
+def test_an_entry_passed_to_another_keeper_while_its_form_was_open_offers_to_propose_the_typing(
+    client, centre_a, entry_a, staff
+):
+    place = Structure.objects.create(
+        federation_id=centre_a.territory.federation_id, kept_by=centre_a, name="Médiathèque", city="Lille"
+    )
+    client.force_login(staff("reception", "a"))
+    typed = opened(client, place, phone="03 20 12 12 12")
+    Structure.objects.filter(pk=place.pk).update(kept_by=None)  # its centre gave it to the network
+
+    response = client.post(f"/annuaire/{place.pk}/modifier/", typed)
+    assert response.status_code == 409
+    text = visible_text(response)
+    assert "fiche commune du réseau" in text and "votre saisie est conservée ci-dessous" in text
+    page = page_text(response)
+    assert 'value="03 20 12 12 12"' in page and f'action="/annuaire/{place.pk}/proposer/"' in page
+    assert propose(client, place, phone="03 20 12 12 12").changes["phone"]["new"] == "+33320121212"
+    assert state(place)[1] == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_and_an_acceptance_at_once_never_undo_each_other(network, staff):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite serialises every write anyway)")
+    centre_a, centre_b = network["a"], network["b"]
+    entry = services.entry_of_centre(centre_a)
+    correction = phone_proposal(entry, "+33320111111", centre_b, staff("reception", "b"))
+    # The owner's form, opened before either change.
+    seen = services.edit_values(entry)
+    edited = Structure.objects.get(pk=entry.pk)
+    edited.phone = "+33320222222"
+    editor, acceptor = staff("reception", "a"), staff("director", "a")
+    outcomes = at_once(
+        edit=lambda: services.save_structure(
+            edited, centre=centre_a, user=editor, categories=[], week=[[]] * 7, seen=seen
+        ),
+        accept=lambda: corrections.accept(correction, centre=centre_a, user=acceptor),
+    )
+    assert sorted(outcomes.values()) == ["refused", "saved"]
+    entry.refresh_from_db()
+    winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
+    assert entry.phone == {"edit": "+33320222222", "accept": "+33320111111"}[winner]
 
 
 # --- Owners recorded for the entries that existed before -----------------------------------------------

@@ -29,7 +29,7 @@ def test_a_refused_character_gets_a_french_message_and_nothing_is_saved(login, d
     response = client.post(URL, every_default(**{"refusee-subject": "Désolé {prenom}", field: hostile}))
     assert response.status_code == 400
     text = visible_text(response)
-    assert "Certains textes ne sont pas enregistrés" in text
+    assert "Aucun texte n'a été enregistré. Corrigez ce qui est signalé ci-dessous" in text
     assert "retapez-le au clavier plutôt que de le coller" in text
     assert 'value="Désolé {prenom}"' in response.content.decode()  # the rest of the typing is kept
     assert not StatusMessage.objects.exists()
@@ -63,3 +63,31 @@ def test_a_too_long_text_is_refused_without_saving_the_others(login, director_a)
     assert response.status_code == 400
     assert "Le texte dépasse 5000 caractères." in visible_text(response)
     assert not StatusMessage.objects.exists()
+
+
+def test_a_stored_text_longer_than_the_cap_posted_unchanged_does_not_block_the_others(
+    login, director_a, centre_a
+):
+    """Texts saved before the 5,000-character cap: left untouched, they stay as they are and the other
+    statuses are saved; changed, they must fit."""
+    long_text = "Bonjour {prenom},\n" + "Votre demande est bien reçue. " * 200
+    StatusMessage.objects.create(centre=centre_a, status="annulee", subject="Annulation", body=long_text)
+    client = login(director_a)
+    page = client.get(URL)
+    assert f"Ce texte compte {len(long_text)} caractères, plus que les 5000 permis" in visible_text(page)
+
+    posted = every_default(
+        **{
+            "recue-subject": "Merci {prenom}",
+            "annulee-subject": "Annulation",
+            "annulee-body": long_text.replace("\n", "\r\n"),
+        }
+    )
+    assert client.post(URL, posted).status_code == 302
+    assert dict(StatusMessage.objects.values_list("status", "body"))["annulee"] == long_text
+    assert StatusMessage.objects.get(status="recue").subject == "Merci {prenom}"
+
+    response = client.post(URL, posted | {"annulee-body": long_text + " Merci."})
+    assert response.status_code == 400
+    assert f"Le texte dépasse 5000 caractères (il en compte {len(long_text) + 7})" in visible_text(response)
+    assert StatusMessage.objects.get(status="annulee").body == long_text
