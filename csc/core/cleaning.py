@@ -23,10 +23,10 @@ It is applied at three depths, so that no view can forget it:
 2. query strings (`TextCleaningMiddleware`): a search or a filter has nothing to say to a person about an
    invisible character, so refused characters are dropped from GET parameters before any view reads them.
 3. the last line, for code that reaches the database without a form: a `pre_save` guard on the text and
-   JSON fields of every model of the project (not the libraries': see `_text_fields`), and a guard on every statement's parameters against what PostgreSQL refuses (NUL,
-   lone surrogates) — on SQLite too, so that the suite finds there what would fail in production. Both
-   raise `UnsafeText`, which the middleware turns into a French 400 page (or a JSON answer on the API),
-   never a 500.
+   JSON fields of every model of the project (not the libraries': see `_text_fields`), and a guard on
+   every statement's parameters against what PostgreSQL refuses (NUL, lone surrogates) — on SQLite too,
+   so that the suite finds there what would fail in production. Both raise `UnsafeText`, which the
+   middleware turns into a French 400 page (or a JSON answer on the API), never a 500.
 """
 
 from __future__ import annotations
@@ -162,7 +162,9 @@ def _guard(field: forms.Field) -> None:
         if isinstance(field, forms.EmailField) and (field.max_length or 321) > MAX_EMAIL_LENGTH:
             # Django's default is 320 (the longest address SMTP allows), more than the columns hold.
             field.max_length = MAX_EMAIL_LENGTH
-            field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
+            ]
             field.validators.append(validators.MaxLengthValidator(MAX_EMAIL_LENGTH, message=EMAIL_TOO_LONG))
         elif field.max_length is None:
             field.validators.append(validate_text_length)

@@ -19,13 +19,14 @@ window: they are never written anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import ipaddress
 import logging
 import math
-import time as clock
 import re
+import time as clock
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -186,10 +187,9 @@ def target_key(email: str) -> str:
     if len(local) >= 2 and local[0] == local[-1] == '"':
         local = QUOTED_ESCAPE.sub(r"\1", local[1:-1])
     local = local.split("+", 1)[0]
-    try:
+    # A domain that is not a name (an address literal, a label too long) is counted as written.
+    with contextlib.suppress(UnicodeError):
         domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:  # not a name (an address literal, a label too long): counted as written
-        pass
     if domain in {"gmail.com", "googlemail.com"}:
         local, domain = local.replace(".", ""), "gmail.com"
     return f"{local}@{domain}"

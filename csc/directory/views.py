@@ -291,7 +291,10 @@ def structure_withdraw(request, structure_id):
     try:
         services.check_keeper(structure, request.user, centre)
         if request.method == "POST":
-            services.set_listed(structure, listed=not structure.is_active, centre=centre, user=request.user)
+            # The button says what it wants (« annuaire=1 » brings back), never « the other state »:
+            # two colleagues clicking « Retirer » on pages they had open leave the entry withdrawn.
+            listed = request.POST.get("annuaire") == "1"
+            services.set_listed(structure, listed=listed, centre=centre, user=request.user)
     except services.NotKeeper as refused:
         return not_keeper(request, centre, structure, refused)
     if request.method == "POST":

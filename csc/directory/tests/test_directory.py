@@ -282,7 +282,13 @@ def test_a_withdrawn_structure_leaves_the_lists_and_can_come_back(centre_a, cent
     structure.refresh_from_db()
     assert not structure.is_active
     assert f'href="/annuaire/{structure.pk}/"' not in page_text(client.get("/annuaire/"))
-    client.post(f"/annuaire/{structure.pk}/retirer/")
+    # A colleague's « Retirer » from a page opened before leaves it withdrawn (it used to flip it back).
+    client.post(f"/annuaire/{structure.pk}/retirer/", {"annuaire": "0"})
+    structure.refresh_from_db()
+    assert not structure.is_active
+    detail = client.get(f"/annuaire/{structure.pk}/").content.decode()
+    assert '<input type="hidden" name="annuaire" value="1">' in detail
+    client.post(f"/annuaire/{structure.pk}/retirer/", {"annuaire": "1"})
     structure.refresh_from_db()
     assert structure.is_active
 
