@@ -159,11 +159,120 @@ def test_a_csv_line_over_the_size_limit_is_refused_before_being_split_into_cells
         read_table(b"a;b\n" + b";" * 10_000_000, SMALL)
 
 
+# --- XLSX: elements that are no table ---------------------------------------------------------------
+
+
+NOISE = Limits(max_other_elements=1000)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # The review's sheet: no row at all, only elements a spreadsheet never writes.
+        pytest.param([b"<a/>x" * 5000], id="no rows"),
+        # Rows of empty cells far past the columns allowed: 16 384 per row is Excel's width, not a bomb.
+        pytest.param([b"<row>" + b"<c/>" * 16_384 + b"</row>"] * 3, id="empty cells"),
+        pytest.param(
+            [inline_row(1, "Date", "Nom"), b"<row>" + b"<b/>" * 5000 + b"</row>"], id="inside a row"
+        ),
+    ],
+)
+def test_a_sheet_of_elements_that_are_no_cells_is_refused_at_the_limit(rows):
+    with pytest.raises(TableRefused, match="plus de 1 000 éléments qui ne sont pas des cellules de tableau"):
+        read_table(workbook_with_rows(rows, compresslevel=0), NOISE)
+
+
+def test_what_a_spreadsheet_writes_around_its_cells_is_read():
+    rows = [
+        b'<row r="1" spans="1:2" ht="15"><c r="A1" t="inlineStr"><is><r><rPr><b/><sz val="11"/></rPr>'
+        b'<t>Da</t></r><r><t>te</t></r><rPh><t>phonetic</t></rPh></is></c><c r="B1" s="0" t="inlineStr">'
+        b"<is><t>Nom</t></is></c></row>",
+        b'<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="B2" t="s"><v>1</v></c></row>',
+    ]
+    assert read_table(workbook_with_rows(rows), NOISE).rows == [(2, ["2", "Nom"])]
+
+
+def test_the_parts_read_to_open_a_workbook_count_their_elements_too():
+    styles = [b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    styles += [b"<a/>x" * 5000, b"</styleSheet>"]
+
+    with pytest.raises(TableRefused, match="qui ne sont pas des cellules de tableau"):
+        read_table(workbook({"xl/styles.xml": styles}), NOISE)
+
+
+def test_a_sheet_nested_deeper_than_any_spreadsheet_writes_is_refused():
+    with pytest.raises(TableRefused, match="imbrique ses éléments bien plus profondément"):
+        read_table(workbook_with_rows([b"<a>" * 1000]))
+
+
+def test_reading_a_sheet_without_rows_keeps_memory_flat():
+    import tracemalloc
+
+    # Kept, even emptied, as the tree of a parser keeps them, 300 000 elements weigh tens of megabytes
+    # (the review's sheet of 10 million, a gigabyte); read and let go, nothing.
+    data = workbook_with_rows([b"<a/>" * 300_000])
+    tracemalloc.start()
+    try:
+        read_table(data, Limits(max_other_elements=10_000_000, max_ratio=10_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 5 * 1024 * 1024
+
+
+# --- XLSX: the shared strings ------------------------------------------------------------------------
+
+
+def test_shared_strings_are_found_through_the_manifest_whatever_their_name():
+    # The test workbook's header row is two shared strings; the manifest may name their part anything.
+    assert read_table(workbook({})).headers == ["Date", "Nom"]
+    assert read_table(workbook({}, strings="xl/strings.bin")).headers == ["Date", "Nom"]
+
+
+def test_shared_strings_over_their_limit_are_refused_whatever_their_part_is_named():
+    strings = [b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    strings += [b"<si><t>a</t></si>" * 200_000, b"</sst>"]
+
+    with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
+        read_table(
+            workbook({"xl/strings.bin": strings}, strings="xl/strings.bin"),
+            # Not the ratio: a member named .bin is checked for it like any other.
+            Limits(max_strings_bytes=1024 * 1024, max_ratio=10_000),
+        )
+
+
+def test_a_shared_string_longer_than_a_cell_is_refused_while_it_is_read():
+    strings = [
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Date</t></si><si><t>',
+        b"x" * 10_000,
+        b"</t></si></sst>",
+    ]
+
+    with pytest.raises(TableRefused, match="Un texte du classeur dépasse 50 caractères"):
+        read_table(workbook({spreadsheets.STRINGS: strings}), SMALL)
+
+
+def test_elements_that_are_no_strings_are_refused_at_the_limit():
+    strings = [
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+        b"<a/>" * 5000,
+        b"</sst>",
+    ]
+
+    with pytest.raises(TableRefused, match="qui ne sont pas des cellules de tableau"):
+        read_table(workbook({spreadsheets.STRINGS: strings}), NOISE)
+
+
 # --- XLSX: the zip before the sheet ----------------------------------------------------------------
 
 
 def test_a_member_declaring_more_than_its_limit_once_unzipped_is_refused_without_inflating_it():
-    strings = [b"<sst>", b"<si><t>a</t></si>" * 200_000, b"</sst>"]
+    strings = [
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+        b"<si><t>a</t></si>" * 200_000,
+        b"</sst>",
+    ]
 
     with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
         read_table(workbook({spreadsheets.STRINGS: strings}), Limits(max_strings_bytes=1024 * 1024))
@@ -232,3 +341,10 @@ def test_reading_stops_when_it_takes_longer_than_allowed():
 
     with pytest.raises(TableRefused, match="Ce fichier est trop long à lire \\(plus de 0 secondes\\)"):
         read_table(data, Limits(max_seconds=0))
+
+
+def test_the_clock_runs_from_the_opening_of_a_workbook():
+    # Its manifest, its workbook, its styles and its shared strings are read under the clock too: the
+    # first row is never reached here.
+    with pytest.raises(TableRefused, match="Ce fichier est trop long à lire"):
+        read_table(workbook({}), Limits(max_seconds=0))
