@@ -41,6 +41,29 @@ def test_a_csv_table_is_read_in_every_usual_encoding(encoding):
     assert read_table(data).rows == [(2, ["Lefèvre", "Élodie"])]
 
 
+def test_refused_characters_are_dropped_from_every_cell():
+    # NUL, other controls and the bidirectional overrides (csc.core.cleaning) show nothing in a
+    # spreadsheet: the person who exported the file cannot remove them, so they are dropped, wherever
+    # they are in the file. A cell left with nothing visible is empty.
+    far = ["01/02/2024;Personne"] * 20_000
+    data = csv_lines(["Date;Nom\u202e"] + far + ["0\x002/02/2024;Ro\u202eux\x1b", "\u200b\x00;\u202e"])
+
+    table = read_table(data)
+
+    assert table.headers == ["Date", "Nom"]
+    assert table.rows[-1] == (20_002, ["02/02/2024", "Roux"])
+    assert table.rows[-2][0] == 20_001 and len(table.rows) == 20_001
+    sheet = workbook_with_rows([inline_row(1, "Date", "Nom\u202e"), inline_row(2, "x\x9b", "\u2067Léa")])
+    assert read_table(sheet).rows == [(2, ["x", "Léa"])]
+
+
+def test_a_binary_file_is_not_read_as_a_table_but_a_few_controls_are_no_binary():
+    with pytest.raises(TableRefused, match="ni un tableau CSV ni un classeur Excel"):
+        read_table(b"Date;Nom\n" + bytes(range(256)) * 4)
+
+    assert read_table(b"Date;Nom\n\x00\x00L\x00\xc3\xa9a;Roux\n").rows == [(2, ["Léa", "Roux"])]
+
+
 def test_an_xlsx_table_is_read_with_dates_times_and_the_numbers_of_its_rows():
     from openpyxl import Workbook
 
