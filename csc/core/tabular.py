@@ -20,7 +20,8 @@ how long reading it may take. A file is bounded before its content is parsed, th
   the limits: rows past the limit are never parsed, and openpyxl's filling of missing rows and columns
   (millions of empty rows for a sheet whose last row is numbered 3 000 000) is never used;
 - CSV: decoded and split line by line; a line too long is refused before the csv module splits it into
-  cells, and rows, columns and cells are checked on each record. Decoding yields at most one character per
+  cells, and rows, columns and cells are checked on each record, which is numbered by the line of the
+  file where it starts (a cell between quotes may span lines). Decoding yields at most one character per
   byte, so the decoded text is bounded by `max_bytes` too. A file whose start is made of control
   characters is binary, not a table, and is refused;
 - rows count as a spreadsheet numbers them, blank lines included: a sheet of 3 million empty rows is as
@@ -1009,12 +1010,18 @@ def _checked_lines(text: io.TextIOWrapper, limits: Limits, deadline: _Deadline) 
 
 
 def _csv_records(lines: Iterator[str], delimiter: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
-    last_line = limits.max_rows + 1
+    """The records of the CSV, each with the line of the file where it starts. A cell between quotes
+    may hold line breaks, so a record may span several lines: the reader is fed one physical line at a
+    time and its `line_num` says where the next record starts. The row limit counts records, as a
+    spreadsheet numbers the rows it shows."""
+    last_row = limits.max_rows + 1
     records = csv.reader(lines, delimiter=delimiter)
+    starts = 1
     try:
-        for line, record in enumerate(records, start=1):
+        for row, record in enumerate(records, start=1):
+            line, starts = starts, records.line_num + 1
             # A leading blank line was skipped to find the delimiter: it still counts, as in the sheet.
-            if line > last_line:
+            if row > last_row:
                 raise _too_many_rows(limits)
             cells = [clean_cell(cell) for cell in record]
             if len(cells) > limits.max_columns:

@@ -41,6 +41,16 @@ def test_a_csv_table_is_read_in_every_usual_encoding(encoding):
     assert read_table(data).rows == [(2, ["Lefèvre", "Élodie"])]
 
 
+def test_a_csv_row_is_numbered_by_the_line_where_it_starts_in_the_file():
+    # A cell between quotes may hold line breaks: the rows after it are not on the line they would be
+    # if records were counted, and the error report must send the person to the right line.
+    data = b'Date;Nom\n"a\nb\nc";X\n01/02/2024;Y\n'
+
+    assert read_table(data).rows == [(2, ["a\nb\nc", "X"]), (5, ["01/02/2024", "Y"])]
+    with pytest.raises(TableRefused, match="Une cellule de la ligne 5 dépasse 50 caractères"):
+        read_table(b'Date;Nom\n"a\nb\nc";X\n01/02/2024;' + b"y" * 51, SMALL)
+
+
 def test_refused_characters_are_dropped_from_every_cell():
     # NUL, other controls and the bidirectional overrides (csc.core.cleaning) show nothing in a
     # spreadsheet: the person who exported the file cannot remove them, so they are dropped, wherever
