@@ -81,6 +81,14 @@ def workbook(parts: dict[str, Iterable[bytes]], *, compresslevel: int = 6, strin
     return buffer.getvalue()
 
 
+STRINGS_START = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def shared_strings(*chunks: bytes) -> list[bytes]:
+    """The chunks of a shared-strings part around the given `<si>` elements (or anything else)."""
+    return [STRINGS_START, *chunks, b"</sst>"]
+
+
 def sheet(rows: Iterable[bytes], *, head: bytes = SHEET_START) -> Iterable[bytes]:
     """The chunks of a sheet's XML around its rows (each an already written `<row>` element or a batch)."""
     yield head

@@ -79,7 +79,6 @@ def test_a_sheet_just_over_the_row_limit_is_refused_at_its_100_001st_row(directo
 
 
 STRINGS = [b"<si><t>a</t></si>" * 60_000] * 40  # 39 Mo once unzipped
-SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 NOISY_STRINGS = spreadsheets.noisy(b"<si><t>a</t></si>", MB, every=4)
 NO_ROWS = spreadsheets.noisy(b"<a/>", MB)
 EMPTY_CELLS = b"<row>" + spreadsheets.noisy(b"<c/>", 16_384 * 4) + b"</row>"
@@ -103,7 +102,7 @@ BOMBS = [
     pytest.param(
         "presences.xlsx",
         # Shared strings that openpyxl would load whole before reading the first row.
-        lambda: workbook({spreadsheets.STRINGS: [SST, *STRINGS, b"</sst>"]}, compresslevel=9),
+        lambda: workbook({spreadsheets.STRINGS: spreadsheets.shared_strings(*STRINGS)}, compresslevel=9),
         "le texte des cellules pèserait 39 Mo, le maximum est 30 Mo",
         id="zip-bomb-shared-strings",
     ),
@@ -112,7 +111,7 @@ BOMBS = [
         # The same, in a part the manifest names as the shared strings whatever its name.
         # A few letters between the strings keep it under the compression check, which would refuse it.
         lambda: workbook(
-            {"xl/strings.bin": [SST, *[NOISY_STRINGS] * 39, b"</sst>"]}, strings="xl/strings.bin"
+            {"xl/strings.bin": spreadsheets.shared_strings(*[NOISY_STRINGS] * 39)}, strings="xl/strings.bin"
         ),
         "le texte des cellules pèserait 40 Mo, le maximum est 30 Mo",
         id="zip-bomb-shared-strings-renamed",

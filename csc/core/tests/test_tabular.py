@@ -13,7 +13,7 @@ import pytest
 from csc.core import tabular
 from csc.core.tabular import Limits, TableRefused, iter_rows, read_table
 from csc.testing import spreadsheets
-from csc.testing.spreadsheets import inline_row, one_cell_rows, workbook, workbook_with_rows
+from csc.testing.spreadsheets import inline_row, one_cell_rows, shared_strings, workbook, workbook_with_rows
 
 SMALL = Limits(max_rows=10, max_columns=5, max_cell_chars=50, max_line_chars=400)
 
@@ -264,8 +264,7 @@ def test_shared_strings_are_found_through_the_manifest_whatever_their_name():
 
 
 def test_shared_strings_over_their_limit_are_refused_whatever_their_part_is_named():
-    strings = [b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
-    strings += [b"<si><t>a</t></si>" * 200_000, b"</sst>"]
+    strings = shared_strings(b"<si><t>a</t></si>" * 200_000)
 
     with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
         read_table(
@@ -276,36 +275,22 @@ def test_shared_strings_over_their_limit_are_refused_whatever_their_part_is_name
 
 
 def test_a_shared_string_longer_than_a_cell_is_refused_while_it_is_read():
-    strings = [
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Date</t></si><si><t>',
-        b"x" * 10_000,
-        b"</t></si></sst>",
-    ]
+    strings = shared_strings(b"<si><t>Date</t></si><si><t>", b"x" * 10_000, b"</t></si>")
 
     with pytest.raises(TableRefused, match="Un texte du classeur dépasse 50 caractères"):
         read_table(workbook({spreadsheets.STRINGS: strings}), SMALL)
 
 
 def test_elements_that_are_no_strings_are_refused_at_the_limit():
-    strings = [
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-        b"<a/>" * 5000,
-        b"</sst>",
-    ]
-
     with pytest.raises(TableRefused, match="qui ne sont pas des cellules de tableau"):
-        read_table(workbook({spreadsheets.STRINGS: strings}), NOISE)
+        read_table(workbook({spreadsheets.STRINGS: shared_strings(b"<a/>" * 5000)}), NOISE)
 
 
 # --- XLSX: the zip before the sheet ----------------------------------------------------------------
 
 
 def test_a_member_declaring_more_than_its_limit_once_unzipped_is_refused_without_inflating_it():
-    strings = [
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-        b"<si><t>a</t></si>" * 200_000,
-        b"</sst>",
-    ]
+    strings = shared_strings(b"<si><t>a</t></si>" * 200_000)
 
     with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
         read_table(workbook({spreadsheets.STRINGS: strings}), Limits(max_strings_bytes=1024 * 1024))
