@@ -17,8 +17,8 @@ how long reading it may take. A file is bounded before its content is parsed, th
   a sheet or of its strings that are no part of a table (formatting, links, cells past the columns
   allowed, or anything a spreadsheet never writes) are bounded by `max_other_elements`, so that a sheet
   of millions of them is refused in about a second. Reading stops at the first row, column or cell over
-  the limits: rows past the limit are never parsed, and openpyxl's filling of missing rows and columns
-  (millions of empty rows for a sheet whose last row is numbered 3 000 000) is never used;
+  the limits: rows past the limit are never parsed, and no row is made up for the numbers a sheet skips
+  (openpyxl would fill millions of empty rows for a sheet whose last row is numbered 3 000 000);
 - CSV: decoded and split line by line; a line too long is refused before the csv module splits it into
   cells, and rows, columns and cells are checked on each record, which is numbered by the line of the
   file where it starts (a cell between quotes may span lines). Decoding yields at most one character per
@@ -317,13 +317,13 @@ class _Declaration(Exception):
 
 def refuse_declarations(archive: zipfile.ZipFile) -> None:
     """Refuse a workbook whose XML declares a DTD. A spreadsheet never needs one, and a DTD is what
-    « billion laughs » entity bombs are made of; Python's XML parsers (used by openpyxl here, since
+    « billion laughs » entity bombs are made of; Python's XML parsers (expat, which `_Parts` uses;
     defusedxml is not installed) would expand them. Only the prolog of each part is parsed: expat stops
-    at the root element, before which any DTD must come.
+    at the root element, before which any DTD must come (`_Parts` refuses one all the same).
 
-    Every member is looked at, whatever its name: openpyxl finds the workbook, its sheets and its shared
-    strings through the package's relations, which may name any member. A member expat cannot read
-    (a picture, Excel's loose VML) is no XML: openpyxl never parses it, or fails on it as expat did."""
+    Every member is looked at, whatever its name: the workbook, its sheets and its shared strings are
+    found through the package's manifest and relations, which may name any member. A member expat cannot
+    read (a picture, Excel's loose VML) is no XML: it is never parsed, or fails as it did here."""
     from xml.parsers import expat
 
     def doctype(*args):
