@@ -17,21 +17,58 @@ SHEET_START = (
 SHEET_END = b"</sheetData></worksheet>"
 
 
-def _base_workbook() -> bytes:
+STRINGS_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+STRINGS_RELATION = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _base_workbook(strings: str = STRINGS) -> bytes:
+    """openpyxl's workbook, given a shared-strings part as Excel writes one (openpyxl writes its texts
+    inline): declared in the manifest under the name `strings`, related to the workbook, and used by
+    the header row. A test replacing `strings` replaces a part the reader really reads."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.active.append(["Date", "Nom"])  # text cells: the workbook has a shared-strings part
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    target = strings.removeprefix("xl/").encode()
+    added = {
+        strings: (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<si><t>Date</t></si><si><t>Nom</t></si></sst>"
+        ),
+        SHEET: b"".join(
+            sheet([b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'])
+        ),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as base, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for member in base.infolist():
+            content = added.pop(member.filename, None) or base.read(member.filename)
+            if member.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/%s" ContentType="%s" /></Types>'
+                    % (strings.encode(), STRINGS_TYPE),
+                )
+            elif member.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdStrings" Type="%s" Target="%s" /></Relationships>'
+                    % (STRINGS_RELATION, target),
+                )
+            copy.writestr(member.filename, content)
+        for name, content in added.items():
+            copy.writestr(name, content)
+    return out.getvalue()
 
 
-def workbook(parts: dict[str, Iterable[bytes]], *, compresslevel: int = 6) -> bytes:
-    """A valid workbook whose named parts are replaced by the given chunks, written as they come."""
+def workbook(parts: dict[str, Iterable[bytes]], *, compresslevel: int = 6, strings: str = STRINGS) -> bytes:
+    """A valid workbook whose named parts are replaced by the given chunks, written as they come. Its
+    shared strings are the part named `strings` (any name: the manifest says which part they are)."""
     buffer = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(_base_workbook())) as base,
+        zipfile.ZipFile(io.BytesIO(_base_workbook(strings))) as base,
         zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as out,
     ):
         for member in base.infolist():
@@ -42,6 +79,14 @@ def workbook(parts: dict[str, Iterable[bytes]], *, compresslevel: int = 6) -> by
                 for chunk in chunks:
                     part.write(chunk)
     return buffer.getvalue()
+
+
+STRINGS_START = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def shared_strings(*chunks: bytes) -> list[bytes]:
+    """The chunks of a shared-strings part around the given `<si>` elements (or anything else)."""
+    return [STRINGS_START, *chunks, b"</sst>"]
 
 
 def sheet(rows: Iterable[bytes], *, head: bytes = SHEET_START) -> Iterable[bytes]:
@@ -89,3 +134,21 @@ def same_rows(count: int, row: bytes = ONE_CELL_ROW, *, batch: int = 100_000) ->
     for _ in range(count // batch):
         yield chunk
     yield row * (count % batch)
+
+
+def noisy(element: bytes, size: int, *, every: int = 20, seed: int = 18) -> bytes:
+    """About `size` bytes of `element` repeated, with a random letter after about one in `every`: text
+    between elements, ignored by a reader, that keeps the XML from compressing like a bomb (a sheet of
+    identical elements compresses a thousand times and is refused from the zip's directory)."""
+    import random
+
+    chooser = random.Random(seed)
+    count = size // len(element)
+    letters = chooser.choices(b"abcdefghijklmnopqrstuvwxyz", k=count // every + 1)
+    spots = sorted(chooser.sample(range(count), count // every))
+    out, previous = [], 0
+    for spot, letter in zip(spots, letters, strict=False):
+        out.append(element * (spot - previous) + bytes([letter]))
+        previous = spot
+    out.append(element * (count - previous))
+    return b"".join(out)

@@ -759,3 +759,50 @@ def test_sending_the_form_without_a_file_asks_for_one(director, centre_a):
 
     assert "Fichier des présences : Choisissez le fichier à importer." in text(response)
     assert not AttendanceImport.objects.exists()
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from csc.testing.spreadsheets import inline_row, workbook_with_rows
+
+    return workbook_with_rows([inline_row(n, *row) for n, row in enumerate([HEADERS, *rows], start=1)])
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "control"),
+    [
+        pytest.param("presences.csv", csv_bytes, "\x00", id="csv"),
+        # XML cannot hold a NUL: a C1 control (« CSI ») is what reaches a workbook's cells.
+        pytest.param("presences.xlsx", _xlsx, "\x9b", id="xlsx"),
+    ],
+)
+def test_invisible_controls_in_an_exported_file_are_dropped_from_what_is_stored(
+    director, centre_a, sewing, name, build, control
+):
+    # A file exported by another program: a control character and a right-to-left override the person
+    # cannot see. Refusing them would stop the import over nothing visible; they are dropped instead.
+    rows = [
+        [d(DAY), "Atelier couture", f"Neu{control}f", "Pa\u202eul", "", "P"],
+        [f"32/01/2024{control}", "Atelier couture", "Roux\u202e", f"{control}Ana", "", "P"],
+    ]
+    response = director.post(
+        reverse("activities:import_start"), {"file": SimpleUploadedFile(name, build(rows))}
+    )
+    batch = AttendanceImport.objects.get()
+    response = director.post(
+        response.url,
+        {
+            **{k: str(v) for k, v in batch.mapping["columns"].items()},
+            "create_people": "on",
+            "action": "importer",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Import terminé" in text(response)
+    assert Attendance.objects.filter(import_batch=batch).count() == 1
+    person = Person.objects.get(centre=centre_a, last_name="Neuf")
+    assert person.first_name == "Paul"
+    batch.refresh_from_db()
+    assert batch.error_report.splitlines()[1].startswith("32/01/2024;Atelier couture;Roux;Ana;")
+    assert not re.search("[\x00\x9b\u202e]", batch.error_report)

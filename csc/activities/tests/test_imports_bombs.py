@@ -79,6 +79,9 @@ def test_a_sheet_just_over_the_row_limit_is_refused_at_its_100_001st_row(directo
 
 
 STRINGS = [b"<si><t>a</t></si>" * 60_000] * 40  # 39 Mo once unzipped
+NOISY_STRINGS = spreadsheets.noisy(b"<si><t>a</t></si>", MB, every=4)
+NO_ROWS = spreadsheets.noisy(b"<a/>", MB)
+EMPTY_CELLS = b"<row>" + spreadsheets.noisy(b"<c/>", 16_384 * 4) + b"</row>"
 BOMBS = [
     pytest.param(
         "presences.xlsx",
@@ -99,9 +102,34 @@ BOMBS = [
     pytest.param(
         "presences.xlsx",
         # Shared strings that openpyxl would load whole before reading the first row.
-        lambda: workbook({spreadsheets.STRINGS: [b"<sst>", *STRINGS, b"</sst>"]}, compresslevel=9),
+        lambda: workbook({spreadsheets.STRINGS: spreadsheets.shared_strings(*STRINGS)}, compresslevel=9),
         "le texte des cellules pèserait 39 Mo, le maximum est 30 Mo",
         id="zip-bomb-shared-strings",
+    ),
+    pytest.param(
+        "presences.xlsx",
+        # The same, in a part the manifest names as the shared strings whatever its name.
+        # A few letters between the strings keep it under the compression check, which would refuse it.
+        lambda: workbook(
+            {"xl/strings.bin": spreadsheets.shared_strings(*[NOISY_STRINGS] * 39)}, strings="xl/strings.bin"
+        ),
+        "le texte des cellules pèserait 40 Mo, le maximum est 30 Mo",
+        id="zip-bomb-shared-strings-renamed",
+    ),
+    pytest.param(
+        "presences.xlsx",
+        # The second review's sheet: 42 Mo without a row, elements no spreadsheet writes and a few
+        # letters between them to stay under the compression check; once read for 25 s and 1 Go.
+        lambda: workbook_with_rows([NO_ROWS] * 42),
+        "plus de 500 000 éléments qui ne sont pas des cellules de tableau",
+        id="sheet-without-rows",
+    ),
+    pytest.param(
+        "presences.xlsx",
+        # 1 000 rows of Excel's 16 384 columns of empty cells: 16 million cells between two rows.
+        lambda: workbook_with_rows([EMPTY_CELLS] * 1000),
+        "plus de 500 000 éléments qui ne sont pas des cellules de tableau",
+        id="rows-of-empty-cells",
     ),
     pytest.param(
         "presences.csv",

@@ -13,7 +13,7 @@ import pytest
 from csc.core import tabular
 from csc.core.tabular import Limits, TableRefused, iter_rows, read_table
 from csc.testing import spreadsheets
-from csc.testing.spreadsheets import inline_row, one_cell_rows, workbook, workbook_with_rows
+from csc.testing.spreadsheets import inline_row, one_cell_rows, shared_strings, workbook, workbook_with_rows
 
 SMALL = Limits(max_rows=10, max_columns=5, max_cell_chars=50, max_line_chars=400)
 
@@ -39,6 +39,39 @@ def test_a_csv_table_is_read_in_every_usual_encoding(encoding):
     data = "Nom,Prénom\r\nLefèvre,Élodie\r\n".encode(encoding)
 
     assert read_table(data).rows == [(2, ["Lefèvre", "Élodie"])]
+
+
+def test_a_csv_row_is_numbered_by_the_line_where_it_starts_in_the_file():
+    # A cell between quotes may hold line breaks: the rows after it are not on the line they would be
+    # if records were counted, and the error report must send the person to the right line.
+    data = b'Date;Nom\n"a\nb\nc";X\n01/02/2024;Y\n'
+
+    assert read_table(data).rows == [(2, ["a\nb\nc", "X"]), (5, ["01/02/2024", "Y"])]
+    with pytest.raises(TableRefused, match="Une cellule de la ligne 5 dépasse 50 caractères"):
+        read_table(b'Date;Nom\n"a\nb\nc";X\n01/02/2024;' + b"y" * 51, SMALL)
+
+
+def test_refused_characters_are_dropped_from_every_cell():
+    # NUL, other controls and the bidirectional overrides (csc.core.cleaning) show nothing in a
+    # spreadsheet: the person who exported the file cannot remove them, so they are dropped, wherever
+    # they are in the file. A cell left with nothing visible is empty.
+    far = ["01/02/2024;Personne"] * 20_000
+    data = csv_lines(["Date;Nom\u202e"] + far + ["0\x002/02/2024;Ro\u202eux\x1b", "\u200b\x00;\u202e"])
+
+    table = read_table(data)
+
+    assert table.headers == ["Date", "Nom"]
+    assert table.rows[-1] == (20_002, ["02/02/2024", "Roux"])
+    assert table.rows[-2][0] == 20_001 and len(table.rows) == 20_001
+    sheet = workbook_with_rows([inline_row(1, "Date", "Nom\u202e"), inline_row(2, "x\x9b", "\u2067Léa")])
+    assert read_table(sheet).rows == [(2, ["x", "Léa"])]
+
+
+def test_a_binary_file_is_not_read_as_a_table_but_a_few_controls_are_no_binary():
+    with pytest.raises(TableRefused, match="ni un tableau CSV ni un classeur Excel"):
+        read_table(b"Date;Nom\n" + bytes(range(256)) * 4)
+
+    assert read_table(b"Date;Nom\n\x00\x00L\x00\xc3\xa9a;Roux\n").rows == [(2, ["Léa", "Roux"])]
 
 
 def test_an_xlsx_table_is_read_with_dates_times_and_the_numbers_of_its_rows():
@@ -159,11 +192,105 @@ def test_a_csv_line_over_the_size_limit_is_refused_before_being_split_into_cells
         read_table(b"a;b\n" + b";" * 10_000_000, SMALL)
 
 
+# --- XLSX: elements that are no table ---------------------------------------------------------------
+
+
+NOISE = Limits(max_other_elements=1000)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # The review's sheet: no row at all, only elements a spreadsheet never writes.
+        pytest.param([b"<a/>x" * 5000], id="no rows"),
+        # Rows of empty cells far past the columns allowed: 16 384 per row is Excel's width, not a bomb.
+        pytest.param([b"<row>" + b"<c/>" * 16_384 + b"</row>"] * 3, id="empty cells"),
+        pytest.param(
+            [inline_row(1, "Date", "Nom"), b"<row>" + b"<b/>" * 5000 + b"</row>"], id="inside a row"
+        ),
+    ],
+)
+def test_a_sheet_of_elements_that_are_no_cells_is_refused_at_the_limit(rows):
+    with pytest.raises(TableRefused, match="plus de 1 000 éléments qui ne sont pas des cellules de tableau"):
+        read_table(workbook_with_rows(rows, compresslevel=0), NOISE)
+
+
+def test_what_a_spreadsheet_writes_around_its_cells_is_read():
+    rows = [
+        b'<row r="1" spans="1:2" ht="15"><c r="A1" t="inlineStr"><is><r><rPr><b/><sz val="11"/></rPr>'
+        b'<t>Da</t></r><r><t>te</t></r><rPh><t>phonetic</t></rPh></is></c><c r="B1" s="0" t="inlineStr">'
+        b"<is><t>Nom</t></is></c></row>",
+        b'<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="B2" t="s"><v>1</v></c></row>',
+    ]
+    assert read_table(workbook_with_rows(rows), NOISE).rows == [(2, ["2", "Nom"])]
+
+
+def test_the_parts_read_to_open_a_workbook_count_their_elements_too():
+    styles = [b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    styles += [b"<a/>x" * 5000, b"</styleSheet>"]
+
+    with pytest.raises(TableRefused, match="qui ne sont pas des cellules de tableau"):
+        read_table(workbook({"xl/styles.xml": styles}), NOISE)
+
+
+def test_a_sheet_nested_deeper_than_any_spreadsheet_writes_is_refused():
+    with pytest.raises(TableRefused, match="imbrique ses éléments bien plus profondément"):
+        read_table(workbook_with_rows([b"<a>" * 1000]))
+
+
+def test_reading_a_sheet_without_rows_keeps_memory_flat():
+    import tracemalloc
+
+    # Kept, even emptied, as the tree of a parser keeps them, 300 000 elements weigh tens of megabytes
+    # (the review's sheet of 10 million, a gigabyte); read and let go, nothing.
+    data = workbook_with_rows([b"<a/>" * 300_000])
+    tracemalloc.start()
+    try:
+        read_table(data, Limits(max_other_elements=10_000_000, max_ratio=10_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 5 * 1024 * 1024
+
+
+# --- XLSX: the shared strings ------------------------------------------------------------------------
+
+
+def test_shared_strings_are_found_through_the_manifest_whatever_their_name():
+    # The test workbook's header row is two shared strings; the manifest may name their part anything.
+    assert read_table(workbook({})).headers == ["Date", "Nom"]
+    assert read_table(workbook({}, strings="xl/strings.bin")).headers == ["Date", "Nom"]
+
+
+def test_shared_strings_over_their_limit_are_refused_whatever_their_part_is_named():
+    strings = shared_strings(b"<si><t>a</t></si>" * 200_000)
+
+    with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
+        read_table(
+            workbook({"xl/strings.bin": strings}, strings="xl/strings.bin"),
+            # Not the ratio: a member named .bin is checked for it like any other.
+            Limits(max_strings_bytes=1024 * 1024, max_ratio=10_000),
+        )
+
+
+def test_a_shared_string_longer_than_a_cell_is_refused_while_it_is_read():
+    strings = shared_strings(b"<si><t>Date</t></si><si><t>", b"x" * 10_000, b"</t></si>")
+
+    with pytest.raises(TableRefused, match="Un texte du classeur dépasse 50 caractères"):
+        read_table(workbook({spreadsheets.STRINGS: strings}), SMALL)
+
+
+def test_elements_that_are_no_strings_are_refused_at_the_limit():
+    with pytest.raises(TableRefused, match="qui ne sont pas des cellules de tableau"):
+        read_table(workbook({spreadsheets.STRINGS: shared_strings(b"<a/>" * 5000)}), NOISE)
+
+
 # --- XLSX: the zip before the sheet ----------------------------------------------------------------
 
 
 def test_a_member_declaring_more_than_its_limit_once_unzipped_is_refused_without_inflating_it():
-    strings = [b"<sst>", b"<si><t>a</t></si>" * 200_000, b"</sst>"]
+    strings = shared_strings(b"<si><t>a</t></si>" * 200_000)
 
     with pytest.raises(TableRefused, match="le texte des cellules pèserait 3,2 Mo, le maximum est 1 Mo"):
         read_table(workbook({spreadsheets.STRINGS: strings}), Limits(max_strings_bytes=1024 * 1024))
@@ -232,3 +359,10 @@ def test_reading_stops_when_it_takes_longer_than_allowed():
 
     with pytest.raises(TableRefused, match="Ce fichier est trop long à lire \\(plus de 0 secondes\\)"):
         read_table(data, Limits(max_seconds=0))
+
+
+def test_the_clock_runs_from_the_opening_of_a_workbook():
+    # Its manifest, its workbook, its styles and its shared strings are read under the clock too: the
+    # first row is never reached here.
+    with pytest.raises(TableRefused, match="Ce fichier est trop long à lire"):
+        read_table(workbook({}), Limits(max_seconds=0))
