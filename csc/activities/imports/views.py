@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from csc.core.forms import error_summary, posted
@@ -117,7 +118,12 @@ def _apply(request, batch, form, saved):
         except imports.ImportRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Import terminé : {done.imported} présences ajoutées.")
+            added = ngettext(
+                "Import terminé : %(count)d présence ajoutée.",
+                "Import terminé : %(count)d présences ajoutées.",
+                done.imported,
+            )
+            messages.success(request, added % {"count": done.imported})
         return redirect("activities:import_preview", import_id=batch.pk)
     imports.save_mapping(batch, mapping)
     if importing:
