@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
@@ -14,7 +15,8 @@ from csc.testing.tenancy import SECRET_LAST_NAME, ForeignWorld
 from . import sessions
 from .attendance import services as attendance
 from .demo import build_leisure_centre
-from .models import Activity, AttendanceImport, Closure, Schedule
+from .imports import services as imports
+from .models import Activity, Closure, Schedule
 
 
 def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
@@ -39,8 +41,12 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     past = next(s for s in created if s.date < today)
     attendance.mark(session=past, person=person, status="present", actor=None)
     closure = Closure.objects.create(centre=centre_b, starts_on=today, ends_on=today, reason="secret")
-    past_import = AttendanceImport.objects.create(
-        centre=centre_b, file_name=f"{SECRET_LAST_NAME}.csv", file_sha256="0" * 64
+    # A real file waiting for its preview: without a stored table, the preview page only sends back to the
+    # upload form, and the mapping form (what an intruder could change) would never be reached.
+    row = f"{past.date:%d/%m/%Y};{workshop.name};{SECRET_LAST_NAME};Ana;P"
+    table = f"Date;Activité;Nom;Prénom;Présence\r\n{row}\r\n"
+    past_import = imports.prepare_import(
+        centre_b, ContentFile(table.encode(), name=f"{SECRET_LAST_NAME}.csv"), None
     )
     return {
         "season_id": leisure.season,

@@ -38,14 +38,22 @@ DATE_INVALID = "Saisissez une date valide, par exemple 14/07/2027."
 DATE_ERRORS = {"invalid": DATE_INVALID}
 
 
-def parse_date(text: str) -> date | None:
-    """A date as staff type it: 14/07/2027, 14/07/27 or 2027-07-14; None when it is not a real date."""
+# The years a date typed by staff can mean. Outside them it is a typing mistake, and at the calendar's
+# edges (years 1 and 9999) the day, the week or the month next to it does not exist: a page that shows a
+# day's neighbours or a week from it would fail there.
+PLAUSIBLE_YEARS = (1900, 2199)
+
+
+def parse_date(text: str, *, years: tuple[int, int] | None = PLAUSIBLE_YEARS) -> date | None:
+    """A date as staff type it: 14/07/2027, 14/07/27 or 2027-07-14; None when it is not a real date or
+    falls outside `years` (None: any year, for a caller that names its own range to the person)."""
     text = text.strip()
     for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        return day if years is None or years[0] <= day.year <= years[1] else None
     return None
 
 

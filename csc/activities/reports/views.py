@@ -119,7 +119,7 @@ class PeriodFilterForm(AccessibleFormMixin, forms.Form):
         text = self.cleaned_data[name].strip()
         if not text:
             return None
-        day = parse_date(text)
+        day = parse_date(text, years=None)  # a real date out of range is told the range below
         if day is None:
             raise forms.ValidationError(DATE_IMPOSSIBLE)
         if not FIRST_YEAR <= day.year <= LAST_YEAR:

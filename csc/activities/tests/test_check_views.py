@@ -69,6 +69,18 @@ def test_the_day_page_survives_a_bad_date(client, animator):
     assert "Date impossible" in page_text(response)
 
 
+@pytest.mark.parametrize("day", ["31/12/9999", "9999-12-31", "01/01/0001"])
+def test_a_day_at_the_edge_of_the_calendar_is_refused_like_an_impossible_one(client, animator, workshop, day):
+    """The day before 1 January of year 1 and the day after 31 December 9999 do not exist: the pages that
+    show a day's neighbours (or a week from it) answered with a server error."""
+    client.force_login(animator)
+    response = client.get(reverse("activities:attendance_today") + f"?jour={day}")
+    assert response.status_code == 200
+    assert "Date impossible" in page_text(response)
+    grid = client.get(reverse("activities:attendance_grid", args=[workshop.pk]) + f"?du={day}")
+    assert grid.status_code == 200
+
+
 def test_a_volunteer_cannot_open_the_attendance(client, staff, session):
     client.force_login(staff("volunteer", "a"))
     assert client.get(reverse("activities:attendance_today")).status_code == 404

@@ -11,17 +11,36 @@ The hostile values, by group (one test per URL and group, so that a failure name
 
 - text: NUL, 100,000 characters, a right-to-left override inside a word, zero-width characters only —
   in every free-text field with the rest of the form as shown (so that the text decides), then NUL in
-  every field, hidden ones and choices included;
+  every field, hidden ones and choices included, then one of the four alone in each free-text field in
+  turn (in every field at once, a field with a format of its own — a postcode, an hour — refuses them all
+  and hides what the other fields would keep);
 - deep_json: « [ » × 1500 + « ] » × 1500 in every field, and as the body of the JSON endpoints;
 - numbers: 1e308, 10**40, -1 and « ² » (a digit for str.isdigit(), not for int()) in every field;
 - dates: 2026-02-30, 31/31/2026, 0000-00-00 and 9999-12-31 (a real date, at the calendar's edge) in every
   field;
 - next: abc, //evil.example and javascript:alert(1) as `next`, in the query string and the form.
 
+« As shown » is as a person sends it: a field the page shows empty gets a plausible value of its type (an
+e-mail, a phone, a date, a number, a word), a consent box the form requires is ticked, and the honeypot
+(csc.core.honeypot) is always left empty — filled, it makes a public form drop what it was sent, and
+« nothing saved » could not fail there. File inputs are not posted: the upload bombs (size, rows, archive)
+have their own tests next to each upload.
+
+A form with several submit buttons does a different thing for each (the pré-adhésion adds an adult, adds
+a child or sends the request): every value of a group goes with its main button — the first the page does
+not style as secondary (`button--secondary`) — and each other button gets one value of the group, in turn,
+so that a form with three buttons costs two posts more per group, not three times as many.
+
+A page that sends every user to another form of the same object (a centre's own directory entry is
+edited, not proposed to) is read again with another centre's object (`Sweep.elsewhere`), or fails: it
+would otherwise be swept under the other form's name, and itself never. The users are the centre roles
+(reception and coordination included), the territory and the federation, anonymous first.
+
 « Nothing saved » is checked where it can be cheaply and exactly: a spy on the database connection sees
 every INSERT and UPDATE of the request and fails the test if one of its parameters carries a NUL, the
 override, a zero-width character, the 100,000 characters or one of the huge numbers — whatever the table,
-the journal included. (Row counts would miss an UPDATE, and a page may rightly record a read.)
+the journal included, and inside JSON values (a psycopg Jsonb on PostgreSQL, a JSON text on SQLite where
+a NUL is written « \\u0000 »). (Row counts would miss an UPDATE, and a page may rightly record a read.)
 
 The world is built once per module (per xdist worker) inside a transaction rolled back at the end; each
 test runs in a savepoint of it, so what a POST changes is gone for the next test.
@@ -39,6 +58,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.signals import got_request_exception
@@ -48,6 +68,7 @@ from django.urls import Resolver404, resolve
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from csc.core import honeypot
 from csc.core import services as core_services
 from csc.core.tests.test_tenancy_walk import PARAMETER, all_routes
 from csc.testing import factories
@@ -81,6 +102,20 @@ POST_NAMES = (
     "sens", "suite", "brouillon", "version", "tile", "mois", "accord", "apercu", "reason", "note",
 )  # fmt: skip
 FREE_TEXT = {"text", "email", "tel", "search", "url", "password", "textarea"}
+# Where a text is free: the text group's values go there. An e-mail, a phone or an address field refuses
+# any of them for its format, and would keep the form from ever validating: those get a plausible value.
+TYPED_TEXT = {"text", "search", "password", "textarea"}
+# What a person types in a field the page shows empty, so that a form can validate and the hostile value
+# alone decides whether it is saved.
+PLAUSIBLE = {
+    "text": "Balayage",
+    "textarea": "Balayage",
+    "email": "balayage@example.org",
+    "tel": "0612345678",
+    "url": "https://example.org/",
+    "number": "1",
+    "date": "2027-01-04",
+}
 NEVER_POSTED = {"logout"}  # would end the session the sweep works in
 
 
@@ -93,24 +128,35 @@ class Form:
     action: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, value shown)
     radios: dict[str, str] = field(default_factory=dict)  # first choice of unchecked radio groups
-    submit: tuple[str, str] | None = None
+    # Its submit buttons, (name, value) or None for one without a name (it sends nothing of its own), in
+    # the order of the page, with whether the page styles it as secondary.
+    buttons: list[tuple[tuple[str, str] | None, bool]] = field(default_factory=list)
 
-    def baseline(self) -> dict[str, list[str]]:
-        """What the browser would send with nothing changed."""
+    def baseline(self, button: tuple[str, str] | None = None) -> dict[str, list[str]]:
+        """What the browser would send with nothing changed, when `button` is pressed."""
         data: dict[str, list[str]] = {}
-        for name, _kind, value in self.fields:
-            data.setdefault(name, []).append(value)
+        for name, kind, value in self.fields:
+            typed = "" if name == honeypot.FIELD else PLAUSIBLE.get(kind, "")
+            data.setdefault(name, []).append(value or typed)
         for name, value in self.radios.items():
             data.setdefault(name, [value])
-        if self.submit:
-            data.setdefault(self.submit[0], [self.submit[1]])
+        if button:
+            data[button[0]] = [button[1]]
         return data
+
+    def submits(self) -> list[tuple[str, str] | None]:
+        """Its distinct buttons, the main one first: the first the page does not style as secondary."""
+        buttons = list(dict.fromkeys(self.buttons)) or [(None, False)]
+        main = next((b for b in buttons if not b[1]), buttons[0])
+        return list(dict.fromkeys([main[0]] + [button for button, _ in buttons]))
 
     def names(self, kinds: set[str] | None = None) -> set[str]:
         named = {name for name, kind, _ in self.fields if kinds is None or kind in kinds}
         if kinds is None:
             named |= set(self.radios)
-        return named - {"csrfmiddlewaretoken"}
+        # The trap field stays empty, as a person leaves it: filled, it would make a public form drop
+        # whatever it was sent, and « nothing saved » could not fail there.
+        return named - {"csrfmiddlewaretoken", honeypot.FIELD}
 
 
 class FormParser(HTMLParser):
@@ -131,19 +177,18 @@ class FormParser(HTMLParser):
         if form is None:
             return
         name = a.get("name")
+        kind = (a.get("type") or ("submit" if tag == "button" else "text")).lower()
+        if tag in ("input", "button") and kind == "submit" and "disabled" not in a:
+            button = (name, a.get("value") or "") if name else None
+            form.buttons.append((button, "secondary" in (a.get("class") or "")))
         if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
             if kind in ("checkbox", "radio"):
-                if "checked" in a:
+                if "checked" in a or (kind == "checkbox" and "required" in a):  # a consent is given
                     form.fields.append((name, kind, a.get("value") or "on"))
                 elif kind == "radio":
                     form.radios.setdefault(name, a.get("value") or "on")
-            elif kind == "submit":
-                form.submit = form.submit or (name, a.get("value") or "")
-            elif kind not in ("file", "image", "reset", "button"):
+            elif kind not in ("file", "image", "reset", "button", "submit"):
                 form.fields.append((name, kind, a.get("value") or ""))
-        elif tag == "button" and name and (a.get("type") or "submit").lower() == "submit":
-            form.submit = form.submit or (name, a.get("value") or "")
         elif tag == "select" and name:
             self._select = {"name": name, "first": None, "selected": []}
         elif tag == "option" and self._select is not None:
@@ -185,6 +230,9 @@ class Sweep:
     world: object
     users: dict  # key -> user or None (anonymous), in the order they are tried
     tokens: dict  # key -> API token secret
+    # {URL parameter: object} of another centre of the network, readable by the users, for the pages that
+    # send a user's own object to another form (a centre's own entry is edited, not proposed to).
+    elsewhere: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)  # route -> Page, kept for the other groups of the route
 
 
@@ -196,6 +244,7 @@ class Page:
     forms: list[Form]
     entry: str = ""  # the address that leads to `url` by a redirection, read again before posting
     document: bool = False  # a PDF, a spreadsheet or a CSV rather than a page
+    sent_elsewhere: str = ""  # the other form every user was sent to instead of this page
 
 
 @pytest.fixture(scope="module")
@@ -207,12 +256,13 @@ def sweep(django_db_setup, django_db_blocker):
         try:
             north = factories.TerritoryFactory(name="Territoire Nord")
             south = factories.TerritoryFactory(name="Territoire Sud", federation=north.federation)
-            factories.CentreFactory(name="Centre Alpha", territory=north)
+            alpha = factories.CentreFactory(name="Centre Alpha", territory=north)
             centre_b = factories.CentreFactory(name="Centre Bêta", territory=south)
             third = factories.CentreFactory(name="Centre Gamma", territory=north)
             world = build_foreign_world(centre_b, third)
             users = {"anonyme": None}
-            for role in ("director", "social_worker", "kiosk_referent", "digital_mediator", "animator"):
+            roles = ("director", "social_worker", "kiosk_referent", "digital_mediator", "animator")
+            for role in roles + ("reception", "coordinator"):
                 users[role] = factories.StaffRoleFactory(role=role, centre=centre_b).user
             users["territoire"] = factories.StaffRoleFactory(
                 role="territory_coordinator", centre=None, territory=south
@@ -225,18 +275,26 @@ def sweep(django_db_setup, django_db_blocker):
                 for key, user in users.items()
                 if user is not None
             }
-            yield Sweep(world, users, tokens)
+            elsewhere = {}
+            if apps.is_installed("csc.directory"):
+                from csc.directory.services import entry_of_centre
+
+                elsewhere["structure_id"] = entry_of_centre(alpha)
+            yield Sweep(world, users, tokens, elsewhere)
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             cache.clear()
 
 
-def fill(route: str, world) -> str:
-    """The walker's filling, with the user's own centre's objects and links that are valid."""
+def fill(route: str, world, elsewhere: dict | None = None) -> str:
+    """The walker's filling, with the user's own centre's objects (or `elsewhere`'s) and links that are
+    valid."""
 
     def substitute(match):
         name = match.group("name")
+        if elsewhere and name in elsewhere:
+            return str(elsewhere[name].pk)
         if name == "uidb64":
             return urlsafe_base64_encode(force_bytes(world.staff_user.pk))
         if name == "token":
@@ -287,8 +345,30 @@ class SavedSpy:
                             self.found.append(f"{what} enregistré dans {table.group(1)}")
         return execute(sql, params, many, context)
 
+    @classmethod
+    def hostile(cls, value) -> str | None:
+        """What hostile value a parameter carries, looking inside a JSON value too: a JSONField is sent as
+        a psycopg Jsonb on PostgreSQL and as a JSON text on SQLite, where a NUL is the six characters
+        « \\u0000 »."""
+        pending = [value]
+        while pending:  # without recursion: a deep JSON value costs no stack
+            item = pending.pop()
+            if hasattr(item, "obj") and type(item).__name__ in ("Json", "Jsonb"):
+                pending.append(item.obj)
+            elif isinstance(item, dict):
+                pending += [*item.keys(), *item.values()]
+            elif isinstance(item, (list, tuple)):
+                pending += item
+            else:
+                what = cls._hostile_scalar(item)
+                if what:
+                    return what
+                if isinstance(item, str) and item[:1] in ("{", "[", '"'):
+                    pending.append(_json_or_none(item))
+        return None
+
     @staticmethod
-    def hostile(value) -> str | None:
+    def _hostile_scalar(value) -> str | None:
         if isinstance(value, str):
             for marker, what in (("\x00", "NUL"), ("\u202e", "RTL"), ("\u200b", "zero-width")):
                 if marker in value:
@@ -302,6 +382,13 @@ class SavedSpy:
             return "1e308"
         if isinstance(value, Decimal) and value.is_finite() and abs(value) >= Decimal("1e30"):
             return "grand nombre"
+        return None
+
+
+def _json_or_none(text: str):
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
         return None
 
 
@@ -358,15 +445,28 @@ def _page(client: Client, sweep: Sweep, route: str) -> Page:
     page = sweep.pages.get(route)
     if page is not None:
         return page
-    entry = fill(route, sweep.world)
-    first = None
+    page = _read(client, sweep, fill(route, sweep.world))
+    names = {match.group("name") for match in PARAMETER.finditer(route)}
+    if page.sent_elsewhere and names & set(sweep.elsewhere):
+        page = _read(client, sweep, fill(route, sweep.world, sweep.elsewhere))
+    sweep.pages[route] = page
+    return page
+
+
+def _read(client: Client, sweep: Sweep, entry: str) -> Page:
+    first, sent_elsewhere = None, ""
     for key in sweep.users:
         _login(client, sweep, key)
         url, response = entry, client.get(entry)
         location = response.get("Location", "") if response.status_code == 302 else ""
         if location.startswith(entry.rstrip("/").rsplit("/", 1)[0] + "/"):
-            # A reset link trades its token for a session, then shows its form at a sibling address.
-            url, response = location, client.get(location)
+            if _view(location) == _view(entry):
+                # A reset link trades its token for a session, then shows its form at a sibling address.
+                url, response = location, client.get(location)
+            else:
+                # Another form of the same object (« yours: edit it » for a proposal): following it would
+                # sweep that form under this page's name, and this one never.
+                sent_elsewhere = location
         status = response.status_code
         if first is None:
             first = (key, status)
@@ -379,11 +479,17 @@ def _page(client: Client, sweep: Sweep, route: str) -> Page:
             page.document = status == 200 and not is_html
             break
     else:
-        page = Page(entry, first[0], first[1], [])
+        page = Page(entry, first[0], first[1], [], sent_elsewhere=sent_elsewhere)
     if page.status == 405 and page.user_key == "anonyme":
         page.user_key = "director"  # a POST-only staff address: its checks come after the method's
-    sweep.pages[route] = page
     return page
+
+
+def _view(path: str):
+    try:
+        return resolve(urlsplit(path).path).func
+    except Resolver404:
+        return None
 
 
 def _shape(path: str) -> str:
@@ -426,14 +532,32 @@ def _with_query(path: str, params: dict) -> str:
 
 
 def _posts(group: str, form: Form) -> list[tuple[str, dict, dict]]:
-    """(label, data, extra query) of the POSTs a group makes to one form."""
-    baseline = form.baseline()
+    """(label, data, extra query) of the POSTs a group makes to one form: every value of the group with its
+    main button, and one value each, in turn, with each other button."""
+    main, *others = form.submits()
+    posts = _values_posted(group, form, main)
+    for turn, button in enumerate(others):
+        theirs = _values_posted(group, form, button)
+        posts.append(theirs[turn % len(theirs)])
+    return posts
+
+
+def _values_posted(group: str, form: Form, button) -> list[tuple[str, dict, dict]]:
+    baseline = form.baseline(button)
     everything = form.names()
+    pressed = f", {button[0]}={button[1]}" if button else ""
     posts = []
     if group == "text":
-        free = form.names(FREE_TEXT) or everything
+        free = form.names(TYPED_TEXT) or form.names(FREE_TEXT) or everything
         posts += [(label, _with(baseline, free, value), {}) for label, value in TEXTS.items()]
         posts.append(("NUL partout", _with(baseline, everything, TEXTS["NUL"]), {}))
+        # The same values alone in one field each, the rest as a person fills it: in every field at once, a
+        # field with a format of its own (a postcode, an hour) refuses them all and hides what the others
+        # would keep. One value per field, in turn, so that the cost grows with the fields, not fourfold.
+        values = list(TEXTS.items())
+        for turn, name in enumerate(sorted(form.names(TYPED_TEXT))):
+            label, value = values[turn % len(values)]
+            posts.append((f"{label} dans {name}", _with(baseline, [name], value), {}))
     elif group == "deep_json":
         posts.append(("JSON profond", _with(baseline, everything, DEEP_JSON), {}))
     elif group in ("numbers", "dates"):
@@ -441,7 +565,7 @@ def _posts(group: str, form: Form) -> list[tuple[str, dict, dict]]:
         posts += [(label, _with(baseline, everything, value), {}) for label, value in values.items()]
     elif group == "next":
         posts += [(f"next={v}", baseline | {"next": [v]}, {"next": v}) for v in NEXTS.values()]
-    return posts
+    return [(label + pressed, data, query) for label, data, query in posts]
 
 
 def _queries(group: str, page: Page) -> list[tuple[str, dict]]:
@@ -566,6 +690,11 @@ def test_no_hostile_input_breaks_a_page_or_is_saved(sweep, route, name, group):
                 sweep_json(attempt, sweep, route, name, group)
             else:
                 page = _page(client, sweep, route)
+                assert not page.sent_elsewhere, (
+                    f"{route} : chaque utilisateur est renvoyé vers {page.sent_elsewhere}, un autre "
+                    "formulaire ; donnez au balayage un objet d'un autre centre pour cette page "
+                    "(Sweep.elsewhere)."
+                )
                 _login(client, sweep, page.user_key)
                 if page.entry:
                     client.get(page.entry)
@@ -596,31 +725,69 @@ def test_the_sweep_reads_the_fields_of_a_page_as_a_browser_sends_them():
       </select>
       <textarea name="note">
 ligne 1</textarea>
+      <input type="text" name="site_internet" value="">
+      <button type="submit" name="action" value="ajouter" class="button button--secondary">Ajouter</button>
       <button type="submit" name="action" value="publier">Publier</button>
+      <button type="submit">Enregistrer</button><button type="submit" name="x" disabled>X</button>
       <input type="file" name="upload">
     </form>
     """
     search, form = forms_of(html)
+    # The main button first (the first not styled as secondary), then the others; a disabled one is not
+    # pressed; one without a name sends nothing of its own.
+    assert form.submits() == [("action", "publier"), ("action", "ajouter"), None]
     assert (search.method, search.action, search.names()) == ("get", "/chercher/", {"q"})
-    assert form.baseline() == {
+    assert form.baseline(("action", "publier")) == {
         "csrfmiddlewaretoken": ["t"],
         "title": ["Atelier & cuisine"],
         "kept": ["1"],
         "kind": ["a"],
         "many": ["x", "y"],
         "note": ["ligne 1"],
+        "site_internet": [""],
         "when": ["am"],
         "action": ["publier"],
     }
+    # The honeypot is never filled: a public form would drop what it was sent, whatever it was.
     assert form.names(FREE_TEXT) == {"title", "note"}
+    assert "site_internet" not in form.names()
+    labels = [label for label, _data, _query in _posts("next", form)]
+    assert labels == [
+        "next=abc, action=publier",
+        "next=//evil.example, action=publier",
+        "next=javascript:alert(1), action=publier",
+        "next=abc, action=ajouter",
+        "next=//evil.example",
+    ]
 
 
 def test_the_spy_finds_a_hostile_value_in_any_write():
+    Jsonb = pytest.importorskip("psycopg.types.json").Jsonb
     spy = SavedSpy()
     spy(lambda *args: None, 'UPDATE "core_centre" SET "name" = %s', ["a\x00"], False, {})
     spy(lambda *args: None, "INSERT INTO kiosk_kioskevent VALUES (%s, %s)", [10**40, "ok"], False, {})
     spy(lambda *args: None, "SELECT %s", ["\u202e"], False, {})
-    assert spy.found == ["NUL enregistré dans core_centre", "10**40 enregistré dans kiosk_kioskevent"]
+    # A JSONField's value: a JSON text on SQLite (NUL written « \u0000 »), a Jsonb object on PostgreSQL.
+    spy(
+        lambda *args: None,
+        'UPDATE "directory_structure" SET "hours" = %s',
+        [json.dumps({"a": ["\x00"]})],
+        False,
+        {},
+    )
+    spy(
+        lambda *args: None,
+        'INSERT INTO "directory_correction" VALUES (%s)',
+        [Jsonb({"b": "\u202e"})],
+        False,
+        {},
+    )
+    assert spy.found == [
+        "NUL enregistré dans core_centre",
+        "10**40 enregistré dans kiosk_kioskevent",
+        "NUL enregistré dans directory_structure",
+        "RTL enregistré dans directory_correction",
+    ]
 
 
 def test_the_sweep_covers_public_and_staff_forms():
