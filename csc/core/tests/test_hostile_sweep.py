@@ -72,6 +72,7 @@ from csc.core import honeypot
 from csc.core import services as core_services
 from csc.core.tests.test_tenancy_walk import PARAMETER, all_routes
 from csc.testing import factories
+from csc.testing.pages import visible_text
 from csc.testing.tenancy import build_foreign_world, object_for_parameter
 
 HUNDRED_K = "x" * 100_000
@@ -115,6 +116,19 @@ PLAUSIBLE = {
     "url": "https://example.org/",
     "number": "1",
     "date": "2027-01-04",
+    # Text inputs whose format the page announces (autocomplete, inputmode), and a birth date.
+    "postal-code": "59100",
+    "decimal": "612,50",
+    "numeric": "59100",
+    "birth-date": "2018-05-04",
+}
+# The hints that make a text input a field with a format: it gets a plausible value, not the text group's.
+FORMAT_HINTS = {
+    "tel": "tel",
+    "email": "email",
+    "postal-code": "postal-code",
+    "decimal": "decimal",
+    "numeric": "numeric",
 }
 NEVER_POSTED = {"logout"}  # would end the session the sweep works in
 
@@ -128,6 +142,8 @@ class Form:
     action: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, value shown)
     radios: dict[str, str] = field(default_factory=dict)  # first choice of unchecked radio groups
+    # Lists of choices (several checkboxes of one name): their first value and how many boxes.
+    checklists: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Its submit buttons, (name, value) or None for one without a name (it sends nothing of its own), in
     # the order of the page, with whether the page styles it as secondary.
     buttons: list[tuple[tuple[str, str] | None, bool]] = field(default_factory=list)
@@ -140,6 +156,11 @@ class Form:
             data.setdefault(name, []).append(value or typed)
         for name, value in self.radios.items():
             data.setdefault(name, [value])
+        # A list of choices none of which is ticked (the days of a booking): a person ticks one. A lone
+        # box is left as it is (« supprimer » in a row of a formset).
+        for name, (value, boxes) in self.checklists.items():
+            if boxes > 1:
+                data.setdefault(name, [value])
         if button:
             data[button[0]] = [button[1]]
         return data
@@ -185,9 +206,17 @@ class FormParser(HTMLParser):
             if kind in ("checkbox", "radio"):
                 if "checked" in a or (kind == "checkbox" and "required" in a):  # a consent is given
                     form.fields.append((name, kind, a.get("value") or "on"))
+                elif kind == "checkbox":
+                    first, boxes = form.checklists.get(name, (a.get("value") or "on", 0))
+                    form.checklists[name] = (first, boxes + 1)
                 elif kind == "radio":
                     form.radios.setdefault(name, a.get("value") or "on")
             elif kind not in ("file", "image", "reset", "button", "submit"):
+                if kind == "text":
+                    hint = a.get("autocomplete") or a.get("inputmode") or ""
+                    kind = FORMAT_HINTS.get(hint, kind)
+                elif kind == "date" and ("birth" in name or "naissance" in name):
+                    kind = "birth-date"
                 form.fields.append((name, kind, a.get("value") or ""))
         elif tag == "select" and name:
             self._select = {"name": name, "first": None, "selected": []}
@@ -798,3 +827,24 @@ def test_the_sweep_covers_public_and_staff_forms():
         "inscriptions/<slug:centre_slug>/adhesion/",
     } <= routes
     assert len(_cases()) == len(GROUPS) * len(all_routes())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "accepted"),
+    [
+        ("inscriptions/<slug:centre_slug>/adhesion/", "Vérifiez votre demande"),
+        ("inscriptions/<slug:centre_slug>/periodes/<int:period_id>/", "Vérifiez votre demande"),
+    ],
+)
+def test_the_public_forms_validate_with_what_the_sweep_types_as_a_person(sweep, route, accepted):
+    # Otherwise every hostile post would be refused for a postcode or a birth date, and « nothing saved »
+    # could not fail on the forms anyone may send.
+    cache.clear()
+    client = Client(raise_request_exception=False)
+    page = _page(client, sweep, route)
+    (path, form), *_ = _targets(page)
+    response = client.post(path, form.baseline(form.submits()[0]))
+    assert response.status_code in (200, 302)
+    text = visible_text(response) if response.status_code == 200 else ""
+    assert response.status_code == 302 or accepted in text, text[:3000]
