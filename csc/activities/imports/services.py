@@ -55,7 +55,7 @@ from ..sessions import counted_hours
 
 # The import runs in the request: 100,000 rows take about 15 s on a small 2-core server, well within
 # the proxy's and gunicorn's time limits. A bigger file is split (by year), which the message says.
-# Every limit is checked while the file is read (csc/core/tabular.py): a file over one is refused at the
+# Every limit is checked while the file is read (csc.core.tabular): a file over one is refused at the
 # row, the column or the zip member that goes over, never after reading it whole.
 LIMITS = tabular.Limits(max_bytes=20 * 1024 * 1024, max_rows=100_000, max_columns=60)
 MAX_FILE_BYTES = LIMITS.max_bytes
@@ -249,7 +249,7 @@ Table = tabular.Table
 
 def read_upload(data: bytes) -> Table:
     """The table of an uploaded file, recognised by its content (never its name): XLSX or CSV, read by
-    core's tabular reader with the import's limits checked while it reads (csc/core/tabular.py)."""
+    core's tabular reader with the import's limits checked while it reads (csc.core.tabular)."""
     try:
         table = tabular.read_table(data, LIMITS)
     except tabular.TableRefused as refusal:
