@@ -194,9 +194,11 @@ class BookingChildForm(ChildForm):
 
     def entry(self) -> services.PersonEntry:
         data = self.cleaned_data
+        # The live estimate reads the entry of a child whose days are valid while a name may not be yet
+        # (empty, or refused for a character): the fee does not depend on the name.
         return services.PersonEntry(
-            first_name=data["first_name"].strip(),
-            last_name=data["last_name"].strip(),
+            first_name=(data.get("first_name") or "").strip(),
+            last_name=(data.get("last_name") or "").strip(),
             birth_date=data["birth_date"],
             sex=data.get("sex") or Person.Sex.UNSPECIFIED,
             group_id=self.group.pk if self.group else None,

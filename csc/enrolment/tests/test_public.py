@@ -253,6 +253,14 @@ def test_the_live_estimate_follows_the_choices(client, leisure):
         url(leisure, "fee_estimate"), registration_data(leisure, **{"famille-family_quotient": "abc"})
     )
     assert "Total : 22,40" in page_text(response)
+    # A child's name refused (a character no keyboard types) does not stop the figure: it is not in it.
+    for name in ("\x00Léa", ""):
+        response = client.post(
+            url(leisure, "fee_estimate"),
+            registration_data(leisure, **{"famille-family_quotient": "2000", "enfant-0-first_name": name}),
+        )
+        assert response.status_code == 200
+        assert "Total : 22,40" in page_text(response)
 
 
 def test_the_pre_membership_creates_a_request_with_its_people(
