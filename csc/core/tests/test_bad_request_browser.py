@@ -5,7 +5,7 @@ sends it renamed; a visitor posts a login form of 1,001 fields."""
 import pytest
 from playwright.sync_api import expect
 
-from csc.testing.browser import assert_accessible, field, log_in
+from csc.testing.browser import assert_accessible, field, log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,3 +67,23 @@ def test_a_form_of_too_many_fields_gets_the_french_page(page, live_server):
 
     page.get_by_role("link", name="Revenir au formulaire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Connexion à l'espace des équipes")
+
+
+def test_a_login_form_left_without_its_cookie_gets_the_expired_form_page_and_the_way_back(
+    browser, live_server
+):
+    # What a person meets after the form's cookie went (cookies cleared, a page left open for days).
+    visited = []
+    context, page = new_page(browser)
+    page.goto(f"{live_server.url}/compte/connexion/")
+    context.clear_cookies()
+    page.get_by_label("Adresse e-mail").fill("lea@example.org")
+    page.get_by_label(field("Mot de passe")).fill("mot-de-passe")
+    page.get_by_role("button", name="Se connecter").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Formulaire expiré")
+    expect(page.get_by_text("Rechargez la page du formulaire")).to_be_visible()
+    assert_accessible(page, visited)
+    page.get_by_role("link", name="Revenir au formulaire").click()
+    expect(page.get_by_label("Adresse e-mail")).to_be_visible()
+    context.close()

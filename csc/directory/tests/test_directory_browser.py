@@ -74,3 +74,37 @@ def test_reception_keeps_the_directory(browser, live_server, staff, centre_a):
     assert not structure.is_active and structure.kept_by == centre_a
     assert structure.hours[1] == [["10:00", "19:00"]] and structure.hours[2] == [["14:00", "18:00"]]
     assert len(visited) == 6
+
+
+def test_a_colleague_changed_the_entry_while_the_form_was_open(browser, live_server, staff, centre_a):
+    # Saving a form opened before a colleague's change shows what changed and saves nothing; the second
+    # save keeps both changes.
+    structure = Structure.objects.create(
+        federation_id=centre_a.territory.federation_id,
+        centre=None,
+        kept_by=centre_a,
+        name="Maison de l'emploi",
+        kind=Structure.Kind.OTHER,
+        city="Roubaix",
+        phone="+33320000001",
+        hours=[],
+    )
+    visited = []
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    log_in(page, live_server, staff("reception", "a"))
+    page.goto(f"{live_server.url}/annuaire/{structure.pk}/modifier/")
+    Structure.objects.filter(pk=structure.pk).update(phone="+33320112233")  # the colleague's save
+    page.get_by_label("Site internet").fill("https://emploi.example.org")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    alert = page.locator("#fiche-changee")
+    expect(alert).to_contain_text("La fiche a changé pendant que vous la modifiiez")
+    expect(page.get_by_role("row", name="Téléphone")).to_contain_text("03 20 11 22 33")
+    expect(page.get_by_label("Site internet")).to_have_value("https://emploi.example.org")
+    assert_accessible(page, visited)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("link", name="https://emploi.example.org")).to_be_visible()
+    context.close()
+
+    structure.refresh_from_db()
+    assert structure.phone == "+33320112233" and structure.website == "https://emploi.example.org"
