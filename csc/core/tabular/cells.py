@@ -43,5 +43,9 @@ def clean_cell(text: str) -> str:
     spreadsheet (and separates no cells: the csv module reads it as part of the cell), and a bidirectional
     override only changes the order in which letters are shown, so a name with a stray U+202E is stored
     with its letters in the order they were typed."""
+    if text.isascii() and text.isprintable():
+        # Nearly every cell: nothing to drop and nothing invisible (but spaces), without two regexes
+        # per cell — a 100,000-row import reads a million cells.
+        return text.strip()
     text = REFUSED.sub("", text).strip()
     return "" if is_invisible(text) else text
