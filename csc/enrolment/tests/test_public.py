@@ -58,6 +58,22 @@ def registration_data(leisure, key="6f1c2b1e-8c1e-4c55-9d1a-2b0a7d2f0c11", **ove
     return data
 
 
+def membership_data(key, **overrides):
+    """A pré-adhésion as a parent sends it: one adult, one child, the family's fields."""
+    return {
+        "key": key,
+        "nombre_adultes": "1",
+        "nombre_enfants": "1",
+        "adulte-0-first_name": "Nadia",
+        "adulte-0-last_name": "Martin",
+        "enfant-0-first_name": "Léa",
+        "enfant-0-last_name": "Martin",
+        "enfant-0-birth_date": "2019-03-14",
+        "action": "envoyer",
+        **family_fields(**overrides),
+    }
+
+
 def url(leisure, name="registration_form"):
     return reverse(f"enrolment:{name}", args=[leisure.activity.centre.slug, leisure.period.pk])
 
@@ -268,18 +284,7 @@ def test_the_pre_membership_creates_a_request_with_its_people(
 ):
     form_url = reverse("enrolment:membership_form", args=[leisure.activity.centre.slug])
     assert "Pré-adhésion à" in page_text(client.get(form_url))
-    data = {
-        "key": "0a8f2f87-6a09-4c1e-a7a4-6f0f7f8a6d11",
-        "nombre_adultes": "1",
-        "nombre_enfants": "1",
-        "adulte-0-first_name": "Nadia",
-        "adulte-0-last_name": "Martin",
-        "enfant-0-first_name": "Léa",
-        "enfant-0-last_name": "Martin",
-        "enfant-0-birth_date": "2019-03-14",
-        "action": "envoyer",
-        **family_fields(),
-    }
+    data = membership_data(key="0a8f2f87-6a09-4c1e-a7a4-6f0f7f8a6d11")
     added = client.post(form_url, {**data, "action": "ajouter_enfant"})
     assert "Enfant 2" in page_text(added)
     assert "Le formulaire contient des erreurs" not in page_text(added)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from csc.activities.demo import build_leisure_centre
 from csc.core.models import OutboundMessage
 from csc.enrolment.models import Request
-from csc.enrolment.tests.test_public import family_fields, registration_data, url
+from csc.enrolment.tests.test_public import membership_data, registration_data, url
 from csc.testing.pages import page_text
 from csc.testing.tasks import run_task_worker
 
@@ -30,18 +30,8 @@ def leisure(centre_a, clock):
 
 
 def membership(leisure, **overrides):
-    return {
-        "key": str(uuid.uuid4()),  # a script sends a new key each time: each post is a new request
-        "nombre_adultes": "1",
-        "nombre_enfants": "1",
-        "adulte-0-first_name": "Nadia",
-        "adulte-0-last_name": "Martin",
-        "enfant-0-first_name": "Léa",
-        "enfant-0-last_name": "Martin",
-        "enfant-0-birth_date": "2019-03-14",
-        "action": "envoyer",
-        **family_fields(**overrides),
-    }
+    # A script sends a new key each time: each post is a new request.
+    return membership_data(str(uuid.uuid4()), **overrides)
 
 
 def membership_url(leisure):
