@@ -39,6 +39,16 @@ def family_fields(**overrides):
     return data
 
 
+# The people both public forms ask for, as a parent types them.
+ONE_ADULT_ONE_CHILD = {
+    "adulte-0-first_name": "Nadia",
+    "adulte-0-last_name": "Martin",
+    "enfant-0-first_name": "Léa",
+    "enfant-0-last_name": "Martin",
+    "enfant-0-birth_date": "2019-03-14",
+}
+
+
 def registration_data(leisure, key="6f1c2b1e-8c1e-4c55-9d1a-2b0a7d2f0c11", **overrides):
     days = list(leisure.period.days.all())
     day = leisure.units["day"]
@@ -46,11 +56,7 @@ def registration_data(leisure, key="6f1c2b1e-8c1e-4c55-9d1a-2b0a7d2f0c11", **ove
         "periode": str(leisure.period.pk),
         "key": key,
         "nombre_enfants": "1",
-        "adulte-0-first_name": "Nadia",
-        "adulte-0-last_name": "Martin",
-        "enfant-0-first_name": "Léa",
-        "enfant-0-last_name": "Martin",
-        "enfant-0-birth_date": "2019-03-14",
+        **ONE_ADULT_ONE_CHILD,
         "enfant-0-choices": [f"{days[0].pk}:{day.pk}", f"{days[1].pk}:{day.pk}"],
         **family_fields(),
     }
@@ -64,11 +70,7 @@ def membership_data(key, **overrides):
         "key": key,
         "nombre_adultes": "1",
         "nombre_enfants": "1",
-        "adulte-0-first_name": "Nadia",
-        "adulte-0-last_name": "Martin",
-        "enfant-0-first_name": "Léa",
-        "enfant-0-last_name": "Martin",
-        "enfant-0-birth_date": "2019-03-14",
+        **ONE_ADULT_ONE_CHILD,
         "action": "envoyer",
         **family_fields(**overrides),
     }
