@@ -9,9 +9,13 @@ import zipfile
 from datetime import date, datetime, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csc.core import tabular
+from csc.core.cleaning import REFUSED, is_invisible
 from csc.core.tabular import Limits, TableRefused, iter_rows, read_table
+from csc.core.tabular.cells import clean_cell
 from csc.testing import spreadsheets
 from csc.testing.spreadsheets import inline_row, one_cell_rows, shared_strings, workbook, workbook_with_rows
 
@@ -366,3 +370,16 @@ def test_the_clock_runs_from_the_opening_of_a_workbook():
     # first row is never reached here.
     with pytest.raises(TableRefused, match="Ce fichier est trop long à lire"):
         read_table(workbook({}), Limits(max_seconds=0))
+
+
+# --- The cleaning's fast path ------------------------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.text(alphabet=" \t~AZaz09\x00\x1f\x7f")
+)
+def test_a_plain_cell_skips_the_regexes_and_ends_as_the_cleaning_makes_it(text):
+    """clean_cell's shortcut for printable ASCII must give what the two regexes give, for any text."""
+    kept = REFUSED.sub("", text).strip()
+    assert clean_cell(text) == ("" if is_invisible(kept) else kept)
