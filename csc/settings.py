@@ -240,6 +240,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The task worker (csc.core.worker) writes a heartbeat this often; what a worker claimed is taken back
+# by the others once its heartbeat is older than the lease. Shorter leases recover sooner and risk
+# taking a task from a worker only slowed down (its own thread beats, even during a long PDF).
+CSC_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("CSC_WORKER_HEARTBEAT_SECONDS", "5"))
+CSC_WORKER_LEASE_SECONDS = float(os.environ.get("CSC_WORKER_LEASE_SECONDS", "30"))
 # Base of the links e-mails send when no request is being served (the task worker, the cron commands),
 # e.g. https://csc.example.org; while serving a request, links follow the site it came in on.
 # `check --deploy` refuses it unset or local when DEBUG is off (csc/core/checks.py).

@@ -329,3 +329,16 @@ class JournalFilterForm(CleanTextMixin, forms.Form):
 def posted(request):
     """The submitted data, or None on GET. (`posted(request)` would ignore an empty submission.)"""
     return request.POST if request.method == "POST" else None
+
+
+class ResendForm(AccessibleFormMixin, forms.Form):
+    """The address a message goes to when staff send it again, corrected if need be."""
+
+    email = forms.EmailField(
+        label="Adresse",
+        max_length=254,
+        error_messages={
+            "required": "Indiquez l'adresse à laquelle renvoyer le message.",
+            "invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.",
+        },
+    )

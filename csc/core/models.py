@@ -445,6 +445,9 @@ class OutboundMessage(models.Model):
         SENDING = "envoi", _("En cours d'envoi")
         SENT = "envoye", _("Envoyé")
         FAILED = "echec", _("Échec de l'envoi")
+        # The worker died while handing the message to the carrier: nobody can tell whether it left.
+        # Never sent again by itself; staff check with the recipient, then resend if need be.
+        UNCERTAIN = "incertain", _("Peut-être parti")
 
     channel = models.CharField(_("canal"), max_length=20, default="email")
     purpose = models.CharField(_("objet du message"), max_length=60)
@@ -468,6 +471,11 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The worker that claimed the message (empty when sent from outside a worker), and when the sending
+    # reached the carrier: a worker that died before that moment sent nothing, so the message is tried
+    # again; after it, the message may have left (csc.core.notify.recover_stalled).
+    claimed_by = models.CharField(max_length=64, blank=True)
+    handed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message envoyé")
@@ -487,3 +495,22 @@ class OutboundMessage(models.Model):
 
     def get_channel_display(self) -> str:
         return {"email": "e-mail", "sms": "SMS"}.get(self.channel, self.channel)
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker alive: it writes `beat_at` every few seconds (csc.core.heartbeat). A task or a
+    message claimed by a worker whose heartbeat is older than the lease was interrupted, and is taken
+    back (csc.core.worker); `/healthz` reports the freshest beat."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("travailleur de tâches")
+        verbose_name_plural = _("travailleurs de tâches")
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

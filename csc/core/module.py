@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .capabilities import AUDIT_VIEW, CENTRE_SETTINGS, STAFF_MANAGE
+from .capabilities import AUDIT_VIEW, CENTRE_SETTINGS, MESSAGES_VIEW, STAFF_MANAGE
 from .registry import Capability, Module, Theme, Tile
 from .roles import Role
 
@@ -18,6 +18,12 @@ MODULE = Module(
         ),
         Capability(
             CENTRE_SETTINGS, _("Régler le centre (durée de conservation…)"), frozenset({Role.DIRECTOR})
+        ),
+        Capability(
+            MESSAGES_VIEW,
+            _("Voir les e-mails non partis du centre et les renvoyer"),
+            # Those who answer the families when an e-mail did not arrive.
+            frozenset({Role.DIRECTOR, Role.COORDINATOR, Role.RECEPTION}),
         ),
     ),
     tiles=(
@@ -37,6 +43,14 @@ MODULE = Module(
             CENTRE_SETTINGS,
             Theme.CENTRE,
             30,
+        ),
+        Tile(
+            "Messages non partis",
+            "Les e-mails qui n'ont pas pu partir, ou peut-être pas : les voir, corriger l'adresse, renvoyer.",
+            "core:messages",
+            MESSAGES_VIEW,
+            Theme.CENTRE,
+            40,
         ),
     ),
     # The journal's generic verbs (the audited models' create/update/delete, exports, anonymisation)
@@ -61,7 +75,9 @@ MODULE = Module(
         "otp_enabled": _("Double authentification activée"),
         "otp_disabled": _("Double authentification désactivée"),
         "settings": _("Réglages du centre"),
+        "message_resent": _("Message renvoyé"),
     },
     urls="csc.core.urls",
+    waiting="csc.core.waiting.waiting",
     api_router="csc.core.api.router",
 )

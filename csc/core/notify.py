@@ -13,6 +13,8 @@ task worker after the caller's transaction commits, retries that never send the 
   the error, and staff may `resend()` it.
 - A worker claims a message by a conditional update (pending → sending) before sending: of two copies
   of the same task, or of a retry and a resend, only one sends; a sent message is never sent again.
+- A worker that dies while sending: the message goes back to the queue if it had not reached the
+  carrier yet, and is marked « peut-être parti » if it had (`recover_stalled`, run by the worker).
 - Channels are senders registered by name (`register_channel`); « email » goes through Django's mail
   backends (so a provider's backend, django-anymail for instance, is a setting). The SMS channel of the
   Alertes issue registers itself the same way, and its messages are recorded with `record(channel=…)`.
@@ -30,16 +32,18 @@ This module is the only one that imports Django's mail senders (a test checks it
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from . import heartbeat
 from .models import Centre, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -214,12 +218,15 @@ def send_message(message_id: int) -> str:
 def deliver(message: OutboundMessage | int) -> str:
     """Send one recorded message now, in this process, unless it is sent, failed, being sent by another
     worker, or waiting for its next try. Returns what happened: « sent », « retry », « failed » or
-    « nothing to do ». A failure never raises: it is recorded and tried again later.
+    « nothing to do ». A failure of the carrier never raises: it is recorded and tried again later.
 
-    The message is claimed first by a conditional update (pending → sending): two copies of the same
-    task, or a retry and a resend racing, cannot both send it. If this process dies between the claim and
-    the end of the sending, the message stays « sending » and is never sent twice: `recover_stalled()`
-    marks it failed, for staff to resend, since nobody can tell whether it left.
+    The message is claimed first by a conditional update (pending → sending), in the name of the worker
+    running this task: two copies of the same task, or a retry and a resend racing, cannot both send it.
+    The moment the sending reaches the carrier is written down (`handed_at`) before the carrier is
+    called. If this process dies before that moment, nothing left: `recover_stalled()` puts the message
+    back in the queue once the worker's lease has run out. If it dies after, the message may have left:
+    it is marked « peut-être parti » for staff to check, never sent twice by itself. Once the carrier
+    has it, its fate is written even across a database outage (`_write_down`).
     """
     message_id = message.pk if isinstance(message, OutboundMessage) else message
     now = timezone.now()
@@ -227,7 +234,13 @@ def deliver(message: OutboundMessage | int) -> str:
         OutboundMessage.objects.filter(pk=message_id, status=Status.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         # While « sending », next_attempt_at holds when the claim was made (for recover_stalled).
-        .update(status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now)
+        .update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now,
+            claimed_by=heartbeat.current_worker.get(),
+            handed_at=None,
+        )
     )
     if not claimed:
         return "nothing to do"
@@ -235,13 +248,20 @@ def deliver(message: OutboundMessage | int) -> str:
     try:
         if not message.recipient:
             raise NotifyError("Pas de destinataire (données effacées ?)")
+        # Built before the carrier is called: the slow part (a PDF) falls in the window where an
+        # interruption is harmless.
         attachments = [
             _attachment_builders[item["builder"]](**item["arguments"]) for item in message.attachments
         ]
-        _channels[message.channel](message, attachments)
-    except Exception as error:  # noqa: BLE001 — any failure of the carrier or of a builder is retried
+    except Exception as error:  # noqa: BLE001 — a builder's failure is retried like the carrier's
         return _failed(message, error)
-    OutboundMessage.objects.filter(pk=message.pk).update(
+    OutboundMessage.objects.filter(pk=message.pk).update(handed_at=timezone.now())
+    try:
+        _channels[message.channel](message, attachments)
+    except Exception as error:  # noqa: BLE001 — any failure of the carrier is retried
+        return _failed(message, error)
+    _write_down(
+        message.pk,
         status=Status.SENT,
         sent_at=timezone.now(),
         last_error="",
@@ -251,18 +271,47 @@ def deliver(message: OutboundMessage | int) -> str:
     return "sent"
 
 
+# How long a worker that handed a message to the carrier keeps trying to write it down while the
+# database is away (a restart takes seconds, a failover a minute or two).
+WRITE_DOWN_PATIENCE = timedelta(minutes=10)
+
+
+def _write_down(message_id: int, **changes) -> None:
+    """Record what became of a message the carrier already has. If the database is away at that moment
+    (restarting), wait for it: raising would leave the message « sending », and it would end up
+    « peut-être parti » although it did leave. Inside a transaction nothing can be retried: raise."""
+    deadline = time.monotonic() + WRITE_DOWN_PATIENCE.total_seconds()
+    pause = 0.5
+    while True:
+        try:
+            OutboundMessage.objects.filter(pk=message_id).update(**changes)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("Message %s sent; database away, writing it down again in %ss", message_id, pause)
+            connection.close_if_unusable_or_obsolete()
+            time.sleep(pause)
+            pause = min(pause * 2, 15)
+
+
 def _failed(message: OutboundMessage, error: Exception) -> str:
     final = message.attempts >= MAX_ATTEMPTS
     error_text = f"{type(error).__name__}: {error}"[:255]
     logger.warning("Message %s not sent (attempt %s): %s", message.pk, message.attempts, error_text)
     if final:
-        OutboundMessage.objects.filter(pk=message.pk).update(
-            status=Status.FAILED, last_error=error_text, next_attempt_at=None, **_forgotten_text(message)
+        _write_down(
+            message.pk,
+            status=Status.FAILED,
+            last_error=error_text,
+            next_attempt_at=None,
+            handed_at=None,
+            **_forgotten_text(message),
         )
         return "failed"
     run_after = timezone.now() + RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS)) - 1]
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        status=Status.PENDING, last_error=error_text, next_attempt_at=run_after
+    _write_down(
+        message.pk, status=Status.PENDING, last_error=error_text, next_attempt_at=run_after, handed_at=None
     )
     # Queued at once, not after a commit: this runs in a worker, in autocommit, and the retry must be
     # queued even if the caller's test or task wraps everything in one transaction.
@@ -274,16 +323,27 @@ def _forgotten_text(message: OutboundMessage) -> dict:
     return {"body": SECRET_PLACEHOLDER, "html_body": ""} if message.secret else {}
 
 
+# A message may be sent again by staff when it failed, or when nobody can tell whether it left.
+RESENDABLE = (Status.FAILED, Status.UNCERTAIN)
+
+
 def resend(message: OutboundMessage, *, to: str | None = None) -> bool:
     """Send a failed message again, from its first try, to `to` when the address was corrected (reception
-    fixed a family's address); queued after the caller's commit. Returns False, changing nothing, when
-    the message is not failed (sent meanwhile, or already being resent) or its text was not kept."""
+    fixed a family's address); queued after the caller's commit. Also a message « peut-être parti »,
+    once staff checked it did not arrive. Returns False, changing nothing, when the message is not
+    failed (sent meanwhile, or already being resent) or its text was not kept."""
     if message.secret:
         return False
-    changes = {"status": Status.PENDING, "attempts": 0, "next_attempt_at": None}
+    changes = {
+        "status": Status.PENDING,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "claimed_by": "",
+        "handed_at": None,
+    }
     if to:
         changes["recipient"] = to.strip()
-    updated = OutboundMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(**changes)
+    updated = OutboundMessage.objects.filter(pk=message.pk, status__in=RESENDABLE).update(**changes)
     if not updated:
         return False
     message.refresh_from_db()
@@ -291,23 +351,51 @@ def resend(message: OutboundMessage, *, to: str | None = None) -> bool:
     return True
 
 
+UNCERTAIN_ERROR = (
+    "Envoi interrompu pendant la remise au serveur d'envoi : le message est peut-être parti. "
+    "Vérifiez auprès du destinataire avant de le renvoyer."
+)
+
+
 def recover_stalled(*, older_than: timedelta = timedelta(minutes=30)) -> int:
-    """Put back on track what a lost worker left behind: a pending message whose task never ran (the
-    queue lost it, or the process died between the commit and the enqueue) is queued again; one left
-    « sending » for that long is failed, since it may have left — staff decide whether to resend.
-    Meant for a periodic command; returns how many messages it touched."""
-    cutoff = timezone.now() - older_than
+    """Put back on track what a lost worker left behind; returns how many messages it touched.
+
+    - A pending message whose task never ran for `older_than` (the queue lost it, or the process died
+      between the commit and the enqueue) is queued again.
+    - A message left « sending » by a worker that is no longer alive (its heartbeat older than the
+      lease, csc.core.heartbeat), or for `older_than` when it was claimed outside any worker: if it
+      never reached the carrier it goes back to the queue; if it did, it is « peut-être parti ».
+
+    The task worker runs this every few seconds (csc.core.worker); `manage.py recover_messages` too.
+    """
+    now = timezone.now()
+    cutoff = now - older_than
     waiting = OutboundMessage.objects.filter(status=Status.PENDING).filter(
         Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at__isnull=True, created_at__lt=cutoff)
     )
-    ids = list(waiting.values_list("pk", flat=True))
-    for message_id in ids:
+    requeue = set(waiting.values_list("pk", flat=True))
+    interrupted = OutboundMessage.objects.filter(status=Status.SENDING).filter(
+        Q(claimed_by="", next_attempt_at__lt=cutoff)
+        | (
+            ~Q(claimed_by="")
+            & ~Q(claimed_by__in=heartbeat.live_worker_ids())
+            & Q(next_attempt_at__lt=now - heartbeat.lease())
+        )
+    )
+    never_handed = list(interrupted.filter(handed_at__isnull=True).values_list("pk", "claimed_by"))
+    for message_id, claimed_by in never_handed:
+        # Conditional: a worker that was only slow and finishes now keeps what it wrote.
+        if OutboundMessage.objects.filter(pk=message_id, status=Status.SENDING, claimed_by=claimed_by).update(
+            status=Status.PENDING, next_attempt_at=None, claimed_by=""
+        ):
+            requeue.add(message_id)
+    uncertain = interrupted.filter(handed_at__isnull=False).update(
+        status=Status.UNCERTAIN, last_error=UNCERTAIN_ERROR
+    )
+    for message_id in sorted(requeue):
         # A duplicate of a task still in the queue does no harm: the claim lets one of them send.
         send_message.enqueue(message_id)
-    stalled = OutboundMessage.objects.filter(status=Status.SENDING, next_attempt_at__lt=cutoff).update(
-        status=Status.FAILED, last_error="Envoi interrompu : le message est peut-être parti."
-    )
-    return len(ids) + stalled
+    return len(requeue) + uncertain
 
 
 # --- reading and forgetting --------------------------------------------------------------------------
@@ -320,12 +408,32 @@ def messages_about(obj: models.Model) -> QuerySet[OutboundMessage]:
 
 
 def failed_about(model: type[models.Model], outer_ref: str = "pk") -> models.Exists:
-    """An expression for annotating a queryset of `model`: has at least one failed message."""
+    """An expression for annotating a queryset of `model`: has at least one message failed or « peut-être
+    parti » (both wait for staff)."""
     return models.Exists(
         OutboundMessage.objects.filter(
-            about_type=model._meta.label_lower, about_id=models.OuterRef(outer_ref), status=Status.FAILED
+            about_type=model._meta.label_lower,
+            about_id=models.OuterRef(outer_ref),
+            status__in=RESENDABLE,
         )
     )
+
+
+# A message still waiting this long has a problem (no worker running, a carrier down for long): it shows
+# on the staff's page with the failed ones. A normal one leaves within seconds, a retried one within 36
+# minutes (1 + 5 + 30).
+LATE_AFTER = timedelta(hours=1)
+
+
+# What the staff's page shows of a message (not its text: it may be long, and it is not needed to decide).
+LISTED_FIELDS = ("pk", "recipient", "subject", "status", "last_error", "created_at", "attempts", "secret")
+
+
+def needing_attention(centre: Centre | int) -> QuerySet[OutboundMessage]:
+    """A centre's messages that wait for staff: failed, « peut-être parti », or late; newest first."""
+    centre_id = centre.pk if isinstance(centre, Centre) else centre
+    late = Q(status__in=[Status.PENDING, Status.SENDING], created_at__lt=timezone.now() - LATE_AFTER)
+    return OutboundMessage.objects.filter(Q(status__in=RESENDABLE) | late, centre_id=centre_id)
 
 
 def messages_to(recipients: Iterable[str], *, centre: Centre | int) -> QuerySet[OutboundMessage]:

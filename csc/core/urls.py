@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import message_views, views
 
 app_name = "core"
 
@@ -43,4 +43,6 @@ urlpatterns = [
     path("equipe/<int:staff_role_id>/retirer/", views.staff_deactivate, name="staff_deactivate"),
     path("journal/", views.journal, name="journal"),
     path("centre/reglages/", views.centre_settings, name="centre_settings"),
+    path("centre/messages/", message_views.messages_list, name="messages"),
+    path("centre/messages/<int:message_id>/renvoyer/", message_views.message_resend, name="message_resend"),
 ]

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -14,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from . import honeypot, otp, ratelimit, recovery, registry, services
+from . import health, honeypot, otp, ratelimit, recovery, registry, services
 from .capabilities import AUDIT_VIEW, CENTRE_SETTINGS, STAFF_MANAGE
 from .forms import (
     CentreSettingsForm,
@@ -75,13 +74,8 @@ def public_home(request):
 @require_GET
 @never_cache
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy", whatever the driver raises
-        return JsonResponse({"status": "erreur", "database": "injoignable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    body, status = health.report()
+    return JsonResponse(body, status=status)
 
 
 # --- authentication ----------------------------------------------------------------------------------

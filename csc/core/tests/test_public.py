@@ -42,10 +42,38 @@ def test_the_tile_server_is_configurable(client, real_network):
 
 
 @pytest.mark.django_db
-def test_healthz_checks_the_database(client):
-    response = client.get("/healthz")
+def test_healthz_reports_the_database_the_worker_and_the_queue_cheaply(
+    client, clock, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from csc.core import heartbeat, notify
+
+    start = timezone.now()
+    clock(start)
+    with django_assert_max_num_queries(3):
+        response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "degrade",
+        "database": "ok",
+        "worker": {"status": "absent", "last_beat_s": None},
+        "queue": {"oldest_s": 0.0},
+    }
+    heartbeat.beat("w1")
+    clock(start + timedelta(seconds=4))
+    assert client.get("/healthz").json()["status"] == "ok"
+    # A message waits for a worker that stopped beating: the queue ages, the worker shows absent.
+    notify.send_message.enqueue(1)
+    clock(start + timedelta(minutes=6))
+    body = client.get("/healthz").json()
+    assert (body["status"], body["worker"], body["queue"]) == (
+        "degrade",
+        {"status": "absent", "last_beat_s": 360.0},
+        {"oldest_s": 356.0},
+    )
 
 
 @pytest.mark.django_db
