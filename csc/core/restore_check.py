@@ -57,9 +57,14 @@ def run(options: Options | None = None) -> list[Result]:
     database = check_database(options)
     if not database.ok:
         return [database]
-    results = [database, check_migrations(options), check_rows(options), *check_files(options)]
-    for check in _checks.values():
-        results.extend(check(options))
+    results = [database]
+    core = {"Migrations": lambda o: [check_migrations(o)], "Contenu": lambda o: [check_rows(o)]}
+    core["Fichiers déposés"] = check_files
+    for name, check in [*core.items(), *_checks.items()]:
+        try:
+            results.extend(check(options))
+        except Exception as error:  # noqa: BLE001 — a restore missing a table must still list the rest
+            results.append(Result(name, False, f"le contrôle n'a pas pu se faire ({type(error).__name__})."))
     return results
 
 

@@ -72,3 +72,16 @@ def test_an_empty_database_fails(db):
 def test_a_sample_size_must_be_positive(installation):
     with pytest.raises(CommandError, match="--echantillon doit être un nombre positif"):
         call_command("verify_restore", "--echantillon", "0", stdout=io.StringIO())
+
+
+def test_a_check_that_cannot_run_fails_and_the_others_still_run(installation, monkeypatch):
+    from csc.core import restore_check
+
+    def broken(options):
+        raise RuntimeError("table absente")
+
+    monkeypatch.setitem(restore_check._checks, "demo.broken", broken)
+    ok, out, _ = verify()
+    assert not ok
+    assert "ÉCHEC  demo.broken : le contrôle n'a pas pu se faire (RuntimeError)." in out
+    assert line(out, "Personnes").startswith("OK")
