@@ -38,7 +38,9 @@ case "$RESTORE_DATABASE_URL" in
     [[ "${RESTORE_NO_OWNER:-0}" == 1 ]] && options+=(--no-owner --no-acl)
     # Une seule transaction : une restauration qui échoue ne laisse rien à moitié.
     pg_restore "${options[@]}" --dbname="$RESTORE_DATABASE_URL" "$BACKUP/base.dump"
-    psql "$RESTORE_DATABASE_URL" -XAtqc 'ANALYZE' >/dev/null  # les statistiques ne sont pas sauvegardées
+    # Les statistiques du planificateur ne sont pas dans la sauvegarde ; sans superutilisateur, ANALYZE
+    # saute les tables du système en le disant : seules les erreurs sont affichées.
+    psql "$RESTORE_DATABASE_URL" -Xq -c 'SET client_min_messages TO error' -c 'ANALYZE' >/dev/null
     ;;
   sqlite:///*)
     [[ -f "$BACKUP/base.sqlite3" ]] || die "cette sauvegarde n'est pas celle d'une base SQLite."
