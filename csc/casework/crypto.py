@@ -12,11 +12,17 @@ Fernet is AES-128-CBC with an HMAC-SHA256: a tampered value is refused rather th
 from __future__ import annotations
 
 import functools
+import logging
+import threading
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_started
 from django.db import models
+from django.dispatch import receiver
+
+logger = logging.getLogger(__name__)
 
 # Every stored value starts with this, so that a clear value (a row written before encryption, a
 # fixture) is told apart from a token and never fed to the decryption.
@@ -26,6 +32,50 @@ PREFIX = "enc1:"
 class UnreadableValue(Exception):
     """A value none of the configured keys can decrypt (a key was dropped too early, or the row was
     tampered with)."""
+
+
+UNREADABLE_MESSAGE = (
+    "Cette note ne peut pas être déchiffrée avec les clés de chiffrement de l'installation. "
+    "Prévenez l'administrateur."
+)
+
+
+class UnreadableText(str):
+    """What an encrypted column reads as when no configured key decrypts it (a restore with the wrong
+    CSC_CASEWORK_KEYS, a key dropped too early): the French sentence staff see in place of the note,
+    so that the page, the export and the PDF still show the rest instead of failing with a 500.
+
+    It keeps the stored token: saving the row again writes the token back unchanged (a wrong key
+    must never turn a note into this sentence for good). Templates tell it apart with `.unreadable`."""
+
+    unreadable = True
+
+    def __new__(cls, token: str):
+        text = super().__new__(cls, UNREADABLE_MESSAGE)
+        text.token = token
+        return text
+
+
+# One error line per request (or per command run) rather than one per note: a file of 200 exchanges
+# read with the wrong key would otherwise bury the log. Cleared when a request starts.
+_reported = threading.local()
+
+
+@receiver(request_started, dispatch_uid="casework_crypto_reset_reported")
+def _reset_reported(**kwargs):
+    _reported.done = False
+
+
+def _report_unreadable(field) -> None:
+    if getattr(_reported, "done", False):
+        return
+    _reported.done = True
+    logger.error(
+        "Accompagnement social : une valeur chiffrée de %s ne se déchiffre avec aucune clé de "
+        "CSC_CASEWORK_KEYS (clé retirée trop tôt, ou sauvegarde restaurée avec d'autres clés). "
+        "Lancez `manage.py verify_restore` pour compter les valeurs illisibles.",
+        f"{field.model._meta.label}.{field.name}" if getattr(field, "model", None) else "?",
+    )
 
 
 def new_key() -> str:
@@ -96,8 +146,16 @@ class EncryptedTextField(models.TextField):
     use it only for what nobody filters on (notes, contents)."""
 
     def from_db_value(self, value, expression, connection):
-        return decrypt_text(value) if value is not None else value
+        if value is None:
+            return value
+        try:
+            return decrypt_text(value)
+        except UnreadableValue:
+            _report_unreadable(self)
+            return UnreadableText(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, UnreadableText):
+            return value.token  # written back as it was read: never the sentence in its place
         value = super().get_prep_value(value)
         return encrypt_text(value) if value is not None else value

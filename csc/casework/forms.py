@@ -273,6 +273,14 @@ class SituationForm(AccessibleFormMixin, forms.Form):
         for field, answer in fields:
             name = f"rubrique_{field.pk}"
             common = {"label": field.label, "required": False, "help_text": field.help_text}
+            if getattr(answer, "unreadable", False):
+                # No key reads the stored answer: shown as such and left out of what is saved, so that
+                # saving the other lines neither erases it nor writes this sentence in its place.
+                self.fields[name] = forms.CharField(
+                    disabled=True, label=field.label, required=False, help_text=str(answer)
+                )
+                self.fields[name].situation_field = field
+                continue
             if field.kind == SituationField.Kind.CHOICE:
                 choices = [("", "—")] + [(choice, choice) for choice in field.choice_list]
                 if answer and answer not in field.choice_list:
@@ -306,7 +314,7 @@ class SituationForm(AccessibleFormMixin, forms.Form):
         data = super().clean()
         self.answers = {}
         for name, field in self.fields.items():
-            if name not in data:
+            if name not in data or field.disabled:
                 continue
             try:
                 self.answers[field.situation_field.pk] = clean_situation_answer(

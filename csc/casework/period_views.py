@@ -3,6 +3,8 @@ period reached through queries.periods_visible_to (a 404, journaled, otherwise).
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -16,9 +18,11 @@ from csc.core.uploads import CONTENT_TYPES, EXTENSIONS
 
 from . import queries, services
 from .access import FOLLOW, period_or_404, visible_or_404
+from .crypto import UnreadableValue
 from .forms import ActionForm, EndActionForm, EvaluationForm, GenerateForm, UploadForm
 from .models import Document, LetterTemplate, SocialAction, SocialIssue
 
+logger = logging.getLogger(__name__)
 EXTENSION_OF = {content_type: EXTENSIONS[kind] for kind, content_type in CONTENT_TYPES.items()}
 
 
@@ -170,7 +174,22 @@ def document_download(request, document_id):
     page), with the read journaled."""
     require_capability(request, FOLLOW)
     document = visible_or_404(request, _readable(Document, request).select_related("period"), document_id)
-    data = services.read_document(document, by=request.user)
+    try:
+        data = services.read_document(document, by=request.user)
+    except UnreadableValue:
+        # The installation's keys do not read this file (a restore with other keys, a key dropped too
+        # early): a French page that says so, not a 500; the administrator learns it from the log.
+        logger.error(
+            "Accompagnement social : le document %s ne se déchiffre avec aucune clé de CSC_CASEWORK_KEYS.",
+            document.pk,
+        )
+        context = {"document": document, "period": document.period, "missing": False}
+        return render(request, "casework/document_unreadable.html", context, status=503)
+    except FileNotFoundError:
+        # The row is there, its file is not (the uploaded files were not restored with the database).
+        logger.error("Accompagnement social : le fichier du document %s est introuvable.", document.pk)
+        context = {"document": document, "period": document.period, "missing": True}
+        return render(request, "casework/document_unreadable.html", context, status=503)
     extension = EXTENSION_OF.get(document.content_type, "bin")
     response = download(
         data, f"{slugify(document.title)[:80] or 'document'}.{extension}", document.content_type

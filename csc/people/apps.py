@@ -12,3 +12,8 @@ class PeopleConfig(AppConfig):
         from .module import MODULE
 
         registry.register(MODULE)  # what this app brings: csc/people/module.py
+        from csc.core import restore_check
+
+        from .restore_checks import check_people
+
+        restore_check.register_check("people.persons", check_people)  # manage.py verify_restore
