@@ -137,7 +137,9 @@ class ResilientWorker(Worker):
             result = step()
         except CONNECTION_ERRORS as error:
             if not is_connection_error(error):
-                return None  # SQLite busy: try again at once
+                # SQLite busy with another writer: it unlocks soon; wait as for an empty queue.
+                time.sleep(self.interval)
+                return None
             self._database_away(error)
             return None
         if self._down_since is not None:
