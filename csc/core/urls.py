@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "core"
 
@@ -43,4 +43,8 @@ urlpatterns = [
     path("equipe/<int:staff_role_id>/retirer/", views.staff_deactivate, name="staff_deactivate"),
     path("journal/", views.journal, name="journal"),
     path("centre/reglages/", views.centre_settings, name="centre_settings"),
+    path("travaux/", job_views.job_list, name="job_list"),
+    path("travaux/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
+    path("travaux/<uuid:job_id>/fichier/", job_views.job_file, name="job_file"),
+    path("travaux/<uuid:job_id>/relancer/", job_views.job_restart, name="job_restart"),
 ]
