@@ -280,7 +280,10 @@ def _finish(job: Job, token: uuid.UUID, result: Result) -> str:
         content = result.content
         content = ContentFile(content) if isinstance(content, bytes) else File(content)
         download_name = result.filename or "resultat"
-        stored = default_storage.save(_directory(job) + get_valid_filename(download_name), content)
+        try:
+            stored = default_storage.save(_directory(job) + get_valid_filename(download_name), content)
+        finally:
+            content.close()  # a runner's temporary file goes once stored
         changes |= {
             "file_name": stored,
             "download_name": download_name[:255],

@@ -21,6 +21,7 @@ from csc.activities.imports import services as imports
 from csc.activities.models import Activity, Attendance, AttendanceImport, Session
 from csc.core.models import AuditEvent
 from csc.people.models import Person
+from csc.testing import jobs as jobs_testing
 from csc.testing.factories import PersonFactory
 
 TODAY = timezone.localdate()
@@ -442,6 +443,13 @@ def test_unknown_people_are_created_only_after_confirmation(centre_a, sewing, le
     assert Attendance.objects.count() == 4
 
 
+def import_in_background(client, preview_url: str, data: dict) -> str:
+    """Press « Importer »: the import runs in the task worker; returns the text of the job's page."""
+    job_url = jobs_testing.start(client, preview_url, data)
+    jobs_testing.run_jobs()
+    return text(client.get(job_url))
+
+
 def test_the_same_file_twice_adds_nothing_and_the_preview_says_it_was_imported(
     director, director_a, centre_a, sewing, lea
 ):
@@ -463,17 +471,17 @@ def test_the_same_file_twice_adds_nothing_and_the_preview_says_it_was_imported(
     page = text(director.get(response.url))
     assert "Ce même fichier a déjà été importé le" in page
     assert "0 présences à ajouter" in page
-    response = director.post(
+    job_page = import_in_background(
+        director,
         response.url,
         {
             **{k: str(v) for k, v in second.mapping["columns"].items()},
             "create_people": "on",
             "action": "importer",
         },
-        follow=True,
     )
 
-    assert "Import terminé : 0 présences ajoutées." in text(response)
+    assert "0 présences ajoutées." in job_page
     assert (Attendance.objects.count(), Session.objects.count(), Person.objects.count()) == counts
     second.refresh_from_db()
     assert (second.imported_count, second.skipped_count, second.people_created, second.sessions_created) == (
@@ -567,17 +575,20 @@ def test_the_director_imports_a_file_and_downloads_the_refused_rows(
     preview_report = director.get(reverse("activities:import_errors", args=[batch.pk]))
     assert report_rows(preview_report.content)[1][-1].startswith("Date impossible")
 
-    response = director.post(
-        response.url,
+    preview_url = response.url
+    job_page = import_in_background(
+        director,
+        preview_url,
         {
             **{k: str(v) for k, v in batch.mapping["columns"].items()},
             "create_people": "on",
             "action": "importer",
         },
-        follow=True,
     )
-    body = text(response)
-    assert "Import terminé : 2 présences ajoutées." in body
+    assert "Prêt." in job_page
+    assert "2 présences ajoutées." in job_page and "1 personne créée." in job_page
+    assert "1 ligne refusée : voyez le rapport d'erreurs." in job_page
+    body = text(director.get(preview_url))
     assert "Personnes créées 1" in body
     assert Attendance.objects.filter(import_batch=batch).count() == 2
     batch.refresh_from_db()
@@ -788,18 +799,17 @@ def test_invisible_controls_in_an_exported_file_are_dropped_from_what_is_stored(
         reverse("activities:import_start"), {"file": SimpleUploadedFile(name, build(rows))}
     )
     batch = AttendanceImport.objects.get()
-    response = director.post(
+    job_page = import_in_background(
+        director,
         response.url,
         {
             **{k: str(v) for k, v in batch.mapping["columns"].items()},
             "create_people": "on",
             "action": "importer",
         },
-        follow=True,
     )
 
-    assert response.status_code == 200
-    assert "Import terminé" in text(response)
+    assert "1 présence ajoutée." in job_page
     assert Attendance.objects.filter(import_batch=batch).count() == 1
     person = Person.objects.get(centre=centre_a, last_name="Neuf")
     assert person.first_name == "Paul"
