@@ -170,9 +170,9 @@ class Progress:
     """The `progress(done, total, step="")` callable a runner receives.
 
     Writes the job's row at most every PROGRESS_INTERVAL_S, or at once when the step or the total
-    changes. Inside a transaction of the runner (an import), what it writes would stay invisible until
-    the commit: on PostgreSQL it then writes through a connection of its own; elsewhere (SQLite, which
-    would wait for the runner's lock) it keeps the figures for later.
+    changes. Inside a transaction the runner opened (an import), what it writes would stay invisible
+    until the commit: on PostgreSQL it then writes through a connection of its own; elsewhere (SQLite,
+    which would wait for the runner's lock) it skips the writing.
     """
 
     def __init__(self, job: Job, token: uuid.UUID):
@@ -181,6 +181,9 @@ class Progress:
         self._last = 0.0
         self._shown: tuple[int, str] = (-1, "")
         self._side = None
+        # The transactions open when the run began (none in the worker; a test's own): only those the
+        # runner opens hide what is written.
+        self._depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
     def __call__(self, done: int, total: int, step: str = "") -> None:
         now = time.monotonic()
@@ -188,13 +191,14 @@ class Progress:
             return
         self._last, self._shown = now, (total, step)
         done, total, step = max(0, int(done)), max(0, int(total)), step[:120]
-        if not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        connection = connections[DEFAULT_DB_ALIAS]
+        if len(connection.atomic_blocks) <= self._depth:
             updated = Job.objects.filter(pk=self.job.pk, run_token=self.token).update(
                 progress_done=done, progress_total=total, step=step
             )
             if not updated:
                 raise Superseded
-        elif connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        elif connection.vendor == "postgresql":
             self._write_aside(done, total, step)
 
     def _write_aside(self, done: int, total: int, step: str) -> None:
@@ -212,6 +216,9 @@ class Progress:
         if self._side is not None:
             self._side.close()
             self._side = None
+        # The transactions open when the run began (none in the worker; a test's own): only those the
+        # runner opens hide what is written.
+        self._depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
 
 def run(job_id) -> str:
@@ -232,6 +239,10 @@ def run(job_id) -> str:
     if not claimed:
         return "nothing to do"
     job = Job.objects.select_related("user").get(pk=job_id)
+    # What a killed run may have left in the storage goes now, before anything is written: no file is
+    # named by the job until it is done, and the file of a run that finishes later than this one is
+    # deleted by that run when it finds itself replaced.
+    _clear(job)
     progress = Progress(job, token)
     try:
         kind = kind_of(job)
@@ -275,7 +286,6 @@ def _finish(job: Job, token: uuid.UUID, result: Result) -> str:
         "progress_done": F("progress_total"),
     }
     stored = ""
-    _clear(job)
     if result.content is not None:
         content = result.content
         content = ContentFile(content) if isinstance(content, bytes) else File(content)

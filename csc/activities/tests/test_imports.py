@@ -816,3 +816,66 @@ def test_invisible_controls_in_an_exported_file_are_dropped_from_what_is_stored(
     batch.refresh_from_db()
     assert batch.error_report.splitlines()[1].startswith("32/01/2024;Atelier couture;Roux;Ana;")
     assert not re.search("[\x00\x9b\u202e]", batch.error_report)
+
+
+# --- In the background, in one transaction --------------------------------------------------------------
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_import_interrupted_near_its_end_leaves_nothing_written_and_runs_again(
+    centre_a, sewing, director_a
+):
+    # 10,000 rows of 2,500 new people, 4 sessions each. The progress the import reports is where the
+    # interruption comes (as a killed worker would stop it): after 8,000 attendances written, 2,000
+    # before the end.
+    days = [DAY - timedelta(days=i) for i in range(4)]
+    rows = [
+        [d(day), "Atelier couture", f"Nom{n:04d}", "Prénom", "", "P"] for n in range(2500) for day in days
+    ]
+    batch = prepare(centre_a, csv_bytes(rows), actor=director_a)
+    seen = []
+
+    def progress(done, total, step=""):
+        seen.append((step, done, total))
+        if step == imports.WRITING and done >= 8000:
+            raise Interrupted
+
+    mapping = imports.Mapping.from_json(batch.mapping)
+    people, sessions = Person.objects.count(), Session.objects.count()
+    with pytest.raises(Interrupted):
+        imports.run_import(batch, mapping, create_people=True, actor=director_a, progress=progress)
+
+    assert (imports.READING, 9500, 10_000) in seen and (imports.WRITING, 8000, 10_000) in seen
+    assert Attendance.objects.count() == 0
+    assert (Person.objects.count(), Session.objects.count()) == (people, sessions)
+    batch.refresh_from_db()
+    assert batch.status == AttendanceImport.Status.PREVIEW and batch.upload  # the file is kept to try again
+
+    done = imports.run_import(batch, mapping, create_people=True, actor=director_a)
+    assert done.imported == 10_000 and done.people_created == 2500 and done.sessions_created == 4
+    batch.refresh_from_db()
+    assert not batch.upload  # the stored file goes once imported
+
+
+def test_a_refused_import_fails_its_job_in_french_and_can_be_restarted(
+    director, director_a, centre_a, sewing, lea
+):
+    batch = prepare(
+        centre_a, csv_bytes([[d(DAY), "Atelier couture", "Martin", "Léa", "", "P"]]), actor=director_a
+    )
+    job_url = jobs_testing.start(
+        director,
+        reverse("activities:import_preview", args=[batch.pk]),
+        {**{k: str(v) for k, v in batch.mapping["columns"].items()}, "action": "importer"},
+    )
+    # Imported meanwhile by another way (a colleague's job): this one is refused, in French.
+    run(batch, actor=director_a)
+    jobs_testing.run_jobs()
+    page = text(director.get(job_url))
+    assert "Échec : le travail n'a pas abouti." in page
+    assert "Ce fichier a déjà été importé." in page
+    assert "Relancer" in page
+    assert Attendance.objects.count() == 1
