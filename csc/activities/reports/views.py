@@ -17,11 +17,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from csc.core import jobs
 from csc.core.forms import (
@@ -377,10 +376,6 @@ def _network_report(request, fmt: str):
         return render(request, "activities/reports/network.html", page.context, status=400)
     if fmt == "html":
         return render(request, "activities/reports/network.html", page.context)
-    if request.method != "POST":
-        # The files are made in the background, on the page's button (a POST): an old link to the file
-        # leads back to the page.
-        return redirect(f"{reverse('activities:report_network')}?{page.context['query']}")
     # Today is fixed when asked: a job run again after midnight computes the same report.
     job = jobs.start(
         NETWORK_REPORT_JOB,
@@ -404,13 +399,15 @@ def report_network(request):
     return _network_report(request, "html")
 
 
+# The files are made in the background (csc.core.jobs), on the page's buttons: a POST, since it starts
+# a job; the filters stay in the query string, as on the page.
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
 def report_network_pdf(request):
     return _network_report(request, "pdf")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
 def report_network_xlsx(request):
     return _network_report(request, "xlsx")

@@ -28,7 +28,7 @@ from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity, Attendance, HeadCount, Session
 from csc.activities.reports import queries as reports
 from csc.core.forms import previous_month
-from csc.core.models import StaffRole
+from csc.core.models import Job, StaffRole
 from csc.testing.factories import CentreFactory, PersonFactory, UserFactory
 from csc.testing.jobs import content, finished_file
 
@@ -382,10 +382,11 @@ def test_a_role_without_reports_gets_a_404(client, world, staff, role):
         "activities:report_pdf",
         "activities:report_xlsx",
         "activities:report_network",
-        "activities:report_network_pdf",
-        "activities:report_network_xlsx",
     ):
         assert client.get(reverse(name), {"mois": "2025-03"}).status_code == 404
+    for name in ("activities:report_network_pdf", "activities:report_network_xlsx"):
+        assert client.post(report_url(name, mois="2025-03")).status_code == 404
+    assert not Job.objects.exists()
 
 
 def test_a_visitor_is_sent_to_the_login_page(client, world):
@@ -466,13 +467,14 @@ def test_the_pdf_of_the_network(client, world):
     assert content(response).startswith(b"%PDF")
 
 
-def test_an_old_link_to_the_networks_pdf_leads_back_to_the_page(client, world):
+def test_the_networks_files_are_asked_for_with_the_pages_buttons(client, world):
     user = UserFactory()
     StaffRole.objects.create(user=user, role="federation", federation=world.centres["a"].territory.federation)
     client.force_login(user)
-    response = client.get(report_url("activities:report_network_pdf", mois="2025-03"))
-    assert response.status_code == 302
-    assert response["Location"] == report_url("activities:report_network", mois="2025-03")
+    # A POST (it starts a job), never a link followed.
+    assert client.get(report_url("activities:report_network_pdf", mois="2025-03")).status_code == 405
+    page = client.get(report_url("activities:report_network", mois="2025-03")).content.decode()
+    assert f'<form method="post" action="{reverse("activities:report_network_pdf")}?mois=2025-03">' in page
 
 
 def workbook(response):
