@@ -36,15 +36,17 @@ def _xlsx_in_request_rows() -> int:
     return getattr(settings, "CSC_XLSX_IN_REQUEST_ROWS", 2000)
 
 
-def _in_background(request, rows, *, centre, what: str, object_id: int, group: Group | None, label: str):
-    """The job that prepares a large XLSX (the person's own one not finished yet, if they click
-    twice), or None when the export is small enough for the request. One COUNT query."""
-    if rows.count() <= _xlsx_in_request_rows():
-        return None
-    parameters = {"export": what, "id": object_id, "group": group.pk if group else None}
-    return jobs.unfinished(EXPORT_JOB, user=request.user, **parameters) or jobs.start(
-        EXPORT_JOB, user=request.user, centre=centre, parameters=parameters, label=label
-    )
+def _answer(request, export, fmt: str, rows, *, centre, what: str, object_id: int, label: str, group=None):
+    """The file at once (a CSV, or an XLSX of at most `XLSX_IN_REQUEST_ROWS` rows: one COUNT query),
+    or the page of the job that prepares a larger XLSX (the person's own one not finished yet, if they
+    click twice)."""
+    if fmt == "xlsx" and rows.count() > _xlsx_in_request_rows():
+        parameters = {"export": what, "id": object_id, "group": group.pk if group else None}
+        job = jobs.unfinished(EXPORT_JOB, user=request.user, **parameters) or jobs.start(
+            EXPORT_JOB, user=request.user, centre=centre, parameters=parameters, label=label
+        )
+        return redirect(job)
+    return exports.response(export, fmt)
 
 
 def _format(fmt: str) -> str:
@@ -85,21 +87,18 @@ def export_period(request, period_id: int, fmt: str):
     if group is not None:
         detail += f", groupe {group.pk}"
     record("enrolment.export", centre=period.activity.centre, obj=period, detail=f"{detail} ({fmt})")
-    if fmt == "xlsx":
-        rows = Registration.objects.filter(period=period, status=Registration.Status.ACTIVE)
-        label = f"Inscrits — {period.name}" + (f", groupe {group.name}" if group else "") + " (Excel)"
-        job = _in_background(
-            request,
-            rows.filter(group=group) if group else rows,
-            centre=period.activity.centre,
-            what="period",
-            object_id=period.pk,
-            group=group,
-            label=label,
-        )
-        if job:
-            return redirect(job)
-    return exports.response(export, fmt)
+    rows = Registration.objects.filter(period=period, status=Registration.Status.ACTIVE)
+    return _answer(
+        request,
+        export,
+        fmt,
+        rows.filter(group=group) if group else rows,
+        centre=period.activity.centre,
+        what="period",
+        object_id=period.pk,
+        group=group,
+        label=f"Inscrits — {period.name}" + (f", groupe {group.name}" if group else "") + " (Excel)",
+    )
 
 
 @login_required
@@ -114,19 +113,16 @@ def export_amounts_due(request, period_id: int, fmt: str):
         obj=period,
         detail=f"montants dus par foyer de la période {period.pk} ({fmt})",
     )
-    if fmt == "xlsx":
-        job = _in_background(
-            request,
-            Registration.objects.filter(period=period, status=Registration.Status.ACTIVE),
-            centre=period.activity.centre,
-            what="amounts",
-            object_id=period.pk,
-            group=None,
-            label=f"Montants dus par foyer — {period.name} (Excel)",
-        )
-        if job:
-            return redirect(job)
-    return exports.response(export, fmt)
+    return _answer(
+        request,
+        export,
+        fmt,
+        Registration.objects.filter(period=period, status=Registration.Status.ACTIVE),
+        centre=period.activity.centre,
+        what="amounts",
+        object_id=period.pk,
+        label=f"Montants dus par foyer — {period.name} (Excel)",
+    )
 
 
 @login_required
@@ -144,16 +140,13 @@ def export_memberships(request, season_id: int, fmt: str):
         obj=season,
         detail=f"adhésions de la saison {season.pk} ({fmt})",
     )
-    if fmt == "xlsx":
-        job = _in_background(
-            request,
-            season.memberships.all(),
-            centre=season.centre,
-            what="memberships",
-            object_id=season.pk,
-            group=None,
-            label=f"Adhésions — {season.name} (Excel)",
-        )
-        if job:
-            return redirect(job)
-    return exports.response(export, fmt)
+    return _answer(
+        request,
+        export,
+        fmt,
+        season.memberships.all(),
+        centre=season.centre,
+        what="memberships",
+        object_id=season.pk,
+        label=f"Adhésions — {season.name} (Excel)",
+    )
