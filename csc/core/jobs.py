@@ -41,7 +41,7 @@ from typing import IO
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -56,6 +56,7 @@ logger = logging.getLogger(__name__)
 Status = Job.Status
 # How long a result stays downloadable; the e-mail says it.
 KEPT_DAYS = 7
+ABANDONED_DAYS = 30
 # The progress row is written at most this often (and whenever the step or the total changes).
 PROGRESS_INTERVAL_S = 0.5
 UNEXPECTED = (
@@ -392,10 +393,11 @@ def open_file(job: Job):
 
 
 def expire(*, now=None) -> int:
-    """Delete the jobs whose time is over, with their files (a cron: `manage.py expire_jobs`).
-    Returns how many jobs were deleted."""
+    """Delete the jobs whose time is over, with their files (a cron: `manage.py expire_jobs`), and
+    those never finished after `ABANDONED_DAYS` (their task was lost). Returns how many were deleted."""
     now = now or timezone.now()
-    expired = list(Job.objects.filter(expires_at__lt=now).only("id", "file_name"))
+    over = Q(expires_at__lt=now) | Q(created_at__lt=now - timedelta(days=ABANDONED_DAYS))
+    expired = list(Job.objects.filter(over).only("id", "file_name"))
     for job in expired:
         _clear(job)
     Job.objects.filter(pk__in=[job.pk for job in expired]).delete()

@@ -258,8 +258,10 @@ def test_expired_jobs_go_with_their_files(reception, network):
     kept = start("tests.counting", reception, network["a"], rows=10)
     run_jobs()
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timezone.timedelta(minutes=1))
+    lost = Job.objects.create(kind="tests.counting", label="Perdu", user=reception, parameters={"rows": 1})
+    Job.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timezone.timedelta(days=31))
     call_command("expire_jobs", stdout=io.StringIO())
-    assert not Job.objects.filter(pk=job.pk).exists() and files_of(job) == []
+    assert not Job.objects.filter(pk__in=[job.pk, lost.pk]).exists() and files_of(job) == []
     assert Job.objects.filter(pk=kept.pk).exists() and len(files_of(kept)) == 1
 
 
