@@ -16,8 +16,7 @@ class ActivitiesConfig(AppConfig):
         from csc.core import jobs
 
         from .imports.jobs import IMPORT_JOB, run_import_job
-        from .reports.jobs import network_report_file
-        from .reports.views import NETWORK_REPORT_JOB
+        from .reports.jobs import NETWORK_REPORT_JOB, network_report_file
 
         # The work the task worker does for this app's pages (csc.core.jobs).
         jobs.register(NETWORK_REPORT_JOB, network_report_file, "Bilan de vos centres", unit="étapes")

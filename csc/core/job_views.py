@@ -34,7 +34,7 @@ def job_list(request):
 @login_required
 @require_GET
 def job_detail(request, job_id):
-    job = jobs.get_for_user(request.user, job_id)
+    job = jobs.check_task(jobs.get_for_user(request.user, job_id))
     context = _context(job)
     if request.htmx:
         # The live region is told only when the status changed since the page last saw it: a screen

@@ -45,7 +45,8 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from .links import absolute_url
 from .models import Centre, Job
@@ -62,6 +63,10 @@ PROGRESS_INTERVAL_S = 0.5
 UNEXPECTED = (
     "Une erreur inattendue a interrompu ce travail. Relancez-le ; si l'erreur revient, prévenez "
     "l'administrateur de la plateforme."
+)
+GIVEN_UP = (
+    "Ce travail a été interrompu plusieurs fois (le serveur s'est arrêté pendant qu'il tournait) : il "
+    "n'a pas abouti. Relancez-le ; si cela se reproduit, prévenez l'administrateur de la plateforme."
 )
 UNKNOWN_KIND = "Ce type de travail n'existe plus sur la plateforme : il ne peut pas être mené à bien."
 
@@ -155,7 +160,11 @@ def restart(job: Job) -> Job:
 
 def _enqueue_after_commit(job_id) -> None:
     # After the commit: the worker must find the row, and a request rolled back starts nothing.
-    transaction.on_commit(lambda: run_job.enqueue(str(job_id)))
+    def enqueue():
+        result = run_job.enqueue(str(job_id))
+        Job.objects.filter(pk=job_id).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
 
 
 # --- Running ---------------------------------------------------------------------------------------
@@ -376,6 +385,25 @@ def get_for_user(user, job_id) -> Job:
     job = Job.objects.filter(pk=job_id, user=user).first()
     if job is None or not set(job.centre_ids) <= visible_centre_ids(user):
         raise Http404
+    return job
+
+
+def check_task(job: Job) -> Job:
+    """A job not finished whose task the worker has failed (interrupted too many times: its runner
+    never got to say anything) is failed too, so that its page offers « Relancer » instead of waiting
+    for ever. One query, for an unfinished job only."""
+    if job.finished or not job.task_id:
+        return job
+    try:
+        status = run_job.get_result(job.task_id).status
+    except TaskResultDoesNotExist:
+        return job
+    if status == TaskResultStatus.FAILED:
+        now = timezone.now()
+        Job.objects.filter(pk=job.pk, status__in=[Status.QUEUED, Status.RUNNING]).update(
+            status=Status.FAILED, error=GIVEN_UP, finished_at=now, expires_at=now + timedelta(days=KEPT_DAYS)
+        )
+        job.refresh_from_db()
     return job
 
 

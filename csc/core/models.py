@@ -519,6 +519,8 @@ class Job(models.Model):
     # Each run draws a new token; a run that finds another token in the row has been replaced (its
     # worker was presumed dead) and writes nothing more.
     run_token = models.UUIDField(null=True, blank=True)
+    # The worker's task, to tell a job whose task the worker gave up on (interrupted too many times).
+    task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)

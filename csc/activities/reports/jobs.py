@@ -11,13 +11,15 @@ from csc.core.jobs import JobError, Result
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import exports as report_exports
-from .views import network_report_page
 
+NETWORK_REPORT_JOB = "activities.network_report"
 STEPS = 3
 
 
 def network_report_file(parameters: dict, progress, user) -> Result:
     """The roll-up as PDF or XLSX: three steps (figures, layout, done)."""
+    from .views import network_report_page  # the page's own reading of the filters; views import this
+
     fmt = parameters["format"]
     progress(0, STEPS, "Calcul des chiffres")
     page = network_report_page(user, parameters["filters"], date.fromisoformat(parameters["today"]))

@@ -39,9 +39,9 @@ from csc.core.tenancy import centres_with, current_centre, require_capability
 from ..capabilities import REPORTS_VIEW
 from . import exports as report_exports
 from . import queries as reports
+from .jobs import NETWORK_REPORT_JOB
 
 REPORTS = REPORTS_VIEW
-NETWORK_REPORT_JOB = "activities.network_report"
 MAX_YEARS = 3
 MONTH = "mois"
 DATES = "dates"

@@ -299,3 +299,19 @@ def test_progress_inside_the_runners_transaction_is_seen_by_the_page_on_postgres
     assert jobs.run(job.pk) == "done"
     job.refresh_from_db()
     assert job.summary["lines"] == ["(40, 100, 'Enregistrement')"]
+
+
+def test_a_job_whose_task_the_worker_gave_up_on_is_failed_on_its_page(reception, network):
+    from django_tasks_db.models import DBTaskResult
+
+    job = start("tests.counting", reception, network["a"], rows=10)
+    job.refresh_from_db()
+    # The worker was killed three times running it: it failed the task without the job ever ending.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=3)
+    DBTaskResult.objects.filter(pk=job.task_id).update(status="FAILED")
+
+    page = visible_text(logged_in(reception).get(job.get_absolute_url()))
+    assert "Échec : le travail n'a pas abouti." in page
+    assert "Ce travail a été interrompu plusieurs fois" in page and "Relancer" in page
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
