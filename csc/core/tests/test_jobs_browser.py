@@ -28,21 +28,32 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_a_running_job_shows_its_progress_then_its_file(page, live_server, staff):
-    user = staff("reception", "a")
-    job = Job.objects.create(
-        kind="tests.browser",
-        label="Inscrits — Vacances d'hiver (Excel)",
-        user=user,
-        centre=user.staff_roles.get().centre,
-        centre_ids=[user.staff_roles.get().centre_id],
+@pytest.fixture
+def open_job(page, live_server, staff):
+    """open_job(label, **fields): a job of a receptionist, in the state the worker would have left it,
+    and its page opened by them."""
+
+    def do(label: str, **fields) -> Job:
+        user = staff("reception", "a")
+        centre = user.staff_roles.get().centre
+        job = Job.objects.create(
+            kind="tests.browser", label=label, user=user, centre=centre, centre_ids=[centre.pk], **fields
+        )
+        log_in(page, live_server, user)
+        page.goto(f"{live_server.url}{job.get_absolute_url()}")
+        return job
+
+    return do
+
+
+def test_a_running_job_shows_its_progress_then_its_file(page, open_job):
+    job = open_job(
+        "Inscrits — Vacances d'hiver (Excel)",
         status=Job.Status.RUNNING,
         progress_done=3200,
         progress_total=10_000,
         step="Lignes écrites",
     )
-    log_in(page, live_server, user)
-    page.goto(f"{live_server.url}{job.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscrits — Vacances d'hiver (Excel)")
     expect(page.get_by_role("status")).to_have_text("En cours de préparation.")
     bar = page.get_by_role("progressbar", name="Lignes écrites")
@@ -72,18 +83,12 @@ def test_a_running_job_shows_its_progress_then_its_file(page, live_server, staff
     assert download.value.suggested_filename == "inscrits.csv"
 
 
-def test_a_failed_job_says_why_and_can_be_started_again(page, live_server, staff):
-    user = staff("reception", "a")
-    job = Job.objects.create(
-        kind="tests.browser",
-        label="Adhésions — 2026-2027 (Excel)",
-        user=user,
-        centre_ids=[user.staff_roles.get().centre_id],
+def test_a_failed_job_says_why_and_can_be_started_again(page, live_server, open_job):
+    job = open_job(
+        "Adhésions — 2026-2027 (Excel)",
         status=Job.Status.FAILED,
         error="Ce que vous vouliez exporter n'existe plus, ou vous ne pouvez plus l'exporter.",
     )
-    log_in(page, live_server, user)
-    page.goto(f"{live_server.url}{job.get_absolute_url()}")
     expect(page.get_by_role("status")).to_have_text("Échec : le travail n'a pas abouti.")
     expect(page.get_by_text("Ce que vous vouliez exporter n'existe plus")).to_be_visible()
     assert_accessible(page)
