@@ -48,6 +48,7 @@ from django.utils.text import get_valid_filename
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from . import notify
 from .links import absolute_url
 from .models import Centre, Job
 from .tenancy import visible_centre_ids
@@ -226,9 +227,6 @@ class Progress:
         if self._side is not None:
             self._side.close()
             self._side = None
-        # The transactions open when the run began (none in the worker; a test's own): only those the
-        # runner opens hide what is written.
-        self._depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
 
 def run(job_id) -> str:
@@ -337,8 +335,6 @@ def _fail(job: Job, token: uuid.UUID, message: str) -> str:
 def _tell(job: Job) -> None:
     """The e-mail to the person who asked: a link to the job's page, never the file itself (it holds
     personal data, and the page checks who reads it)."""
-    from . import notify  # notify's worker task imports nothing of this module: no cycle, but lazily
-
     if not job.user.email:
         return
     link = absolute_url(job.get_absolute_url())
