@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -514,3 +515,79 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname}:{self.pid} ({self.worker_id})"
+
+
+class Job(models.Model):
+    """A long piece of work run by the task worker for one person (an export, an import, later an
+    invoicing run or a campaign), with its progress and its result. Written only through csc.core.jobs.
+
+    Only the person who asked sees it: the file holds the data of the centres they could read when they
+    asked (`centre_ids`), which another member of the team may not. The file is written to the default
+    storage once complete, under jobs/<id>/, and named here only then: a killed run leaves nothing to
+    download, and the run that replaces it starts over.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "attente", _("En attente")
+        RUNNING = "en_cours", _("En cours")
+        DONE = "pret", _("Prêt")
+        FAILED = "echec", _("Échec")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=60)
+    label = models.CharField(_("travail"), max_length=200)
+    parameters = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    # The centre the person worked in when asking (their messages are that centre's), and every centre
+    # whose data the result holds.
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs")
+    centre_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Each run draws a new token; a run that finds another token in the row has been replaced (its
+    # worker was presumed dead) and writes nothing more.
+    run_token = models.UUIDField(null=True, blank=True)
+    # The worker's task, to tell a job whose task the worker gave up on (interrupted too many times).
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    step = models.CharField(max_length=120, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)  # in the default storage
+    download_name = models.CharField(max_length=255, blank=True)
+    mimetype = models.CharField(max_length=120, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("travail en arrière-plan")
+        verbose_name_plural = _("travaux en arrière-plan")
+        ordering = ["-created_at"]
+        indexes = [
+            # « Mes exports »: a person's jobs, newest first.
+            models.Index(fields=["user", "-created_at"], name="core_job_user"),
+            # The cleanup of expired files.
+            models.Index(fields=["expires_at"], name="core_job_expires"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:job_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, self.progress_done * 100 // self.progress_total)

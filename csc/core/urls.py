@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import message_views, views
+from . import job_views, message_views, views
 
 app_name = "core"
 
@@ -45,4 +45,8 @@ urlpatterns = [
     path("centre/reglages/", views.centre_settings, name="centre_settings"),
     path("centre/messages/", message_views.messages_list, name="messages"),
     path("centre/messages/<int:message_id>/renvoyer/", message_views.message_resend, name="message_resend"),
+    path("travaux/", job_views.job_list, name="job_list"),
+    path("travaux/<uuid:job_id>/", job_views.job_detail, name="job_detail"),
+    path("travaux/<uuid:job_id>/fichier/", job_views.job_file, name="job_file"),
+    path("travaux/<uuid:job_id>/relancer/", job_views.job_restart, name="job_restart"),
 ]

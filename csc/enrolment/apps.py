@@ -16,3 +16,11 @@ class EnrolmentConfig(AppConfig):
         # The summary PDF attached to the first e-mail of a request is built by core's outbound message
         # service when it sends; it finds the builder by this name.
         notify.register_attachment(notifications.SUMMARY_ATTACHMENT, documents.summary_attachment)
+
+        from csc.core import jobs
+
+        from .export_views import EXPORT_JOB
+        from .jobs import export_xlsx
+
+        # The large XLSX exports, prepared by the task worker (export_views.py says when).
+        jobs.register(EXPORT_JOB, export_xlsx, "Export Excel des inscriptions", unit="lignes")

@@ -2,16 +2,23 @@
 
 Each view checks the capability in the centre of the object asked for (another centre's period or
 season is a 404, as everywhere), journals the export, and hands the rows to a writer of `exports.py`.
+
+CSV streams from the first row, in constant memory, whatever the size: it stays in the request. An XLSX
+is written whole before its first byte can leave (10,000 rows take seconds): above
+`XLSX_IN_REQUEST_ROWS` rows it is prepared by the task worker (csc.core.jobs, `jobs.py`) and the link
+leads to the job's page, with its progress and then the file; below, it is answered at once.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
-from csc.activities.models import Group, Period
+from csc.activities.models import Group, Period, Registration
+from csc.core import jobs
 from csc.core.audit import record
 from csc.core.tenancy import require_capability
 from csc.people.models import Season
@@ -21,6 +28,25 @@ from .capabilities import ENROLMENT_PROCESS
 
 FORMATS = ("csv", "xlsx")
 CAPABILITY = ENROLMENT_PROCESS
+EXPORT_JOB = "enrolment.export"
+
+
+def _xlsx_in_request_rows() -> int:
+    # A setting so that a test (or a deployment on a slow machine) can move the threshold.
+    return getattr(settings, "CSC_XLSX_IN_REQUEST_ROWS", 2000)
+
+
+def _answer(request, export, fmt: str, rows, *, centre, what: str, object_id: int, label: str, group=None):
+    """The file at once (a CSV, or an XLSX of at most `XLSX_IN_REQUEST_ROWS` rows: one COUNT query),
+    or the page of the job that prepares a larger XLSX (the person's own one not finished yet, if they
+    click twice)."""
+    if fmt == "xlsx" and rows.count() > _xlsx_in_request_rows():
+        parameters = {"export": what, "id": object_id, "group": group.pk if group else None}
+        job = jobs.unfinished(EXPORT_JOB, user=request.user, **parameters) or jobs.start(
+            EXPORT_JOB, user=request.user, centre=centre, parameters=parameters, label=label
+        )
+        return redirect(job)
+    return exports.response(export, fmt)
 
 
 def _format(fmt: str) -> str:
@@ -61,7 +87,18 @@ def export_period(request, period_id: int, fmt: str):
     if group is not None:
         detail += f", groupe {group.pk}"
     record("enrolment.export", centre=period.activity.centre, obj=period, detail=f"{detail} ({fmt})")
-    return exports.response(export, fmt)
+    rows = Registration.objects.filter(period=period, status=Registration.Status.ACTIVE)
+    return _answer(
+        request,
+        export,
+        fmt,
+        rows.filter(group=group) if group else rows,
+        centre=period.activity.centre,
+        what="period",
+        object_id=period.pk,
+        group=group,
+        label=f"Inscrits — {period.name}" + (f", groupe {group.name}" if group else "") + " (Excel)",
+    )
 
 
 @login_required
@@ -76,7 +113,16 @@ def export_amounts_due(request, period_id: int, fmt: str):
         obj=period,
         detail=f"montants dus par foyer de la période {period.pk} ({fmt})",
     )
-    return exports.response(export, fmt)
+    return _answer(
+        request,
+        export,
+        fmt,
+        Registration.objects.filter(period=period, status=Registration.Status.ACTIVE),
+        centre=period.activity.centre,
+        what="amounts",
+        object_id=period.pk,
+        label=f"Montants dus par foyer — {period.name} (Excel)",
+    )
 
 
 @login_required
@@ -94,4 +140,13 @@ def export_memberships(request, season_id: int, fmt: str):
         obj=season,
         detail=f"adhésions de la saison {season.pk} ({fmt})",
     )
-    return exports.response(export, fmt)
+    return _answer(
+        request,
+        export,
+        fmt,
+        season.memberships.all(),
+        centre=season.centre,
+        what="memberships",
+        object_id=season.pk,
+        label=f"Adhésions — {season.name} (Excel)",
+    )

@@ -16,7 +16,7 @@ from django.db import models
 
 from csc.core import registry
 from csc.core import services as core_services
-from csc.core.models import Centre, StaffRole
+from csc.core.models import Centre, Job, StaffRole
 from csc.people.services import share_household
 
 from . import factories
@@ -56,6 +56,16 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
     staff_role = StaffRole.objects.create(user=staff_user, centre=centre_b, role="reception")
     token, _ = core_services.create_api_token(user=staff_user, name=SECRET_TOKEN_NAME)
     share = share_household(household=household, centre=third_centre, reason="test", actor=None)
+    # A finished background job of B's staff (csc.core.jobs): its page, file and « Relancer ».
+    job = Job.objects.create(
+        kind="tests.foreign",
+        label=f"Export {SECRET_LAST_NAME}",
+        user=staff_user,
+        centre=centre_b,
+        centre_ids=[centre_b.pk],
+        status=Job.Status.FAILED,
+        error=f"Échec {SECRET_LAST_NAME}",
+    )
     world.person, world.household, world.staff_user = person, household, staff_user
     for fixture in registry.tenancy_fixtures():
         world.objects.update(registry.resolve(fixture.plant)(world))
@@ -66,6 +76,7 @@ def build_foreign_world(centre_b: Centre, third_centre: Centre) -> ForeignWorld:
         token_id=token,
         share_id=share,
         centre_id=centre_b,
+        job_id=job,
     )
     return world
 

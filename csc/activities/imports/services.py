@@ -23,12 +23,13 @@ file twice, or a corrected report after its file, adds nothing twice.
 Performance: the centre's people, activities, sessions and attendance in the file's date range are
 loaded once into dictionaries; rows are resolved in memory; new people, sessions and attendance are
 inserted with `bulk_create` in batches, in one transaction. The number of queries does not depend on
-the number of rows (beyond one insert per batch of BATCH_SIZE rows). It runs in the request rather than
-in the task worker: 100,000 rows (MAX_ROWS) take about 15 s on a small 2-core server with PostgreSQL,
-within the budget of 60 s and gunicorn's default timeout of 30 s, and the person sees the result at once.
-A hostile file cannot stretch that: the reader refuses a file over a limit at the row or the zip member
-that goes over (within a second for the security review's 3-million-row workbook of 429 KB), and stops
-any reading after 20 s whatever the file.
+the number of rows (beyond one insert per batch of BATCH_SIZE rows). Reading the upload and the preview
+run in the request; the import itself runs in the task worker (`imports/jobs.py`, csc.core.jobs), with
+its progress on the job's page: 100,000 rows (MAX_ROWS) take about 15 s on a small 2-core server with
+PostgreSQL, too close to the proxy's and gunicorn's limits to hold a request open. A hostile file
+cannot stretch that: the reader refuses a file over a limit at the row or the zip member that goes
+over (within a second for the security review's 3-million-row workbook of 429 KB), and stops any
+reading after 20 s whatever the file.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ from csc.people.models import Person
 from ..models import Activity, Attendance, AttendanceImport, Session
 from ..sessions import counted_hours
 
-# The import runs in the request: 100,000 rows take about 15 s on a small 2-core server, well within
-# the proxy's and gunicorn's time limits. A bigger file is split (by year), which the message says.
+# 100,000 rows take about 15 s to import on a small 2-core server (in the task worker). A bigger file
+# is split (by year), which the message says.
 # Every limit is checked while the file is read (csc.core.tabular): a file over one is refused at the
 # row, the column or the zip member that goes over, never after reading it whole.
 LIMITS = tabular.Limits(max_bytes=20 * 1024 * 1024, max_rows=100_000, max_columns=60)
@@ -70,6 +71,10 @@ EARLIEST_DATE = date(1990, 1, 1)
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 KNOWN_ACTIVITIES_SHOWN = 12
 PREVIEW_KEPT_DAYS = 30
+# The import tells its progress (csc.core.jobs) every this many rows, in two steps.
+PROGRESS_ROWS = 500
+READING = "Lecture des lignes"
+WRITING = "Enregistrement des présences"
 
 
 class ImportRefused(Exception):
@@ -578,7 +583,13 @@ class _Parsed:
     end: time | None
 
 
-def _analyse(import_batch: AttendanceImport, table: Table, mapping: Mapping, *, today: date) -> Preview:
+def _no_progress(done: int, total: int, step: str = "") -> None:
+    return None
+
+
+def _analyse(
+    import_batch: AttendanceImport, table: Table, mapping: Mapping, *, today: date, progress=_no_progress
+) -> Preview:
     result = Preview(import_batch=import_batch, headers=table.headers, mapping=mapping)
     result.problems = mapping_problems(mapping, table.headers)
     centre_id = import_batch.centre_id
@@ -608,7 +619,10 @@ def _analyse(import_batch: AttendanceImport, table: Table, mapping: Mapping, *, 
     status_of = lru_cache(maxsize=1000)(parse_status)
     clock = lru_cache(maxsize=1000)(parse_clock)
     parsed: list[_Parsed] = []
-    for line, cells in table.rows:
+    total = len(table.rows)
+    for index, (line, cells) in enumerate(table.rows):
+        if not index % PROGRESS_ROWS:
+            progress(index, total, READING)
         row = RowResult(line=line, cells=cells)
         result.rows.append(row)
         problems = []
@@ -868,14 +882,22 @@ class ImportResult:
 
 
 def run_import(
-    import_batch: AttendanceImport, mapping: Mapping, create_people: bool, actor, *, today: date | None = None
+    import_batch: AttendanceImport,
+    mapping: Mapping,
+    create_people: bool,
+    actor,
+    *,
+    today: date | None = None,
+    progress=_no_progress,
 ) -> ImportResult:
-    """Import the valid rows of a previewed file, in one transaction.
+    """Import the valid rows of a previewed file, in one transaction: an import interrupted anywhere
+    (an error, the worker killed) leaves nothing written, and can be started again.
 
     People unknown to the centre are created only when `create_people` is true (the preview's explicit
     confirmation); otherwise their rows are skipped and listed in the error report. Refused rows go to
     the report too. Missing sessions are created. Raises ImportRefused when the mapping cannot be used
-    or the file was already imported.
+    or the file was already imported. `progress(done, total, step)` is told the rows read, then the
+    attendance written (csc.core.jobs: the import runs in the task worker).
     """
     now = timezone.now()
     today = today or timezone.localdate(now)
@@ -885,7 +907,7 @@ def run_import(
         if batch.status == AttendanceImport.Status.DONE:
             raise ImportRefused("Ce fichier a déjà été importé.")
         table = load_table(batch)
-        analysis = _analyse(batch, table, mapping, today=today)
+        analysis = _analyse(batch, table, mapping, today=today, progress=progress)
         if analysis.problems:
             raise ImportRefused(" ".join(analysis.problems))
 
@@ -914,7 +936,10 @@ def run_import(
                 )
             )
         # Conflicts are ignored: a tap made while the import ran wins, and nothing is noted twice.
-        Attendance.objects.bulk_create(attendances, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        for start in range(0, len(attendances), BATCH_SIZE):
+            progress(start, len(attendances), WRITING)
+            Attendance.objects.bulk_create(attendances[start : start + BATCH_SIZE], ignore_conflicts=True)
+        progress(len(attendances), len(attendances), WRITING)
         imported = Attendance.objects.filter(import_batch=batch).count()
 
         batch.mapping = mapping.to_json() | {"create_people": create_people}

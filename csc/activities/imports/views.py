@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from csc.core import jobs
 from csc.core.forms import error_summary, posted
 from csc.core.pagination import CountSparingPaginator
 from csc.core.tenancy import centres_with, require_capability
@@ -20,6 +20,7 @@ from ..capabilities import ATTENDANCE_IMPORT
 from ..models import Activity, AttendanceImport
 from . import services as imports
 from .forms import MappingForm, UploadForm
+from .jobs import IMPORT_JOB
 
 IMPORT = ATTENDANCE_IMPORT
 PAGE_SIZE = 20
@@ -111,20 +112,19 @@ def _apply(request, batch, form, saved):
     mapping = form.mapping()
     importing = request.POST.get("action") == IMPORT_ACTION
     if importing and mapping == saved:
-        try:
-            done = imports.run_import(
-                batch, mapping, create_people=form.cleaned_data["create_people"], actor=request.user
-            )
-        except imports.ImportRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            added = ngettext(
-                "Import terminé : %(count)d présence ajoutée.",
-                "Import terminé : %(count)d présences ajoutées.",
-                done.imported,
-            )
-            messages.success(request, added % {"count": done.imported})
-        return redirect("activities:import_preview", import_id=batch.pk)
+        # Imported by the task worker, in one transaction, with its progress on the job's page.
+        job = jobs.unfinished(IMPORT_JOB, user=request.user, import_id=batch.pk) or jobs.start(
+            IMPORT_JOB,
+            user=request.user,
+            centre=batch.centre_id,
+            parameters={
+                "import_id": batch.pk,
+                "mapping": mapping.to_json(),
+                "create_people": form.cleaned_data["create_people"],
+            },
+            label=f"Import de présences — {batch.file_name}",
+        )
+        return redirect(job)
     imports.save_mapping(batch, mapping)
     if importing:
         messages.warning(

@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from csc.core import jobs
 from csc.core.forms import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -33,11 +34,12 @@ from csc.core.forms import (
     previous_month,
 )
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
-from csc.core.tenancy import centres_with, require_capability
+from csc.core.tenancy import centres_with, current_centre, require_capability
 
 from ..capabilities import REPORTS_VIEW
 from . import exports as report_exports
 from . import queries as reports
+from .jobs import NETWORK_REPORT_JOB
 
 REPORTS = REPORTS_VIEW
 MAX_YEARS = 3
@@ -308,18 +310,36 @@ def report_xlsx(request):
 # --- The roll-up of several centres ----------------------------------------------------------------
 
 
-def _network_report(request, fmt: str):
-    centre_ids = centres_with(request.user, REPORTS)
+@dataclass
+class NetworkReportPage:
+    """The roll-up asked for by a query string: its form, and when the form is valid, the context of the
+    page and of its files, and the files' name (without extension)."""
+
+    form: NetworkFilterForm
+    context: dict
+    filename: str = ""
+    centre_ids: tuple[int, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return self.context["report"] is not None
+
+
+def network_report_page(user, params, today: date, *, compute: bool = True) -> NetworkReportPage | None:
+    """The roll-up of the centres where `user` holds REPORTS_VIEW, for the filters of `params`; None
+    when they hold it nowhere. With `compute=False`, only checks the filters (the files are computed by
+    the task worker, `reports/jobs.py`)."""
+    centre_ids = centres_with(user, REPORTS)
     if not centre_ids:
-        raise Http404
-    today = timezone.localdate()
+        return None
     centres = reports.centre_infos(centre_ids)
     territories = {c.territory_id: c.territory_name for c in centres}
-    form = NetworkFilterForm(filter_data(request.GET, NETWORK_FIELDS, today), territories=territories)
+    form = NetworkFilterForm(filter_data(params, NETWORK_FIELDS, today), territories=territories)
     context = {"form": form, "summary": [], "report": None, "scope": "Vos centres"}
+    page = NetworkReportPage(form, context)
     if not form.is_valid() or form.period is None:
         context["summary"] = error_summary(form)
-        return render(request, "activities/reports/network.html", context, status=400)
+        return page
     period = form.period
     territory_id = form.cleaned_data["territoire"]
     if territory_id is not None:
@@ -329,23 +349,48 @@ def _network_report(request, fmt: str):
         scope = next(iter(territories.values()))
     else:
         scope = f"{len(territories)} territoires"
-    report = reports.network_report(centres, period.start, period.end, today=today)
+    page.filename = f"bilan-{slugify(scope) if territory_id else 'reseau'}-{period.slug}"
+    page.centre_ids = tuple(c.centre_id for c in centres)
     context.update(
-        report=report,
         period=period,
         scope=scope,
         today=today,
         query=_query(period, territoire=territory_id),
         months=_month_links(period, today, territoire=territory_id),
-        **report_exports.network_tables(report),
     )
-    filename = f"bilan-{slugify(scope) if territory_id else 'reseau'}-{period.slug}"
-    if fmt == "pdf":
-        return download(report_exports.network_pdf(context), f"{filename}.pdf", "application/pdf")
-    if fmt == "xlsx":
-        content = report_exports.network_xlsx(report, scope=scope, period_label=period.label)
-        return download(content, f"{filename}.xlsx", XLSX_CONTENT_TYPE)
-    return render(request, "activities/reports/network.html", context)
+    if compute:
+        report = reports.network_report(centres, period.start, period.end, today=today)
+        context.update(report=report, **report_exports.network_tables(report))
+    return page
+
+
+NETWORK_FILES = {"pdf": "PDF", "xlsx": "tableur XLSX"}
+
+
+def _network_report(request, fmt: str):
+    today = timezone.localdate()
+    page = network_report_page(request.user, request.GET, today, compute=fmt == "html")
+    if page is None:
+        raise Http404
+    if page.form.errors or page.form.period is None:
+        return render(request, "activities/reports/network.html", page.context, status=400)
+    if fmt == "html":
+        return render(request, "activities/reports/network.html", page.context)
+    # Today is fixed when asked: a job run again after midnight computes the same report.
+    job = jobs.start(
+        NETWORK_REPORT_JOB,
+        user=request.user,
+        centre=current_centre(request),
+        centre_ids=list(page.centre_ids),
+        parameters={
+            "filters": {name: request.GET.get(name, "") for name in NETWORK_FIELDS},
+            "today": today.isoformat(),
+            "format": fmt,
+        },
+        label=f"Bilan de fréquentation — {page.context['scope']}, {page.form.period.label} "
+        f"({NETWORK_FILES[fmt]})",
+    )
+    return redirect(job)
 
 
 @login_required
@@ -354,13 +399,15 @@ def report_network(request):
     return _network_report(request, "html")
 
 
+# The files are made in the background (csc.core.jobs), on the page's buttons: a POST, since it starts
+# a job; the filters stay in the query string, as on the page.
 @login_required
-@require_GET
+@require_POST
 def report_network_pdf(request):
     return _network_report(request, "pdf")
 
 
 @login_required
-@require_GET
+@require_POST
 def report_network_xlsx(request):
     return _network_report(request, "xlsx")

@@ -21,6 +21,7 @@ from csc.activities.imports import services as imports
 from csc.activities.models import Activity, Attendance, AttendanceImport, Session
 from csc.core.models import AuditEvent
 from csc.people.models import Person
+from csc.testing import jobs as jobs_testing
 from csc.testing.factories import PersonFactory
 
 TODAY = timezone.localdate()
@@ -442,6 +443,13 @@ def test_unknown_people_are_created_only_after_confirmation(centre_a, sewing, le
     assert Attendance.objects.count() == 4
 
 
+def import_in_background(client, preview_url: str, data: dict) -> str:
+    """Press « Importer »: the import runs in the task worker; returns the text of the job's page."""
+    job_url = jobs_testing.start(client, preview_url, data)
+    jobs_testing.run_jobs()
+    return text(client.get(job_url))
+
+
 def test_the_same_file_twice_adds_nothing_and_the_preview_says_it_was_imported(
     director, director_a, centre_a, sewing, lea
 ):
@@ -463,17 +471,17 @@ def test_the_same_file_twice_adds_nothing_and_the_preview_says_it_was_imported(
     page = text(director.get(response.url))
     assert "Ce même fichier a déjà été importé le" in page
     assert "0 présences à ajouter" in page
-    response = director.post(
+    job_page = import_in_background(
+        director,
         response.url,
         {
             **{k: str(v) for k, v in second.mapping["columns"].items()},
             "create_people": "on",
             "action": "importer",
         },
-        follow=True,
     )
 
-    assert "Import terminé : 0 présences ajoutées." in text(response)
+    assert "0 présences ajoutées." in job_page
     assert (Attendance.objects.count(), Session.objects.count(), Person.objects.count()) == counts
     second.refresh_from_db()
     assert (second.imported_count, second.skipped_count, second.people_created, second.sessions_created) == (
@@ -567,17 +575,20 @@ def test_the_director_imports_a_file_and_downloads_the_refused_rows(
     preview_report = director.get(reverse("activities:import_errors", args=[batch.pk]))
     assert report_rows(preview_report.content)[1][-1].startswith("Date impossible")
 
-    response = director.post(
-        response.url,
+    preview_url = response.url
+    job_page = import_in_background(
+        director,
+        preview_url,
         {
             **{k: str(v) for k, v in batch.mapping["columns"].items()},
             "create_people": "on",
             "action": "importer",
         },
-        follow=True,
     )
-    body = text(response)
-    assert "Import terminé : 2 présences ajoutées." in body
+    assert "Prêt." in job_page
+    assert "2 présences ajoutées." in job_page and "1 personne créée." in job_page
+    assert "1 ligne refusée : voyez le rapport d'erreurs." in job_page
+    body = text(director.get(preview_url))
     assert "Personnes créées 1" in body
     assert Attendance.objects.filter(import_batch=batch).count() == 2
     batch.refresh_from_db()
@@ -788,21 +799,83 @@ def test_invisible_controls_in_an_exported_file_are_dropped_from_what_is_stored(
         reverse("activities:import_start"), {"file": SimpleUploadedFile(name, build(rows))}
     )
     batch = AttendanceImport.objects.get()
-    response = director.post(
+    job_page = import_in_background(
+        director,
         response.url,
         {
             **{k: str(v) for k, v in batch.mapping["columns"].items()},
             "create_people": "on",
             "action": "importer",
         },
-        follow=True,
     )
 
-    assert response.status_code == 200
-    assert "Import terminé" in text(response)
+    assert "1 présence ajoutée." in job_page
     assert Attendance.objects.filter(import_batch=batch).count() == 1
     person = Person.objects.get(centre=centre_a, last_name="Neuf")
     assert person.first_name == "Paul"
     batch.refresh_from_db()
     assert batch.error_report.splitlines()[1].startswith("32/01/2024;Atelier couture;Roux;Ana;")
     assert not re.search("[\x00\x9b\u202e]", batch.error_report)
+
+
+# --- In the background, in one transaction --------------------------------------------------------------
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_import_interrupted_near_its_end_leaves_nothing_written_and_runs_again(
+    centre_a, sewing, director_a
+):
+    # 10,000 rows of 2,500 new people, 4 sessions each. The progress the import reports is where the
+    # interruption comes (as a killed worker would stop it): after 8,000 attendances written, 2,000
+    # before the end.
+    days = [DAY - timedelta(days=i) for i in range(4)]
+    rows = [
+        [d(day), "Atelier couture", f"Nom{n:04d}", "Prénom", "", "P"] for n in range(2500) for day in days
+    ]
+    batch = prepare(centre_a, csv_bytes(rows), actor=director_a)
+    seen = []
+
+    def progress(done, total, step=""):
+        seen.append((step, done, total))
+        if step == imports.WRITING and done >= 8000:
+            raise Interrupted
+
+    mapping = imports.Mapping.from_json(batch.mapping)
+    people, sessions = Person.objects.count(), Session.objects.count()
+    with pytest.raises(Interrupted):
+        imports.run_import(batch, mapping, create_people=True, actor=director_a, progress=progress)
+
+    assert (imports.READING, 9500, 10_000) in seen and (imports.WRITING, 8000, 10_000) in seen
+    assert Attendance.objects.count() == 0
+    assert (Person.objects.count(), Session.objects.count()) == (people, sessions)
+    batch.refresh_from_db()
+    assert batch.status == AttendanceImport.Status.PREVIEW and batch.upload  # the file is kept to try again
+
+    done = imports.run_import(batch, mapping, create_people=True, actor=director_a)
+    assert done.imported == 10_000 and done.people_created == 2500 and done.sessions_created == 4
+    batch.refresh_from_db()
+    assert not batch.upload  # the stored file goes once imported
+
+
+def test_a_refused_import_fails_its_job_in_french_and_can_be_restarted(
+    director, director_a, centre_a, sewing, lea
+):
+    batch = prepare(
+        centre_a, csv_bytes([[d(DAY), "Atelier couture", "Martin", "Léa", "", "P"]]), actor=director_a
+    )
+    job_url = jobs_testing.start(
+        director,
+        reverse("activities:import_preview", args=[batch.pk]),
+        {**{k: str(v) for k, v in batch.mapping["columns"].items()}, "action": "importer"},
+    )
+    # Imported meanwhile by another way (a colleague's job): this one is refused, in French.
+    run(batch, actor=director_a)
+    jobs_testing.run_jobs()
+    page = text(director.get(job_url))
+    assert "Échec : le travail n'a pas abouti." in page
+    assert "Ce fichier a déjà été importé." in page
+    assert "Relancer" in page
+    assert Attendance.objects.count() == 1

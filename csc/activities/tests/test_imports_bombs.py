@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csc.activities.models import Activity, Attendance, AttendanceImport
+from csc.testing import jobs as jobs_testing
 from csc.testing import spreadsheets
 from csc.testing.spreadsheets import inline_row, one_cell_rows, same_rows, workbook, workbook_with_rows
 
@@ -176,7 +177,8 @@ def test_a_normal_workbook_still_imports(director, centre_a):
     response, _ = send(director, "presences.xlsx", workbook_with_rows(rows))
     batch = AttendanceImport.objects.get()
     assert response.status_code == 302
-    director.post(
+    jobs_testing.start(
+        director,
         reverse("activities:import_preview", args=[batch.pk]),
         {
             "date": "0",
@@ -187,5 +189,6 @@ def test_a_normal_workbook_still_imports(director, centre_a):
             "action": "importer",
         },
     )
+    jobs_testing.run_jobs()  # the import runs in the task worker
 
     assert Attendance.objects.filter(date=DAY).count() == 2

@@ -28,8 +28,9 @@ from csc.activities.attendance import services as attendance
 from csc.activities.models import Activity, Attendance, HeadCount, Session
 from csc.activities.reports import queries as reports
 from csc.core.forms import previous_month
-from csc.core.models import StaffRole
+from csc.core.models import Job, StaffRole
 from csc.testing.factories import CentreFactory, PersonFactory, UserFactory
+from csc.testing.jobs import content, finished_file
 
 D = Decimal
 PARIS = ZoneInfo("Europe/Paris")
@@ -381,10 +382,11 @@ def test_a_role_without_reports_gets_a_404(client, world, staff, role):
         "activities:report_pdf",
         "activities:report_xlsx",
         "activities:report_network",
-        "activities:report_network_pdf",
-        "activities:report_network_xlsx",
     ):
         assert client.get(reverse(name), {"mois": "2025-03"}).status_code == 404
+    for name in ("activities:report_network_pdf", "activities:report_network_xlsx"):
+        assert client.post(report_url(name, mois="2025-03")).status_code == 404
+    assert not Job.objects.exists()
 
 
 def test_a_visitor_is_sent_to_the_login_page(client, world):
@@ -458,16 +460,28 @@ def test_the_pdf_of_the_network(client, world):
     user = UserFactory()
     StaffRole.objects.create(user=user, role="federation", federation=world.centres["a"].territory.federation)
     client.force_login(user)
-    response = client.get(report_url("activities:report_network_pdf", mois="2025-03"))
+    # The file is made in the background: the button's POST leads to the job's page.
+    response = finished_file(client, report_url("activities:report_network_pdf", mois="2025-03"))
     assert response.status_code == 200
     assert 'filename="bilan-reseau-2025-03.pdf"' in response["Content-Disposition"]
-    assert response.content.startswith(b"%PDF")
+    assert content(response).startswith(b"%PDF")
+
+
+def test_the_networks_files_are_asked_for_with_the_pages_buttons(client, world):
+    user = UserFactory()
+    StaffRole.objects.create(user=user, role="federation", federation=world.centres["a"].territory.federation)
+    client.force_login(user)
+    # A POST (it starts a job), never a link followed.
+    assert client.get(report_url("activities:report_network_pdf", mois="2025-03")).status_code == 405
+    page = client.get(report_url("activities:report_network", mois="2025-03")).content.decode()
+    assert f'<form method="post" action="{reverse("activities:report_network_pdf")}?mois=2025-03">' in page
 
 
 def workbook(response):
     from openpyxl import load_workbook
 
-    return load_workbook(io.BytesIO(response.content))
+    content = response if isinstance(response, bytes) else response.content
+    return load_workbook(io.BytesIO(content))
 
 
 def sheet_rows(book, name) -> dict:
@@ -497,7 +511,8 @@ def test_the_xlsx_of_the_network_has_the_subtotals(client, world):
     user = UserFactory()
     StaffRole.objects.create(user=user, role="federation", federation=world.centres["a"].territory.federation)
     client.force_login(user)
-    book = workbook(client.get(report_url("activities:report_network_xlsx", mois="2025-03")))
+    response = finished_file(client, report_url("activities:report_network_xlsx", mois="2025-03"))
+    book = workbook(content(response))
     lines = {r[1]: r[2:] for r in book["Par centre"].iter_rows(min_row=2, values_only=True)}
     assert lines["Centre Gamma"] == (1, 1, 0, 1, 1, 0, 1.5, 0, 0)
     assert lines["Sous-total Territoire Nord"] == (5, 18, 11, 5, 3, 2, 42.0, 2, 1)

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from csc.activities import sessions
 from csc.activities.attendance import services as attendance
@@ -16,6 +17,7 @@ from csc.activities.models import Activity
 from csc.core.models import StaffRole
 from csc.testing.browser import assert_accessible, field, log_in, new_page
 from csc.testing.factories import CentreFactory, PersonFactory, UserFactory
+from csc.testing.tasks import run_task_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,8 +145,33 @@ def test_a_territory_coordinator_opens_the_roll_up_of_their_centres(
     assert_no_sideways_scroll(page)
     assert_accessible(page, visited)
 
+    # The PDF is prepared in the background: the button leads to the job's page, with its progress.
+    page.get_by_role("button", name="Préparer le bilan en PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Bilan de fréquentation — Territoire Nord, {label} (PDF)"
+    )
+    status = page.get_by_role("status")
+    expect(status).to_have_text("En attente : le travail va commencer.")
+    expect(page.locator("progress")).to_be_visible()
+    assert_accessible(page, visited)
+
+    run_task_worker()  # the task worker, while the page waits; its polling shows the result
+    expect(status).to_have_text("Prêt : le fichier peut être téléchargé.", timeout=10_000)
+    expect(page.locator("progress")).to_have_count(0)
+    assert_accessible(page, visited)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger le bilan en PDF").click()
+        page.get_by_role("link", name=re.compile("^Télécharger bilan-")).click()
     assert download.value.suggested_filename == f"bilan-reseau-{last_month:%Y-%m}.pdf"
-    assert len(visited) == 2
+    reader = PdfReader(download.value.path())
+    words = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Centre Alpha" in words and "Centre Gamma" in words and "Centre Bêta" not in words
+
+    # Found again in « Mes exports », linked from every page's header.
+    page.get_by_role("banner").get_by_role("link", name="Mes exports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes exports")
+    expect(
+        page.get_by_role("row", name=re.compile(f"Bilan de fréquentation — Territoire Nord, {label}"))
+    ).to_contain_text("Prêt")
+    assert_accessible(page, visited)
+    assert len(visited) == 5
     context.close()

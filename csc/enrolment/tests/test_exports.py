@@ -495,3 +495,48 @@ def test_the_links_fragment_names_each_download(leisure):
     assert reverse("enrolment:export_amounts_due", args=[leisure.period.pk, "xlsx"]) in html
     assert reverse("enrolment:export_memberships", args=[leisure.season.pk, "xlsx"]) in html
     assert render_to_string("enrolment/_export_links.html", {}).strip() == ""
+
+
+# --- A large Excel export, prepared in the background -------------------------------------------------------
+
+
+def test_a_large_excel_export_is_prepared_in_the_background_for_its_owner_only(
+    login, reception_a, staff, leisure, settings
+):
+    from django.test import Client, TestCase
+
+    from csc.core.models import Job
+    from csc.testing.jobs import job_url_of, run_jobs
+    from csc.testing.pages import visible_text
+
+    settings.CSC_XLSX_IN_REQUEST_ROWS = 10
+    bulk_registrations(leisure, 30)
+    client = login(reception_a)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job_url = job_url_of(client.get(period_url(leisure, "xlsx")))
+    # A second click while it is being prepared leads to the same job.
+    assert job_url_of(client.get(period_url(leisure, "xlsx"))) == job_url
+    assert Job.objects.count() == 1
+    assert "Le travail n'a pas encore commencé." in visible_text(client.get(job_url))
+
+    run_jobs()
+    page = visible_text(client.get(job_url))
+    assert "Prêt : le fichier peut être téléchargé." in page
+    assert "Télécharger inscrits-" in page
+    response = client.get(job_url + "fichier/")
+    assert response["Content-Disposition"].startswith('attachment; filename="inscrits-')
+    assert len(list(xlsx_sheet(response).iter_rows(values_only=True))) == 31
+
+    # A colleague of the same centre, with the same role, does not see it.
+    colleague = Client()
+    colleague.force_login(staff("reception", "a"))
+    assert colleague.get(job_url).status_code == 404
+    assert colleague.get(job_url + "fichier/").status_code == 404
+
+
+def test_a_small_excel_export_is_still_answered_at_once(login, reception_a, leisure, settings):
+    settings.CSC_XLSX_IN_REQUEST_ROWS = 10
+    bulk_registrations(leisure, 5)
+    response = login(reception_a).get(period_url(leisure, "xlsx"))
+    assert response.status_code == 200
+    assert len(list(xlsx_sheet(response).iter_rows(values_only=True))) == 6
