@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_audit_no_truncate'),
+        ('core', '0011_worker_heartbeat'),
     ]
 
     operations = [
