@@ -230,6 +230,14 @@ STORAGES = {
 # through views that check the reader's role. Keep this directory out of the web server's reach.
 MEDIA_ROOT = Path(os.environ.get("CSC_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# --- Uploaded files on S3-compatible object storage (csc/core/s3.py, docs/installation.md) ------------
+# CSC_S3_BUCKET set: the files go to that private bucket instead of MEDIA_ROOT (several application
+# nodes then share them). CSC_S3_ENDPOINT_URL, CSC_S3_REGION, CSC_S3_ENCRYPTION, CSC_S3_PREFIX; the
+# credentials are boto3's usual variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+from csc.core.s3 import storage_from_env  # noqa: E402
+
+if _s3_storage := storage_from_env(os.environ):
+    STORAGES["default"] = _s3_storage
 CSC_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 # Background work (e-mails with their PDF, large exports) goes through django.tasks' database backend;
