@@ -352,6 +352,20 @@ LOGGING = logging_config(
 CSC_METRICS_ALLOWED_IPS = env_list("CSC_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 CSC_METRICS_TOKEN = os.environ.get("CSC_METRICS_TOKEN", "")
 SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+# CSC_SENTRY_DSN set: errors go to that Sentry-compatible server, without personal data
+# (csc/core/errortracking.py). CSC_ENVIRONMENT and CSC_RELEASE name the installation and the version.
+CSC_SENTRY_DSN = os.environ.get("CSC_SENTRY_DSN", "").strip()
+CSC_ENVIRONMENT = os.environ.get("CSC_ENVIRONMENT", "developpement" if DEBUG else "production")
+CSC_RELEASE = os.environ.get("CSC_RELEASE", "")
+if CSC_SENTRY_DSN:
+    from csc.core.errortracking import init as init_error_reports  # noqa: E402
+
+    init_error_reports(
+        CSC_SENTRY_DSN,
+        environment=CSC_ENVIRONMENT,
+        release=CSC_RELEASE,
+        traces_sample_rate=float(os.environ.get("CSC_SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # API pages: 50 items by default, never more than 200 in one request.
 NINJA_PAGINATION_PER_PAGE = 50
