@@ -11,11 +11,11 @@ from csc.animation import sheets
 from .test_sheets import (  # noqa: F401 — the fixtures
     CENTRE_ONLY,
     PDF_BYTES,
+    add_photo_and_document,
     animator_a,
     animator_b,
     make_sheet,
     png_bytes,
-    upload,
 )
 
 
@@ -30,14 +30,7 @@ def test_attachments_go_to_the_bucket_and_only_the_sheets_readers_get_them(
 ):
     sheet = make_sheet(centre_a, animator_a, visibility=CENTRE_ONLY)
     client.force_login(animator_a)
-    client.post(
-        reverse("animation:sheet_attachment_add", args=[sheet.pk]), {"file": upload(), "name": "Résultat"}
-    )
-    client.post(
-        reverse("animation:sheet_attachment_add", args=[sheet.pk]),
-        {"file": upload("regle.pdf", PDF_BYTES, "application/pdf")},
-    )
-    photo, document = sheet.attachments.order_by("id")
+    photo, document = add_photo_and_document(client, sheet)
     assert sorted(s3_storage.objects()) == sorted([photo.file.name, document.file.name])
     assert s3_storage.get(document.file.name)["Body"].read() == PDF_BYTES
 

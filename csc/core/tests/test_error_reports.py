@@ -14,6 +14,8 @@ from csc import urls as site_urls
 from csc.core import errortracking
 from csc.testing.sentry import SentryServer, start
 
+from .test_json_logs import planted_user
+
 
 @csrf_exempt  # a form posted from outside the site's pages, to plant personal data in the body
 def explode(request, number):
@@ -50,13 +52,7 @@ def sentry(settings):
 @pytest.mark.django_db(transaction=True)
 def test_an_exception_in_a_view_arrives_with_its_route_and_no_personal_data(sentry, staff, live_server):
     """Through a real WSGI server, as gunicorn serves CSC: sentry-sdk reads the request there."""
-    user = staff(
-        "reception",
-        "a",
-        user__first_name="Jeanne",
-        user__last_name="Dupuis",
-        user__email="jeanne.dupuis@example.org",
-    )
+    user = planted_user(staff)
     client = Client()
     client.force_login(user)
     cookies = {
