@@ -166,3 +166,13 @@ def test_in_multiprocess_mode_every_workers_requests_are_added_up(tmp_path, monk
     }
     key = frozenset({"method": "GET", "route": "unmatched", "status": "3xx"}.items())
     assert samples[("csc_http_requests_total", key)] == 5
+
+
+@pytest.mark.django_db
+def test_prometheus_on_the_machine_scrapes_gunicorn_over_http_without_a_redirection(settings):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/").status_code == 301  # every page goes to HTTPS…
+    scrape(client)  # …but not /metrics, read on the loopback
