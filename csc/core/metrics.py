@@ -34,6 +34,7 @@ import time
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -81,7 +82,12 @@ class MetricsMiddleware:
 
 @cache
 def _networks(allowed: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(item, strict=False) for item in allowed)
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in allowed)
+    except ValueError as wrong:
+        raise ImproperlyConfigured(
+            f"CSC_METRICS_ALLOWED_IPS : « {wrong} » n'est ni une adresse IP ni un réseau (10.0.0.0/8)."
+        ) from None
 
 
 def allowed(request) -> bool:

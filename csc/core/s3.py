@@ -40,6 +40,10 @@ def storage_from_env(environ: Mapping[str, str]) -> dict | None:
         kms_key = environ.get("CSC_S3_KMS_KEY_ID", "").strip()
         if encryption == "aws:kms" and kms_key:
             object_parameters["SSEKMSKeyId"] = kms_key
+    if environ.get("CSC_S3_ACL", "private").strip() not in ("private", ""):
+        raise ImproperlyConfigured(
+            "CSC_S3_ACL vaut private, ou rien pour un compartiment sans ACL : jamais public."
+        )
     addressing = environ.get("CSC_S3_ADDRESSING_STYLE", "").strip() or None
     if addressing not in (None, "path", "virtual", "auto"):
         raise ImproperlyConfigured("CSC_S3_ADDRESSING_STYLE vaut path, virtual ou auto.")
@@ -54,7 +58,10 @@ def storage_from_env(environ: Mapping[str, str]) -> dict | None:
         "location": environ.get("CSC_S3_PREFIX", "").strip().strip("/"),
         "addressing_style": addressing,
         "signature_version": "s3v4",
-        "default_acl": "private",
+        # « private » unless the installation says none: a bucket whose ACLs are disabled (AWS's
+        # « bucket owner enforced », the default of new buckets) refuses any ACL, and keeps every
+        # object private anyway.
+        "default_acl": environ.get("CSC_S3_ACL", "private").strip() or None,
         # Never a public address: should anything call .url(), it gets a signed address that expires.
         "querystring_auth": True,
         "querystring_expire": 300,

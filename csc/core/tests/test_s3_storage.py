@@ -20,6 +20,7 @@ def test_without_a_bucket_files_stay_on_the_disk():
     [
         ("CSC_S3_ENCRYPTION", "aes", "CSC_S3_ENCRYPTION vaut AES256, aws:kms"),
         ("CSC_S3_ADDRESSING_STYLE", "domain", "CSC_S3_ADDRESSING_STYLE vaut path"),
+        ("CSC_S3_ACL", "public-read", "CSC_S3_ACL vaut private, ou rien"),
     ],
 )
 def test_a_wrong_setting_is_named_in_french(variable, value, message):
