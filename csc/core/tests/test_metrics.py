@@ -40,6 +40,8 @@ def test_requests_are_counted_by_route_name_and_status_class_never_by_path(clien
     client.get("/")
     client.get(f"/inscriptions/{centre_a.slug}/")
     client.get("/nulle-part/ceci-n-existe-pas/?nom=Martin")
+    # The kiosk's events answer before URL resolution (csc/kiosk/middleware.py): still named.
+    client.post("/borne/nulle-part/evenements/", "{}", content_type="application/json")
     after = scrape(client)
 
     def grew(name, **labels):
@@ -48,6 +50,7 @@ def test_requests_are_counted_by_route_name_and_status_class_never_by_path(clien
     assert grew("csc_http_requests_total", method="GET", route="core:public_home", status="2xx") == 2
     assert grew("csc_http_requests_total", method="GET", route="enrolment:centre_home", status="2xx") == 1
     assert grew("csc_http_requests_total", method="GET", route="unmatched", status="4xx") == 1
+    assert grew("csc_http_requests_total", method="POST", route="kiosk:events", status="4xx") == 1
     assert grew("csc_http_request_duration_seconds_count", route="core:public_home") == 2
     assert grew("csc_http_request_duration_seconds_bucket", route="core:public_home", le="+Inf") == 2
     assert value(after, "csc_http_request_duration_seconds_sum", route="core:public_home") > 0
