@@ -153,3 +153,15 @@ def phone(browser):
     context, page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield page
     context.close()
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """Uploaded files go to a bucket of a local S3-compatible server (csc/testing/s3.py) for the test,
+    through the settings an installation gives (csc/core/s3.py); the value is the server."""
+    from csc.core.s3 import storage_from_env
+    from csc.testing.s3 import environment, s3_server
+
+    with s3_server() as server, environment(server.environ()):
+        settings.STORAGES = {**settings.STORAGES, "default": storage_from_env(server.environ())}
+        yield server

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's identifier for the logs (csc/core/requestlog.py), then its count and duration
+    # for Prometheus (csc/core/metrics.py); neither reads the database.
+    "csc.core.requestlog.RequestIdMiddleware",
+    "csc.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The kiosk's events skip everything below (csc/kiosk/middleware.py).
     "csc.kiosk.middleware.KioskEventsMiddleware",
@@ -230,6 +234,14 @@ STORAGES = {
 # through views that check the reader's role. Keep this directory out of the web server's reach.
 MEDIA_ROOT = Path(os.environ.get("CSC_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# --- Uploaded files on S3-compatible object storage (csc/core/s3.py, docs/installation.md) ------------
+# CSC_S3_BUCKET set: the files go to that private bucket instead of MEDIA_ROOT (several application
+# nodes then share them). CSC_S3_ENDPOINT_URL, CSC_S3_REGION, CSC_S3_ENCRYPTION, CSC_S3_PREFIX; the
+# credentials are boto3's usual variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+from csc.core.s3 import storage_from_env  # noqa: E402
+
+if _s3_storage := storage_from_env(os.environ):
+    STORAGES["default"] = _s3_storage
 CSC_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 # Background work (e-mails with their PDF, large exports) goes through django.tasks' database backend;
@@ -321,12 +333,39 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CSC_LOG_LEVEL", "WARNING")},
-}
+# --- Logs, metrics and error reports (docs/installation.md, parts « Mesures pour Prometheus »,
+# « Journaux au format JSON », « Remontée d'erreurs (Sentry) ») -----------------------------------------
+# CSC_LOG_FORMAT=json: one JSON object per line on stderr, with the request's id, route, status, duration
+# and user id, never personal data (csc/core/requestlog.py); text, the default, for `make run`.
+# CSC_ACCESS_LOG: one line per request (default: on with json).
+from csc.core.requestlog import logging_config  # noqa: E402
+
+CSC_LOG_FORMAT = os.environ.get("CSC_LOG_FORMAT", "text").strip().lower() or "text"
+LOGGING = logging_config(
+    CSC_LOG_FORMAT,
+    level=os.environ.get("CSC_LOG_LEVEL", "WARNING"),
+    access_log=env_bool("CSC_ACCESS_LOG", CSC_LOG_FORMAT == "json"),
+)
+# /metrics answers to these addresses (or networks) reached directly, or to the bearer token; 404 to
+# anyone else (csc/core/metrics.py). Prometheus on the machine scrapes http://127.0.0.1:8000/metrics,
+# which is exempt from the HTTPS redirection.
+CSC_METRICS_ALLOWED_IPS = env_list("CSC_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+CSC_METRICS_TOKEN = os.environ.get("CSC_METRICS_TOKEN", "")
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+# CSC_SENTRY_DSN set: errors go to that Sentry-compatible server, without personal data
+# (csc/core/errortracking.py). CSC_ENVIRONMENT and CSC_RELEASE name the installation and the version.
+CSC_SENTRY_DSN = os.environ.get("CSC_SENTRY_DSN", "").strip()
+CSC_ENVIRONMENT = os.environ.get("CSC_ENVIRONMENT", "developpement" if DEBUG else "production")
+CSC_RELEASE = os.environ.get("CSC_RELEASE", "")
+if CSC_SENTRY_DSN:
+    from csc.core.errortracking import init as init_error_reports  # noqa: E402
+
+    init_error_reports(
+        CSC_SENTRY_DSN,
+        environment=CSC_ENVIRONMENT,
+        release=CSC_RELEASE,
+        traces_sample_rate=float(os.environ.get("CSC_SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # API pages: 50 items by default, never more than 200 in one request.
 NINJA_PAGINATION_PER_PAGE = 50

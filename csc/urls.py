@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from csc.core import registry
 from csc.core import views as core_views
+from csc.core.metrics import metrics_view
 
 admin.site.site_header = "CSC — administration technique"
 
@@ -17,6 +18,7 @@ def build_urlpatterns(api=None) -> list:
     return [
         *(path("", include(urls)) for _, urls in registry.url_includes()),
         path("healthz", core_views.healthz, name="healthz"),
+        path("metrics", metrics_view, name="metrics"),  # Prometheus, from allowed addresses only
         path("api/v1/", api.urls),
         path("admin-technique/", admin.site.urls),
     ]

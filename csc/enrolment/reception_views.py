@@ -315,7 +315,12 @@ def request_attestation(request, request_id):
     if not enrolment_request.quotient_attestation:
         raise Http404
 
-    handle = enrolment_request.quotient_attestation.open("rb")
+    try:
+        handle = enrolment_request.quotient_attestation.open("rb")
+    except OSError:
+        # The row names a file the storage no longer has (files not restored with the database, an
+        # object removed from the bucket): nothing to give, and not a 500.
+        raise Http404 from None
     kind = sniff_document(handle.read(16))
     handle.seek(0)
     record(

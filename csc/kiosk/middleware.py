@@ -25,5 +25,6 @@ class KioskEventsMiddleware:
         if request.method == "POST":
             match = EVENTS_PATH.match(request.path_info)
             if match:
+                request.route_name = "kiosk:events"  # for the metrics and logs: no resolver ran
                 return public_views.events(request, match["slug"])
         return self.get_response(request)

@@ -5,13 +5,13 @@ import csv
 import html
 import io
 import math
-import os
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -727,7 +727,7 @@ def test_a_file_never_imported_is_forgotten_after_30_days(
     director, centre_a, sewing, django_capture_on_commit_callbacks
 ):
     old = prepare(centre_a, csv_bytes([[d(DAY), "Atelier couture", "Martin", "Léa", "", "P"]]))
-    stored = old.upload.path
+    stored = old.upload.name  # through the storage, never a path on disk (S3 has none)
     AttendanceImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -735,7 +735,7 @@ def test_a_file_never_imported_is_forgotten_after_30_days(
 
     old.refresh_from_db()
     assert not old.upload
-    assert not os.path.exists(stored)
+    assert not default_storage.exists(stored)
     response = director.get(reverse("activities:import_preview", args=[old.pk]), follow=True)
     assert "Le fichier de cet import n'est plus conservé : envoyez-le à nouveau." in text(response)
 

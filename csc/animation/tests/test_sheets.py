@@ -417,12 +417,8 @@ def test_an_oversized_file_is_refused_on_the_page_and_the_caption_kept(client, c
     assert not sheet.attachments.exists()
 
 
-@pytest.mark.django_db
-def test_photos_show_on_the_sheet_and_documents_download_for_readers_only(
-    client, centre_a, animator_a, animator_b
-):
-    sheet = make_sheet(centre_a, animator_a)
-    client.force_login(animator_a)
+def add_photo_and_document(client, sheet):
+    """A photo captioned « Résultat » and a PDF, added through the sheet's page."""
     client.post(
         reverse("animation:sheet_attachment_add", args=[sheet.pk]), {"file": upload(), "name": "Résultat"}
     )
@@ -430,7 +426,16 @@ def test_photos_show_on_the_sheet_and_documents_download_for_readers_only(
         reverse("animation:sheet_attachment_add", args=[sheet.pk]),
         {"file": upload("regle.pdf", PDF_BYTES, "application/pdf")},
     )
-    photo, document = sheet.attachments.order_by("id")
+    return sheet.attachments.order_by("id")
+
+
+@pytest.mark.django_db
+def test_photos_show_on_the_sheet_and_documents_download_for_readers_only(
+    client, centre_a, animator_a, animator_b
+):
+    sheet = make_sheet(centre_a, animator_a)
+    client.force_login(animator_a)
+    photo, document = add_photo_and_document(client, sheet)
     detail = page_text(client.get(reverse("animation:sheet_detail", args=[sheet.pk])))
     photo_url = reverse("animation:sheet_attachment", args=[sheet.pk, photo.pk])
     assert f'<img src="{photo_url}" alt="Résultat"' in detail
