@@ -1,0 +1,74 @@
+"""A real database outage, for tests: the database server becomes unreachable, and Django's own driver
+raises its own OperationalError on the next query — nothing of CSC's is mocked.
+
+How: the connection settings that every thread builds its connections from
+(`connections.settings[alias]`, the very dict each DatabaseWrapper holds) are pointed somewhere no
+database answers — PostgreSQL at a closed port of the loopback, SQLite at a file in a directory that
+does not exist — and the calling thread gets a fresh, unconnected wrapper built from them. The test's
+own connection, with its open transaction, is put aside untouched and given back on exit, so that the
+test's rollback and teardown find it as they left it.
+
+A live server (pytest-django's `live_server`, for Playwright) sees the same outage:
+- on PostgreSQL, each of its request threads opens its own connection and closes it after the request
+  (django.core.servers.basehttp.ThreadedWSGIServer): the next request connects with the broken settings;
+- on SQLite in memory, its threads share the test's connection (`connections_override`): pass
+  `live_server=` and the override is swapped for the broken wrapper for as long as the outage lasts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from django.db import connections
+
+# Nothing listens on port 1 of the loopback: the connection is refused at once, no timeout to wait for.
+CLOSED_HOST, CLOSED_PORT = "127.0.0.1", 1
+MISSING_SQLITE = os.path.join(os.sep, "nonexistent-csc-outage", "no-such-dir", "csc.sqlite3")
+
+
+def _unreachable(settings_dict: dict) -> dict:
+    engine = settings_dict["ENGINE"]
+    if engine.endswith("sqlite3"):
+        return {"NAME": MISSING_SQLITE}
+    if engine.endswith(("postgresql", "postgis")):
+        # connect_timeout: never wait, whatever the network stack does with a closed port.
+        options = {**settings_dict.get("OPTIONS", {}), "connect_timeout": 2}
+        return {"HOST": CLOSED_HOST, "PORT": CLOSED_PORT, "OPTIONS": options}
+    raise NotImplementedError(f"database_down: engine {engine} not supported")
+
+
+@contextlib.contextmanager
+def database_down(alias: str = "default", *, live_server=None):
+    """Inside the block, every new connection to `alias` fails as a down database server makes it fail.
+
+    `live_server`: pytest-django's fixture, when a browser talks to it (see the module's docstring)."""
+    settings_dict = connections.settings[alias]
+    saved = dict(settings_dict)
+    real = connections[alias]
+    override = getattr(getattr(live_server, "thread", None), "connections_override", None) or {}
+    overridden = override.get(alias)
+    settings_dict.update(_unreachable(saved))
+    down = connections.create_connection(alias)
+    # The broken settings as a copy of their own: the test's connection gets its dict back at once.
+    down.settings_dict = dict(settings_dict)
+    settings_dict.clear()
+    settings_dict.update(saved)
+    if live_server is None or overridden is None:
+        # New connections of other threads (a live server on PostgreSQL) read the shared dict.
+        settings_dict.update(_unreachable(saved))
+    connections[alias] = down
+    if overridden is not None:
+        down.inc_thread_sharing()
+        override[alias] = down
+    try:
+        yield
+    finally:
+        settings_dict.clear()
+        settings_dict.update(saved)
+        if overridden is not None:
+            override[alias] = overridden
+            down.dec_thread_sharing()
+        connections[alias] = real
+        with contextlib.suppress(Exception):  # it never connected: nothing to close, nothing to fail
+            down.close()
