@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 # Seconds a caller should wait before trying again: a PostgreSQL restart or a failover takes that order.
+# CSC_RETRY_AFTER_SECONDS changes it (a browser test waits 2 s, not 30).
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 # SQLite (the quick-start database) says OperationalError for a mistake in the SQL too, where PostgreSQL
@@ -54,6 +56,10 @@ def is_outage(exception: BaseException | None) -> bool:
     return False
 
 
+def retry_after() -> int:
+    return int(getattr(settings, "CSC_RETRY_AFTER_SECONDS", RETRY_AFTER_SECONDS))
+
+
 def _wants_json(request) -> bool:
     path = request.path
     return (
@@ -71,18 +77,19 @@ def unavailable(request, exception: BaseException | None = None) -> HttpResponse
         logger.warning(
             "Database unavailable, 503 on %s %s: %s", request.method, request.path, exception or "unknown"
         )
+    seconds = retry_after()
     message = _("Le service est momentanément indisponible. Réessayez dans quelques instants.")
     if _wants_json(request):
         response = JsonResponse(
-            {"detail": message, "reessayer_dans": RETRY_AFTER_SECONDS},
+            {"detail": message, "reessayer_dans": seconds},
             status=503,
             json_dumps_params={"ensure_ascii": False},
         )
     else:
         # The nonce lets the page's few rules past the Content-Security-Policy (csc/core/headers.py).
-        context = {"csp_nonce": getattr(request, "csp_nonce", ""), "retry_after": RETRY_AFTER_SECONDS}
+        context = {"csp_nonce": getattr(request, "csp_nonce", ""), "retry_after": seconds}
         response = HttpResponse(loader.get_template("503.html").render(context), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(seconds)
     # Logged above, once: no « Service Unavailable » error with its traceback from django.request.
     response._has_been_logged = True
     return response

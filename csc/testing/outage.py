@@ -9,8 +9,9 @@ own connection, with its open transaction, is put aside untouched and given back
 test's rollback and teardown find it as they left it.
 
 A live server (pytest-django's `live_server`, for Playwright) sees the same outage:
-- on PostgreSQL, each of its request threads opens its own connection and closes it after the request
-  (django.core.servers.basehttp.ThreadedWSGIServer): the next request connects with the broken settings;
+- on PostgreSQL, each of its request threads opens its own connection, kept while the browser keeps its
+  HTTP connection alive: the server ends them as a restart would, and the next connection is attempted
+  with the broken settings;
 - on SQLite in memory, its threads share the test's connection (`connections_override`): pass
   `live_server=` and the override is swapped for the broken wrapper for as long as the outage lasts.
 """
@@ -38,6 +39,18 @@ def _unreachable(settings_dict: dict) -> dict:
     raise NotImplementedError(f"database_down: engine {engine} not supported")
 
 
+def _cut_other_sessions(connection) -> None:
+    """What a restart of PostgreSQL does to the connections already open — a live server's request
+    thread keeps its own across the requests of a keep-alive browser connection: the server ends them,
+    and their next query fails (or Django's health check sees it and connects again, to nowhere). The
+    test's own connection, with its transaction, is spared."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @contextlib.contextmanager
 def database_down(alias: str = "default", *, live_server=None):
     """Inside the block, every new connection to `alias` fails as a down database server makes it fail.
@@ -48,6 +61,8 @@ def database_down(alias: str = "default", *, live_server=None):
     real = connections[alias]
     override = getattr(getattr(live_server, "thread", None), "connections_override", None) or {}
     overridden = override.get(alias)
+    if real.vendor == "postgresql":
+        _cut_other_sessions(real)
     settings_dict.update(_unreachable(saved))
     down = connections.create_connection(alias)
     # The broken settings as a copy of their own: the test's connection gets its dict back at once.

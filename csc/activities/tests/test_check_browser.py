@@ -67,9 +67,9 @@ def test_an_animator_takes_attendance_on_a_phone_with_a_wifi_that_drops(
     # The Wi-Fi drops: the tap shows, waits, and is not lost.
     context.set_offline(True)
     row(page, "CARPENTIER").get_by_role("button", name=re.compile("^Absent")).click()
-    expect(row(page, "CARPENTIER")).to_contain_text("Pas encore enregistré : absent(e)")
+    expect(row(page, "CARPENTIER")).to_contain_text("En attente d'envoi : absent(e)")
     expect(page.locator("#pending-banner")).to_be_visible()
-    expect(page.locator("#pending-banner")).to_contain_text("1 réponse n'est pas encore enregistrée")
+    expect(page.locator("#pending-banner")).to_contain_text("1 réponse en attente d'envoi")
     assert not Attendance.objects.filter(person=people[1]).exists()
     # The network comes back: the answer is sent again by itself.
     context.set_offline(False)

@@ -32,7 +32,7 @@ def client(client):
 
 def assert_page_503(response):
     assert response.status_code == 503
-    assert response["Retry-After"] == str(outage.RETRY_AFTER_SECONDS)
+    assert response["Retry-After"] == str(outage.retry_after())
     assert response["Content-Type"].startswith("text/html")
     assert FRENCH in visible_text(response)
     assert "Réessayez dans quelques instants" in visible_text(response)
@@ -40,10 +40,10 @@ def assert_page_503(response):
 
 def assert_json_503(response):
     assert response.status_code == 503
-    assert response["Retry-After"] == str(outage.RETRY_AFTER_SECONDS)
+    assert response["Retry-After"] == str(outage.retry_after())
     body = response.json()
     assert body["detail"].startswith(FRENCH)
-    assert body["reessayer_dans"] == outage.RETRY_AFTER_SECONDS
+    assert body["reessayer_dans"] == outage.retry_after() == 30
 
 
 @pytest.mark.django_db
