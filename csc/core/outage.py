@@ -40,7 +40,7 @@ UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 # says ProgrammingError: those stay 500s.
 SQLITE_MISTAKES = ("no such table", "no such column", "has no column", "syntax error")
 # Where the kiosk's counts are posted (csc/kiosk/middleware.py): a script, never a person, reads the answer.
-KIOSK_EVENTS_SUFFIX = "/evenements/"
+KIOSK_PREFIX, KIOSK_EVENTS_SUFFIX = "/borne/", "/evenements/"
 
 
 def is_outage(exception: BaseException | None) -> bool:
@@ -66,7 +66,7 @@ def _wants_json(request) -> bool:
         path.startswith("/api/")
         or request.headers.get("HX-Request") == "true"
         or "application/json" in request.headers.get("Accept", "")
-        or (path.startswith("/borne/") and path.endswith(KIOSK_EVENTS_SUFFIX))
+        or (path.startswith(KIOSK_PREFIX) and path.endswith(KIOSK_EVENTS_SUFFIX))
     )
 
 
@@ -87,7 +87,12 @@ def unavailable(request, exception: BaseException | None = None) -> HttpResponse
         )
     else:
         # The nonce lets the page's few rules past the Content-Security-Policy (csc/core/headers.py).
-        context = {"csp_nonce": getattr(request, "csp_nonce", ""), "retry_after": seconds}
+        context = {
+            "csp_nonce": getattr(request, "csp_nonce", ""),
+            "retry_after": seconds,
+            # A kiosk has nobody to press « Réessayer »: its page tries again by itself.
+            "reload": request.path.startswith(KIOSK_PREFIX),
+        }
         response = HttpResponse(loader.get_template("503.html").render(context), status=503)
     response["Retry-After"] = str(seconds)
     # Logged above, once: no « Service Unavailable » error with its traceback from django.request.

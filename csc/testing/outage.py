@@ -13,7 +13,8 @@ A live server (pytest-django's `live_server`, for Playwright) sees the same outa
   HTTP connection alive: the server ends them as a restart would, and the next connection is attempted
   with the broken settings;
 - on SQLite in memory, its threads share the test's connection (`connections_override`): pass
-  `live_server=` and the override is swapped for the broken wrapper for as long as the outage lasts.
+  `live_server=` and that shared connection is itself closed and pointed at the missing file, the
+  database kept alive by a second connection until it reopens (`_shared_memory_database_down`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import contextlib
 import os
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Nothing listens on port 1 of the loopback: the connection is refused at once, no timeout to wait for.
 CLOSED_HOST, CLOSED_PORT = "127.0.0.1", 1
@@ -60,30 +62,47 @@ def database_down(alias: str = "default", *, live_server=None):
     saved = dict(settings_dict)
     real = connections[alias]
     override = getattr(getattr(live_server, "thread", None), "connections_override", None) or {}
-    overridden = override.get(alias)
+    if override.get(alias) is real:
+        with _shared_memory_database_down(real, settings_dict, saved):
+            yield
+        return
     if real.vendor == "postgresql":
         _cut_other_sessions(real)
+    # Other threads (a live server on PostgreSQL) build their new connections from the shared dict.
     settings_dict.update(_unreachable(saved))
     down = connections.create_connection(alias)
-    # The broken settings as a copy of their own: the test's connection gets its dict back at once.
     down.settings_dict = dict(settings_dict)
-    settings_dict.clear()
-    settings_dict.update(saved)
-    if live_server is None or overridden is None:
-        # New connections of other threads (a live server on PostgreSQL) read the shared dict.
-        settings_dict.update(_unreachable(saved))
     connections[alias] = down
-    if overridden is not None:
-        down.inc_thread_sharing()
-        override[alias] = down
     try:
         yield
     finally:
         settings_dict.clear()
         settings_dict.update(saved)
-        if overridden is not None:
-            override[alias] = overridden
-            down.dec_thread_sharing()
         connections[alias] = real
         with contextlib.suppress(Exception):  # it never connected: nothing to close, nothing to fail
             down.close()
+
+
+@contextlib.contextmanager
+def _shared_memory_database_down(real, settings_dict: dict, saved: dict):
+    """SQLite in memory, the one connection shared by the test and the live server's threads — each
+    of which binds it when a browser opens an HTTP connection, kept alive across requests. That
+    connection itself is closed and pointed at a missing file, so that every thread's next query tries
+    to open it and fails; a second connection to the same in-memory database keeps the data alive
+    meanwhile, and the shared connection reopens it on exit."""
+    if real.in_atomic_block:
+        raise RuntimeError("database_down(live_server=…) needs django_db(transaction=True)")
+    assert real.settings_dict is settings_dict
+    keeper = real.Database.connect(**real.get_connection_params())
+    try:
+        BaseDatabaseWrapper.close(real)  # SQLite's own close() keeps an in-memory database open
+        settings_dict.update(_unreachable(saved))
+        try:
+            yield
+        finally:
+            settings_dict.clear()
+            settings_dict.update(saved)
+            BaseDatabaseWrapper.close(real)
+            real.ensure_connection()
+    finally:
+        keeper.close()
