@@ -163,3 +163,23 @@ def test_a_mistake_in_the_sql_stays_a_500():
     except RuntimeError as raised:
         # « from None » hides the cause from the traceback, not from the chain Python keeps.
         assert outage.is_outage(raised)
+
+
+@pytest.mark.django_db
+def test_a_kiosk_page_tries_again_by_itself_and_a_staff_page_does_not(client, centre_a, staff):
+    from csc.kiosk import services as kiosk
+
+    kiosk.kiosk_for(centre_a)
+    with database_down():
+        page = client.get(f"/borne/{centre_a.slug}/besoin-d-aide/")
+    assert_page_503(page)
+    # Nobody stands at a kiosk to press « Réessayer »: its page reloads itself after Retry-After.
+    nonce = page.wsgi_request.csp_nonce
+    assert f'<script nonce="{nonce}">setTimeout(function () {{ window.location.reload(); }}, 30 * 1000)' in (
+        page.content.decode()
+    )
+    client.force_login(staff("animator", "a"))
+    with database_down():
+        page = client.get(reverse("core:staff_home"))
+    assert_page_503(page)
+    assert "<script" not in page.content.decode()
