@@ -7,8 +7,9 @@ middleware that answers before all of those. Django turns every such exception i
 layer it crossed, through `handler500` (csc.core.views.error_500), where `sys.exc_info()` still holds
 it: that is the one place that sees them all. An error of the database's availability — the server
 away, a connection refused, cut or closed (OperationalError, InterfaceError, whatever the driver) —
-answers 503; anything else (a programming error, an integrity error) stays a 500 and keeps its
-traceback in the logs.
+answers 503, and so do the other OperationalErrors, transient too (a statement cut by its time limit,
+a lock or serialization conflict); anything else (a programming error, an integrity error, a mistake in
+the SQL that SQLite also calls OperationalError) stays a 500 and keeps its traceback in the logs.
 
 The page is rendered from its template alone: no context processor, no session, no user — each of
 them would go back to the database. The outage is logged once per request, at WARNING, without the
@@ -43,13 +44,19 @@ SQLITE_MISTAKES = ("no such table", "no such column", "has no column", "syntax e
 KIOSK_PREFIX, KIOSK_EVENTS_SUFFIX = "/borne/", "/evenements/"
 
 
+def _drivers_own(exception: BaseException) -> bool:
+    """psycopg's or sqlite3's own error, where code reached the driver past Django's wrapping: every
+    DB-API driver names these two classes so (PEP 249)."""
+    return any(cls.__name__ in {"OperationalError", "InterfaceError"} for cls in type(exception).__mro__)
+
+
 def is_outage(exception: BaseException | None) -> bool:
     """Whether the exception, or one it was raised from or while handling, says the database is away.
     Django wraps the driver's errors in its own (django.db.utils) and raises, for instance, « connection
     already closed » or a broken transaction while handling the first failure: the whole chain counts."""
     seen = set()
     while exception is not None and id(exception) not in seen:
-        if isinstance(exception, UNAVAILABLE_ERRORS):
+        if isinstance(exception, UNAVAILABLE_ERRORS) or _drivers_own(exception):
             return not any(mistake in str(exception) for mistake in SQLITE_MISTAKES)
         seen.add(id(exception))
         exception = exception.__cause__ or exception.__context__

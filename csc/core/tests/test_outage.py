@@ -4,8 +4,10 @@
 
 import json
 import logging
+import sqlite3
 from datetime import time
 
+import psycopg
 import pytest
 from django.db import connection
 from django.db.utils import OperationalError, ProgrammingError
@@ -155,6 +157,11 @@ def test_a_mistake_in_the_sql_stays_a_500():
     assert not outage.is_outage(ProgrammingError('relation "nulle_part" does not exist'))
     assert not outage.is_outage(OperationalError("no such table: nulle_part"))
     assert outage.is_outage(OperationalError("connection refused"))
+    # The drivers' own errors, where code reached the driver past Django's wrapping.
+    assert outage.is_outage(psycopg.OperationalError("connection failed: Connection refused"))
+    assert outage.is_outage(sqlite3.OperationalError("unable to open database file"))
+    assert not outage.is_outage(sqlite3.OperationalError("no such table: nulle_part"))
+    assert not outage.is_outage(psycopg.errors.UndefinedTable('relation "nulle_part" does not exist'))
     try:
         try:
             raise OperationalError("server closed the connection unexpectedly")
