@@ -57,10 +57,12 @@
     recount();
     var count = Object.keys(load()).length;
     banner.hidden = count === 0;
-    var what = count === 1 ? "1 réponse en attente d'envoi" : count + " réponses en attente d'envoi";
+    var one = count === 1;
+    var what = one ? "1 réponse en attente d'envoi" : count + " réponses en attente d'envoi";
+    var sent = one ? "elle sera envoyée" : "elles seront envoyées";
     bannerText.textContent = what + (serverDown
-      ? " : le serveur est momentanément indisponible. Elles seront envoyées automatiquement dès qu'il répondra."
-      : " : elles seront envoyées automatiquement dès que le réseau reviendra.");
+      ? " : le serveur est momentanément indisponible, " + sent + " automatiquement dès qu'il répondra."
+      : " : " + sent + " automatiquement dès que le réseau reviendra.");
   }
 
   function send(form, status) {
