@@ -4,6 +4,7 @@ reception's help log. Each function that changes data is one transaction."""
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,8 @@ from .models import (
     Theme,
     Tile,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class KioskRefused(Exception):
@@ -325,12 +328,22 @@ def parse_batch(body: bytes, kiosk: KioskKey) -> tuple[str, list[KioskEvent]]:
 def store_batch(centre_id: int, batch_id: str, events: list[KioskEvent]) -> None:
     """Store a batch once: a kept batch sent again after it was stored is not counted again. The id is
     written once the events are, so that a batch whose storing failed (the database away) is stored
-    when it comes again."""
-    if batch_id and cache.get(batch_key(centre_id, batch_id)):
+    when it comes again. A cache server that fails costs at worst a batch counted twice, never one
+    lost."""
+    key = batch_key(centre_id, batch_id)
+    if batch_id and _cache_safely(cache.get, key):
         return
     store_events(events)
     if batch_id:
-        cache.set(batch_key(centre_id, batch_id), 1, BATCH_SECONDS)
+        _cache_safely(cache.set, key, 1, BATCH_SECONDS)
+
+
+def _cache_safely(operation, *args):
+    try:
+        return operation(*args)
+    except Exception:  # any failure of the cache server (connection refused, timeout…): see store_batch
+        logger.warning("Kiosk batch id not checked: the cache does not answer", exc_info=True)
+        return None
 
 
 # One statement, committed on its own (autocommit), whose commit does not wait for the WAL flush:
