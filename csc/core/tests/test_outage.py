@@ -43,7 +43,7 @@ def assert_page_503(response):
 def assert_json_503(response):
     assert response.status_code == 503
     assert response["Retry-After"] == str(outage.retry_after())
-    body = response.json()
+    body = json.loads(response.content)
     assert body["detail"].startswith(FRENCH)
     assert body["reessayer_dans"] == outage.retry_after() == 30
 
@@ -190,3 +190,12 @@ def test_a_kiosk_page_tries_again_by_itself_and_a_staff_page_does_not(client, ce
         page = client.get(reverse("core:staff_home"))
     assert_page_503(page)
     assert "<script" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_503_page_is_rendered_without_a_query(rf, django_assert_num_queries):
+    request = rf.get("/")
+    with django_assert_num_queries(0):
+        assert_page_503(outage.unavailable(request))
+    with django_assert_num_queries(0):
+        assert_json_503(outage.unavailable(rf.get("/", HTTP_HX_REQUEST="true")))
