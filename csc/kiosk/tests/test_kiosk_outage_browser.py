@@ -63,3 +63,33 @@ def test_the_kiosk_keeps_its_counts_through_an_outage_and_sends_them_once(
     page.goto(f"{live_server.url}/borne/{centre_a.slug}/")
     page.wait_for_timeout(500)
     assert KioskEvent.objects.filter(kind__in=[KioskEvent.Kind.VISIT, KioskEvent.Kind.CLICK]).count() == 2
+
+
+def test_the_idle_return_stays_on_the_page_shown_while_the_server_is_away(
+    browser, live_server, centre_a, settings
+):
+    settings.CSC_RETRY_AFTER_SECONDS = 2
+    idle_ms = services.kiosk_for(centre_a).idle_minutes * 60_000
+    context, page = new_page(browser, viewport={"width": 1280, "height": 1024})
+    page.clock.install()
+    page.goto(f"{live_server.url}/borne/{centre_a.slug}/")
+    search = page.get_by_label("Que cherchez-vous ?")
+    with database_down(live_server=live_server):
+        with page.expect_response(lambda r: r.url.endswith("/evenements/") and r.status == 503):
+            search.click()
+        search.fill("carte vitale")
+        # After the idle time the next visitor finds the same page, emptied, instead of a page the
+        # server cannot give.
+        page.clock.run_for(idle_ms + 1000)
+        expect(search).to_have_value("")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Le numérique à mon service")
+        assert page.url == f"{live_server.url}/borne/{centre_a.slug}/"
+        assert_accessible(page)
+        # The next touch starts another visit, kept too.
+        search.click()
+        assert wait_for(lambda: kept(page, centre_a.slug) == [{"type": "visite"}, {"type": "visite"}])
+    # The database is back: the next try sends both visits, once.
+    page.clock.run_for(310_000)
+    assert wait_for(lambda: KioskEvent.objects.filter(kind=KioskEvent.Kind.VISIT).count() == 2, timeout=10)
+    assert wait_for(lambda: kept(page, centre_a.slug) == [])
+    context.close()
