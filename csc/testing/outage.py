@@ -20,7 +20,9 @@ A live server (pytest-django's `live_server`, for Playwright) sees the same outa
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
+import threading
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -41,15 +43,31 @@ def _unreachable(settings_dict: dict) -> dict:
     raise NotImplementedError(f"database_down: engine {engine} not supported")
 
 
-def _cut_other_sessions(connection) -> None:
+def _cut_other_threads_sessions(connection) -> None:
     """What a restart of PostgreSQL does to the connections already open — a live server's request
     thread keeps its own across the requests of a keep-alive browser connection: the server ends them,
-    and their next query fails (or Django's health check sees it and connects again, to nowhere). The
-    test's own connection, with its transaction, is spared."""
+    and their next query fails (or Django's health check sees it and connects again, to nowhere).
+
+    The test's own thread is spared, all its connections: not only this one, with its transaction, but
+    those of its other contexts too — Playwright's sync API runs the test body in a greenlet of its own,
+    whose context holds another connection than the fixtures' (django.db.connections is per context),
+    and the next test would find that one cut."""
+    own = threading.get_ident()
+    spared = [
+        wrapper.connection.info.backend_pid
+        for wrapper in gc.get_objects()
+        # type(), not isinstance(): isinstance would evaluate every lazy object left in memory.
+        if issubclass(type(wrapper), BaseDatabaseWrapper)
+        and wrapper.vendor == "postgresql"
+        and wrapper._thread_ident == own
+        and wrapper.connection is not None
+        and not wrapper.connection.closed
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT pid = ANY(%s)",
+            [spared],
         )
 
 
@@ -67,7 +85,7 @@ def database_down(alias: str = "default", *, live_server=None):
             yield
         return
     if real.vendor == "postgresql":
-        _cut_other_sessions(real)
+        _cut_other_threads_sessions(real)
     # Other threads (a live server on PostgreSQL) build their new connections from the shared dict.
     settings_dict.update(_unreachable(saved))
     down = connections.create_connection(alias)
