@@ -80,8 +80,9 @@ def database_down(alias: str = "default", *, live_server=None):
     saved = dict(settings_dict)
     real = connections[alias]
     override = getattr(getattr(live_server, "thread", None), "connections_override", None) or {}
-    if override.get(alias) is real:
-        with _shared_memory_database_down(real, settings_dict, saved):
+    if override.get(alias) is not None:
+        # The live server's wrapper: the one the fixtures' context holds, which may not be `real`.
+        with _shared_memory_database_down(override[alias], settings_dict, saved):
             yield
         return
     if real.vendor == "postgresql":
