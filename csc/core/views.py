@@ -1,3 +1,4 @@
+import sys
 from urllib.parse import quote
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from . import health, honeypot, otp, ratelimit, recovery, registry, services
+from . import health, honeypot, otp, outage, ratelimit, recovery, registry, services
 from .capabilities import AUDIT_VIEW, CENTRE_SETTINGS, STAFF_MANAGE
 from .forms import (
     CentreSettingsForm,
@@ -493,6 +494,10 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    # The database away is no error of the site: 503 and Retry-After, logged once (csc/core/outage.py).
+    failure = sys.exc_info()[1]
+    if outage.is_outage(failure):
+        return outage.unavailable(request, failure)
     # No context processors that touch the database: the failure may be the database itself.
     from django.template import loader
 

@@ -347,7 +347,7 @@ def events(request, slug):
         return _refused("Cette borne n'existe pas.", 404)
     try:
         try:
-            batch = services.parse_events(request.body, kiosk_key)
+            batch_id, batch = services.parse_batch(request.body, kiosk_key)
         except services.UnknownTile:
             # Perhaps a tile added since this process read the kiosk: read it again, at most once every
             # few seconds, so that forged clicks cannot make every request cost a query.
@@ -356,10 +356,10 @@ def events(request, slug):
             kiosk_key = _kiosk_key(slug, fresh=True)
             if kiosk_key is None:
                 return _refused("Cette borne n'existe pas.", 404)
-            batch = services.parse_events(request.body, kiosk_key)
+            batch_id, batch = services.parse_batch(request.body, kiosk_key)
     except services.EventRefused as refused:
         return _refused(str(refused))
     if not ratelimit.allowed(services.events_limit(), client=client_ip(request), cost=len(batch)):
         return _refused("Trop d'envois : réessayez dans une minute.", 429)
-    services.store_events(batch)
+    services.store_batch(kiosk_key.centre_id, batch_id, batch)
     return HttpResponse(status=204)

@@ -4,6 +4,7 @@ reception's help log. Each function that changes data is one transaction."""
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,8 @@ from .models import (
     Theme,
     Tile,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class KioskRefused(Exception):
@@ -266,14 +269,41 @@ class KioskKey:
     read_at: float = 0.0  # time.monotonic() when read from the database
 
 
+# A batch the kiosk kept while the server was away (kiosk.js) comes as {"lot": id, "evenements": [...]}:
+# the id is remembered this long once the batch is stored, so that the same batch sent again — its answer
+# lost when the page left — is not counted twice.
+BATCH_ID_CHARS = 40
+BATCH_SECONDS = 24 * 3600
+
+
+def batch_key(centre_id: int, batch_id: str) -> str:
+    return f"kiosk:lot:{centre_id}:{batch_id}"
+
+
 def parse_events(body: bytes, kiosk: KioskKey) -> list[KioskEvent]:
-    """A JSON object `{"type": "clic", "tuile": 12}` or a list of them -> events to store. Anything
-    else, an unknown type, or a tile that is not one of this kiosk's visible tiles refuses the whole
-    batch: a page of the kiosk never sends such a thing, so it is forged or broken."""
+    return parse_batch(body, kiosk)[1]
+
+
+def parse_batch(body: bytes, kiosk: KioskKey) -> tuple[str, list[KioskEvent]]:
+    """A JSON object `{"type": "clic", "tuile": 12}` or a list of them, or a kept batch
+    `{"lot": "…", "evenements": [...]}` -> the batch's id ("" for none) and the events to store.
+    Anything else, an unknown type, or a tile that is not one of this kiosk's visible tiles refuses the
+    whole batch: a page of the kiosk never sends such a thing, so it is forged or broken."""
     try:
         payload = jsonbody.loads(body)
     except jsonbody.BodyRefused as refused:
         raise EventRefused(str(refused)) from None
+    batch_id = ""
+    if isinstance(payload, dict) and set(payload) == {"lot", "evenements"}:
+        batch_id, payload = payload["lot"], payload["evenements"]
+        if (
+            not isinstance(batch_id, str)
+            or not 0 < len(batch_id) <= BATCH_ID_CHARS
+            or not (batch_id.isascii() and batch_id.isalnum())
+        ):
+            raise EventRefused(f"Un lot est désigné par 1 à {BATCH_ID_CHARS} lettres ou chiffres.")
+        if not isinstance(payload, list):
+            raise EventRefused("Les événements d'un lot forment une liste.")
     items = payload if isinstance(payload, list) else [payload]
     if not items or len(items) > MAX_EVENTS_PER_REQUEST:
         raise EventRefused(f"Entre 1 et {MAX_EVENTS_PER_REQUEST} événements par envoi.")
@@ -292,7 +322,28 @@ def parse_events(body: bytes, kiosk: KioskKey) -> list[KioskEvent]:
         elif tile_id is not None:
             raise EventRefused("Seul un clic désigne une tuile.")
         events.append(KioskEvent(centre_id=kiosk.centre_id, kind=kind, tile_id=tile_id, at=now))
-    return events
+    return batch_id, events
+
+
+def store_batch(centre_id: int, batch_id: str, events: list[KioskEvent]) -> None:
+    """Store a batch once: a kept batch sent again after it was stored is not counted again. The id is
+    written once the events are, so that a batch whose storing failed (the database away) is stored
+    when it comes again. A cache server that fails costs at worst a batch counted twice, never one
+    lost."""
+    key = batch_key(centre_id, batch_id)
+    if batch_id and _cache_safely(cache.get, key):
+        return
+    store_events(events)
+    if batch_id:
+        _cache_safely(cache.set, key, 1, BATCH_SECONDS)
+
+
+def _cache_safely(operation, *args):
+    try:
+        return operation(*args)
+    except Exception:  # any failure of the cache server (connection refused, timeout…): see store_batch
+        logger.warning("Kiosk batch id not checked: the cache does not answer", exc_info=True)
+        return None
 
 
 # One statement, committed on its own (autocommit), whose commit does not wait for the WAL flush:

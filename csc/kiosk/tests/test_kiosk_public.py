@@ -528,3 +528,38 @@ def test_any_json_is_either_valid_events_or_a_refusal(value):
         return
     assert 1 <= len(events) <= services.MAX_EVENTS_PER_REQUEST
     assert all(e.tile_id in (None, 7) and e.centre_id == 1 for e in events)
+
+
+def test_a_kept_batch_sent_twice_is_counted_once(client, centre_a):
+    """kiosk.js keeps the counts the server could not store and sends them again as a batch with an
+    id: the same batch again (its answer lost as the page left) is not counted a second time."""
+    tile = tiles_of(centre_a)["ameli"]
+    batch = {"lot": "a1b2c3d4e5f6", "evenements": [{"type": "visite"}, {"type": "clic", "tuile": tile.pk}]}
+    assert post_events(client, centre_a, batch).status_code == 204
+    assert post_events(client, centre_a, batch).status_code == 204
+    assert sorted(KioskEvent.objects.values_list("kind", flat=True)) == sorted(
+        [KioskEvent.Kind.VISIT, KioskEvent.Kind.CLICK]
+    )
+    another = {"lot": "ffff0000", "evenements": [{"type": "visite"}]}
+    assert post_events(client, centre_a, another).status_code == 204
+    assert KioskEvent.objects.filter(kind=KioskEvent.Kind.VISIT).count() == 2
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        {"lot": "", "evenements": [{"type": "visite"}]},
+        {"lot": "x" * 41, "evenements": [{"type": "visite"}]},
+        {"lot": "pas un id", "evenements": [{"type": "visite"}]},
+        {"lot": "éèà", "evenements": [{"type": "visite"}]},
+        {"lot": 12, "evenements": [{"type": "visite"}]},
+        {"lot": "abc", "evenements": {"type": "visite"}},
+        {"lot": "abc", "evenements": []},
+        {"lot": "abc", "evenements": [{"type": "visite"}], "x": 1},
+    ],
+)
+def test_a_malformed_batch_is_refused_whole(client, centre_a, batch):
+    response = post_events(client, centre_a, batch)
+    assert response.status_code == 400
+    assert response.json()["erreur"]
+    assert not KioskEvent.objects.exists()
