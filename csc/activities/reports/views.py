@@ -32,6 +32,7 @@ from csc.core.forms import (
     parse_month,
     previous_month,
 )
+from csc.core.replica import from_replica
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, require_capability
 
@@ -241,6 +242,8 @@ CENTRE_FIELDS = ["periode", "mois", "du", "au", "activite"]
 NETWORK_FIELDS = ["periode", "mois", "du", "au", "territoire"]
 
 
+# The roll-ups read a period's every attendance: from the replica when there is one (csc.core.replica).
+@from_replica
 def _centre_report(request, fmt: str):
     centre = require_capability(request, REPORTS)
     today = timezone.localdate()
@@ -308,6 +311,7 @@ def report_xlsx(request):
 # --- The roll-up of several centres ----------------------------------------------------------------
 
 
+@from_replica
 def _network_report(request, fmt: str):
     centre_ids = centres_with(request.user, REPORTS)
     if not centre_ids:
