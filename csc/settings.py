@@ -27,6 +27,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Several machines: the addresses of the nginx in front of gunicorn (e.g. 127.0.0.1), whose X-Real-IP
+# header becomes the visitor's address (csc/core/proxy.py). Empty: REMOTE_ADDR as gunicorn sees it.
+CSC_TRUSTED_PROXIES = env_list("CSC_TRUSTED_PROXIES")
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
@@ -177,6 +180,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"]).get("OPTIONS", {}),
         }
         DATABASE_ROUTERS = ["csc.core.replica.ReplicaRouter"]
+        # How long after a write a person reads only the primary: longer than the replica ever lags.
+        CSC_REPLICA_LAG_SECONDS = int(os.environ.get("CSC_REPLICA_LAG_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the rate limits of the public forms and password resets (csc/core/ratelimit.py) and
