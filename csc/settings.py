@@ -165,19 +165,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # DATABASE_REPLICA_URL: a streaming replica of the same database. Only what a view asks for
     # explicitly reads there (the reports and figures, through csc.core.replica.from_replica), never
     # inside a transaction, never for a person who has just written (the replica lags a little).
-    # Reached directly or through its own PgBouncer: it takes the primary's options either way.
     if os.environ.get("DATABASE_REPLICA_URL"):
+        replica = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
         DATABASES["replica"] = {
-            **DATABASES["default"],
-            **dj_database_url.parse(
-                os.environ["DATABASE_REPLICA_URL"],
-                conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
-                conn_health_checks=True,
-            ),
-        }
-        DATABASES["replica"]["OPTIONS"] = {
-            **DATABASES["default"]["OPTIONS"],
-            **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"]).get("OPTIONS", {}),
+            **DATABASES["default"],  # the same options, PgBouncer's included: only where it is changes
+            **{key: replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+            "OPTIONS": {**DATABASES["default"]["OPTIONS"], **replica.get("OPTIONS", {})},
         }
         DATABASE_ROUTERS = ["csc.core.replica.ReplicaRouter"]
         # How long after a write a person reads only the primary: longer than the replica ever lags.

@@ -65,4 +65,5 @@ def current_worker() -> str:
     from rq import get_current_job
 
     job = get_current_job()
-    return f"{PREFIX}{job.worker_name}" if job is not None and job.worker_name else ""
+    # RQ's default names are 32 characters; a --name longer than the claim's column is cut.
+    return f"{PREFIX}{job.worker_name}"[:64] if job is not None and job.worker_name else ""

@@ -114,3 +114,24 @@ def test_without_a_replica_nothing_reads_there_nor_marks_the_writers(
 
 def reading():
     return replica.reading_from_replica()
+
+
+def test_the_replica_takes_the_primarys_settings_behind_pgbouncer_too():
+    """Only where the replica is differs: behind PgBouncer, it too prepares nothing and keeps no cursor."""
+    from csc.testing.nodes import on_other_node
+
+    printed = on_other_node(
+        "from django.conf import settings\n"
+        "r = settings.DATABASES['replica']\n"
+        "print(r['HOST'], r['PORT'], r['NAME'], r['DISABLE_SERVER_SIDE_CURSORS'], r['OPTIONS'],"
+        " settings.DATABASE_ROUTERS)",
+        cache_prefix="csc-test-settings",
+        DJANGO_SETTINGS_MODULE="csc.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://csc@10.0.0.4:6432/csc",
+        DATABASE_PGBOUNCER="1",
+        DATABASE_REPLICA_URL="postgres://csc@10.0.0.4:6432/csc_replica",
+    )
+    assert printed == (
+        "10.0.0.4 6432 csc_replica True {'prepare_threshold': None} ['csc.core.replica.ReplicaRouter']"
+    )
