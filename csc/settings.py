@@ -204,14 +204,15 @@ if CSC_CACHE_URL:
             },
         }
     }
-    # Logged, so that a Redis down is seen (csc.core.ratelimit says when a limit was not counted).
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Sessions read from Redis, on every node, and are written through to the database: a Redis
     # restarted or flushed logs nobody out (the session is read again from the database), and nothing
     # a session holds lives only in the cache. Without Redis, sessions stay in the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csc"}}
+# What Redis failed to do is logged, so that a Redis down is seen (and csc.core.ratelimit says when a
+# limit was not counted).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

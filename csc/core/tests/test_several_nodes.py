@@ -91,3 +91,18 @@ def test_a_session_opened_on_one_node_is_valid_on_the_other_and_survives_a_redis
         status, location = staff_home_on_other_node(session_key, prefix).split()
         assert status == "302" and location.startswith(reverse("core:login"))
         server.close()
+
+
+@pytest.mark.django_db
+def test_staff_stay_logged_in_and_pages_work_while_redis_does_not_answer(client, reception_a, caplog):
+    """A Redis down is a cache miss (IGNORE_EXCEPTIONS, settings.py): the session is read from the
+    database, the page is served, and the log says Redis failed."""
+    from csc.testing.caches import redis_caches
+
+    unreachable = redis_caches("csc-test-down")
+    unreachable["default"]["LOCATION"] = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
+    with override_settings(CACHES=unreachable, SESSION_ENGINE=CACHED_DB):
+        response = client.post(reverse("core:login"), {"username": reception_a.email, "password": PASSWORD})
+        assert response.status_code == 302
+        assert client.get(reverse("core:staff_home")).status_code == 200
+    assert any(record.name.startswith("django_redis") for record in caplog.records)
