@@ -27,6 +27,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Several machines: the addresses of the nginx in front of gunicorn (e.g. 127.0.0.1), whose X-Real-IP
+# header becomes the visitor's address (csc/core/proxy.py). Empty: REMOTE_ADDR as gunicorn sees it.
+CSC_TRUSTED_PROXIES = env_list("CSC_TRUSTED_PROXIES")
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csc.core.middleware.CurrentActorMiddleware",
+    # Marks a person who just wrote, so that the reports read the primary and not a lagging replica.
+    "csc.core.replica.WroteRecentlyMiddleware",
     "csc.core.middleware.RequestSiteMiddleware",
     "csc.core.middleware.TwoFactorEnforcementMiddleware",
     # Last: axes must see the response of the authentication views.
@@ -146,6 +151,34 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # binds its values on the server: the kiosk's events (kiosk.services.store_events). Django's own
     # cursors quote values into the text and never prepare; Django turns preparing off unless asked.
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+
+    # --- Several machines: PgBouncer, a read replica (docs/installation.md « Passer à plusieurs machines »)
+    # DATABASE_PGBOUNCER=1: DATABASE_URL is a PgBouncer in transaction mode, where a server connection
+    # goes to another client after each transaction, so nothing may outlive one on it:
+    # - psycopg's prepared statements (above): a statement prepared on one server connection is missing
+    #   on the next. Off, unless DATABASE_PGBOUNCER_PREPARED=1 says the pooler keeps them (PgBouncer
+    #   1.21 or later with max_prepared_statements set; Debian 12 ships 1.18, which does not).
+    # - server-side cursors (`.iterator()` keeps a named cursor open across statements): off.
+    # - the startup `options` (PgBouncer refuses the parameter): jit and random_page_cost move to the
+    #   pooler's connect_query (deploy/pgbouncer/pgbouncer.ini) or to ALTER DATABASE … SET.
+    if env_bool("DATABASE_PGBOUNCER", False):
+        DATABASES["default"]["OPTIONS"].pop("options")
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        if not env_bool("DATABASE_PGBOUNCER_PREPARED", False):
+            DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+    # DATABASE_REPLICA_URL: a streaming replica of the same database. Only what a view asks for
+    # explicitly reads there (the reports and figures, through csc.core.replica.from_replica), never
+    # inside a transaction, never for a person who has just written (the replica lags a little).
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        replica = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+        DATABASES["replica"] = {
+            **DATABASES["default"],  # the same options, PgBouncer's included: only where it is changes
+            **{key: replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+            "OPTIONS": {**DATABASES["default"]["OPTIONS"], **replica.get("OPTIONS", {})},
+        }
+        DATABASE_ROUTERS = ["csc.core.replica.ReplicaRouter"]
+        # How long after a write a person reads only the primary: longer than the replica ever lags.
+        CSC_REPLICA_LAG_SECONDS = int(os.environ.get("CSC_REPLICA_LAG_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the rate limits of the public forms and password resets (csc/core/ratelimit.py) and
@@ -159,17 +192,31 @@ if CSC_CACHE_URL:
         raise ImproperlyConfigured(
             "CSC_CACHE_URL doit être l'adresse d'un serveur Redis, par exemple redis://127.0.0.1:6379/0."
         )
+    # django-redis rather than Django's own RedisCache for IGNORE_EXCEPTIONS: everything this cache
+    # holds can be lost or recomputed, so a Redis that fails or restarts must cost a cache miss, never
+    # a 500 (Django's backend raises, and the kiosk's page and cached_db sessions would fail with it).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CSC_CACHE_URL,
             "KEY_PREFIX": os.environ.get("CSC_CACHE_PREFIX", "csc"),
-            # A cache that hangs must not hold a worker: the limits let requests through when it fails.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                # A cache that hangs must not hold a worker: the limits let requests through when it fails.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    # Sessions read from Redis, on every node, and are written through to the database: a Redis
+    # restarted or flushed logs nobody out (the session is read again from the database), and nothing
+    # a session holds lives only in the cache. Without Redis, sessions stay in the database alone.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csc"}}
+# What Redis failed to do is logged, so that a Redis down is seen (and csc.core.ratelimit says when a
+# limit was not counted).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -252,6 +299,21 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# CSC_TASKS_BACKEND=django_tasks_rq.RQBackend puts the tasks on Redis (CSC_RQ_URL, by default the
+# cache's server) for `manage.py rqworker --with-scheduler default` to run (the scheduler runs the retries
+# planned for later); the database backend above stays the default, with nothing more to run.
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    CSC_RQ_URL = os.environ.get("CSC_RQ_URL", CSC_CACHE_URL).strip()
+    if not CSC_RQ_URL:
+        raise ImproperlyConfigured(
+            "CSC_TASKS_BACKEND=django_tasks_rq.RQBackend demande CSC_RQ_URL (ou CSC_CACHE_URL), "
+            "l'adresse d'un serveur Redis, par exemple redis://127.0.0.1:6379/1."
+        )
+    INSTALLED_APPS.append("django_rq")
+    # A task longer than this is stopped by its worker: a network PDF takes seconds, not minutes.
+    RQ_QUEUES = {"default": {"URL": CSC_RQ_URL, "DEFAULT_TIMEOUT": 600}}
+    # The worker runs django.tasks' tasks through django-tasks-rq's job class (RQ's own cannot call them).
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # The task worker (csc.core.worker) writes a heartbeat this often; what a worker claimed is taken back
 # by the others once its heartbeat is older than the lease. Shorter leases recover sooner and risk
 # taking a task from a worker only slowed down (its own thread beats, even during a long PDF).

@@ -23,3 +23,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CSC_MAP_TILE_URL = ""  # no tile server in tests: the page must stay useful without one
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
+
+# A second alias reading the same test database, as a streaming replica would (Django's test MIRROR),
+# for the tests of csc.core.replica: they install the router; the rest of the suite reads the primary.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from csc.activities.reports.queries import years_after
 from csc.core.forms import AccessibleFormMixin, error_summary, parse_date
 from csc.core.pdf import render_pdf
+from csc.core.replica import from_replica
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, as_text, download, new_workbook, workbook_bytes
 
 from . import stats
@@ -310,6 +311,8 @@ def _audience(request) -> stats.Audience:
 # --- The pivot table ---------------------------------------------------------------------------------
 
 
+# Counted over whole years of follow-ups: from the replica when there is one (csc.core.replica).
+@from_replica
 def _figures(request, fmt: str):
     audience = _audience(request)
     today = timezone.localdate()
@@ -523,6 +526,7 @@ def report_tables(report: stats.ActivityReport) -> list[dict]:
     return tables
 
 
+@from_replica
 def _report(request, fmt: str):
     audience = _audience(request)
     today = timezone.localdate()

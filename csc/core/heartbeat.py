@@ -5,7 +5,9 @@
 - `live_worker_ids()` are the workers whose last beat is younger than the lease; what any other worker
   claimed was interrupted.
 - `current_worker` names the worker running the current task, for whoever claims something in it
-  (csc.core.notify records it on the message it sends).
+  (csc.core.notify records `worker_id()` on the message it sends).
+- With the tasks on Redis (csc.core.redis_queue), RQ's workers beat in Redis: they count as alive
+  while RQ lists them.
 
 The lease is long next to the beat (30 s against 5 s): a worker busy on a long PDF still beats from
 its own thread, and one slow write of the beat is not taken for a death.
@@ -21,6 +23,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from . import redis_queue
 from .models import WorkerHeartbeat
 
 current_worker: ContextVar[str] = ContextVar("current_worker", default="")
@@ -55,11 +58,19 @@ def stop(worker_id: str) -> None:
 
 
 def live_worker_ids() -> set[str]:
-    return set(
+    alive = set(
         WorkerHeartbeat.objects.filter(beat_at__gte=timezone.now() - lease()).values_list(
             "worker_id", flat=True
         )
     )
+    if redis_queue.in_use():  # the tasks run in RQ's workers, which beat in Redis
+        alive |= set(redis_queue.live_workers())
+    return alive
+
+
+def worker_id() -> str:
+    """The worker running the current task: CSC's database worker, or an RQ worker; « » outside one."""
+    return current_worker.get() or (redis_queue.current_worker() if redis_queue.in_use() else "")
 
 
 def last_beat():

@@ -238,7 +238,7 @@ def deliver(message: OutboundMessage | int) -> str:
             status=Status.SENDING,
             attempts=F("attempts") + 1,
             next_attempt_at=now,
-            claimed_by=heartbeat.current_worker.get(),
+            claimed_by=heartbeat.worker_id(),
             handed_at=None,
         )
     )

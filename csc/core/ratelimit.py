@@ -141,13 +141,17 @@ def _add(key: str, amount: int, *, timeout: int) -> int:
         if cache.add(key, amount, timeout=timeout):
             return amount
         try:
-            return cache.incr(key, amount)
+            total = cache.incr(key, amount)
         except ValueError:  # expired between add and incr
             cache.set(key, amount, timeout=timeout)
             return amount
     except Exception:  # any failure of the cache server (connection refused, timeout…): see docstring
         logger.exception("Rate limit not counted: the cache does not answer")
         return 0
+    if total is None:  # django-redis told to ignore a failure of Redis (settings.py) answers None
+        logger.error("Rate limit not counted: the cache does not answer")
+        return 0
+    return total
 
 
 def _take_back(key: str, amount: int) -> None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from csc.activities.models import Group, Period, Registration
 from csc.core import jobs
 from csc.core.audit import record
+from csc.core.replica import from_replica
 from csc.core.tenancy import require_capability
 from csc.people.models import Season
 
@@ -78,6 +79,7 @@ def _group(request, period: Period) -> Group | None:
 
 @login_required
 @require_GET
+@from_replica
 def export_period(request, period_id: int, fmt: str):
     fmt = _format(fmt)
     period = _period(request, period_id)
@@ -103,6 +105,7 @@ def export_period(request, period_id: int, fmt: str):
 
 @login_required
 @require_GET
+@from_replica
 def export_amounts_due(request, period_id: int, fmt: str):
     fmt = _format(fmt)
     period = _period(request, period_id)
@@ -127,6 +130,7 @@ def export_amounts_due(request, period_id: int, fmt: str):
 
 @login_required
 @require_GET
+@from_replica
 def export_memberships(request, season_id: int, fmt: str):
     fmt = _format(fmt)
     season = get_object_or_404(

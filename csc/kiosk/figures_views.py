@@ -22,6 +22,7 @@ from csc.activities.reports.queries import centre_infos
 # The CAF report is sent for the month that ended: the previous month unless one is asked.
 from csc.core.forms import month_bounds, parse_month, posted, previous_month
 from csc.core.pdf import render_pdf
+from csc.core.replica import from_replica
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, has_capability, require_capability
 
@@ -53,6 +54,8 @@ def _month_error(request, template: str, context: dict) -> HttpResponse:
 # --- Statistics ---------------------------------------------------------------------------------------
 
 
+# A month of events: from the replica when there is one, but not when a synonym was just added (POST).
+@from_replica
 def _statistics(request, fmt: str, *, synonym_form=None, status=200):
     centre = require_capability(request, FIGURES)
     today = timezone.localdate()

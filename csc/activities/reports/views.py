@@ -33,6 +33,7 @@ from csc.core.forms import (
     parse_month,
     previous_month,
 )
+from csc.core.replica import from_replica
 from csc.core.spreadsheets import XLSX_CONTENT_TYPE, download
 from csc.core.tenancy import centres_with, current_centre, require_capability
 
@@ -243,6 +244,8 @@ CENTRE_FIELDS = ["periode", "mois", "du", "au", "activite"]
 NETWORK_FIELDS = ["periode", "mois", "du", "au", "territoire"]
 
 
+# The roll-ups read a period's every attendance: from the replica when there is one (csc.core.replica).
+@from_replica
 def _centre_report(request, fmt: str):
     centre = require_capability(request, REPORTS)
     today = timezone.localdate()
@@ -393,8 +396,10 @@ def _network_report(request, fmt: str):
     return redirect(job)
 
 
+# The roll-up reads a period's every attendance of every centre: from the replica when there is one.
 @login_required
 @require_GET
+@from_replica
 def report_network(request):
     return _network_report(request, "html")
 

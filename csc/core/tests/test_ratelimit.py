@@ -10,6 +10,7 @@ from django.test import override_settings
 
 from csc.core import ratelimit
 from csc.core.ratelimit import Limit, Rate
+from csc.testing.caches import redis_caches
 
 # A moment at the very start of an hour, a day and a minute window: every window below starts there.
 START = 1_800_000_000 - 1_800_000_000 % 86400
@@ -90,20 +91,15 @@ def test_no_address_is_written_in_the_cache_keys(limits_cache):
     if limits_cache is None:
         keys = list(cache._cache)
     else:
-        keys = [k.decode() for k in cache._cache.get_client().scan_iter(f"{limits_cache}:*")]
+        keys = [k.decode() for k in cache.client.get_client().scan_iter(f"{limits_cache}:*")]
     assert len(keys) == 2
     assert not any("203.0.113" in key or "secret" in key or "example" in key for key in keys)
 
 
 def test_a_cache_that_does_not_answer_lets_requests_through(caplog):
     """A Redis down must not close the public forms: the limit is skipped and the log says so."""
-    unreachable = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    unreachable = redis_caches("csc-test-down")  # django-redis, as settings.py builds it
+    unreachable["default"]["LOCATION"] = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
     limit = Limit("tests.down", per_client=(Rate(1, 60),))
     with override_settings(CACHES=unreachable):
         assert uses(limit, 3, client="192.0.2.1") == 3
