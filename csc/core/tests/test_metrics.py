@@ -63,11 +63,11 @@ def test_requests_are_counted_by_route_name_and_status_class_never_by_path(clien
 def test_the_queue_failed_tasks_messages_and_heartbeat_come_from_the_database(client):
     for message_id in (1, 2, 3):
         pause_then_deliver.enqueue(message_id, 0)
-    DBTaskResult.objects.filter(pk__in=DBTaskResult.objects.values("pk")[:1]).update(
-        enqueued_at=timezone.now() - timedelta(minutes=10)
-    )
-    failed = DBTaskResult.objects.order_by("-pk").first()
-    DBTaskResult.objects.filter(pk=failed.pk).update(status=TaskResultStatus.FAILED)
+    # Two different tasks (their ids are random UUIDs: picking « first » and « last » by id could pick
+    # the same one twice): one waited 10 minutes, another failed.
+    aged, _, failed = DBTaskResult.objects.values_list("pk", flat=True)
+    DBTaskResult.objects.filter(pk=aged).update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    DBTaskResult.objects.filter(pk=failed).update(status=TaskResultStatus.FAILED)
     for status in ("envoye", "envoye", "echec", "incertain"):
         OutboundMessage.objects.create(purpose="test", recipient="", status=status)
     heartbeat.beat("ouvrier-1")
@@ -76,7 +76,7 @@ def test_the_queue_failed_tasks_messages_and_heartbeat_come_from_the_database(cl
     assert value(samples, "csc_database_up") == 1
     assert value(samples, "csc_tasks_queued", queue="default") == 2
     assert 600 <= value(samples, "csc_tasks_oldest_queued_age_seconds", queue="default") < 660
-    assert value(samples, "csc_tasks_failed", task=failed.task_path) == 1
+    assert value(samples, "csc_tasks_failed", task=pause_then_deliver.module_path) == 1
     assert value(samples, "csc_messages", status="envoye") == 2
     assert value(samples, "csc_messages", status="echec") == 1
     assert value(samples, "csc_messages", status="incertain") == 1
