@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from csc.core import honeypot, origins, ratelimit
+from csc.core import honeypot, origins, outage, ratelimit
 from csc.core.middleware import client_ip
 from csc.core.models import Centre
 from csc.core.text import render_markdown
@@ -45,6 +45,8 @@ HOME_CACHE_SECONDS = 3600
 # csc/core/headers.py).
 HOME_BROWSER_SECONDS = 60
 STATE_SECONDS = 5
+# How long a kiosk's home page may be served from its last known state while the database is away.
+LAST_KNOWN_STATE_SECONDS = 24 * 3600
 EVENT_KEY_SECONDS = 300
 
 
@@ -72,7 +74,15 @@ def _state(slug: str) -> KioskState | None:
     rows = Kiosk.objects.filter(centre__slug=slug).values_list(
         "centre_id", "version", "centre__directory_entry__hours"
     )
-    row = rows.first()
+    try:
+        row = rows.first()
+    except Exception as error:
+        # The database away (a restart): the kiosk keeps showing its home page from the cache, with the
+        # state it last had, instead of a 503 for the resident in front of it (csc/core/outage.py).
+        last_known = cache.get(f"{key}:last")
+        if last_known is None or not outage.is_outage(error):
+            raise
+        return last_known
     if row is None:
         centre = Centre.objects.filter(slug=slug).first()
         if centre is None:
@@ -81,6 +91,7 @@ def _state(slug: str) -> KioskState | None:
         row = rows.first()
     state = KioskState(row[0], row[1], row[2] if isinstance(row[2], list) else [])
     cache.set(key, state, STATE_SECONDS)
+    cache.set(f"{key}:last", state, LAST_KNOWN_STATE_SECONDS)
     return state
 
 

@@ -196,3 +196,23 @@ def test_the_503_page_is_rendered_without_a_query(rf, django_assert_num_queries)
         assert_page_503(outage.unavailable(request))
     with django_assert_num_queries(0):
         assert_json_503(outage.unavailable(rf.get("/", HTTP_HX_REQUEST="true")))
+
+
+@pytest.mark.django_db
+def test_a_kiosk_home_already_shown_keeps_being_served_while_the_database_is_away(client, centre_a):
+    from django.core.cache import cache
+
+    from csc.kiosk import services as kiosk
+
+    kiosk.kiosk_for(centre_a)
+    url = f"/borne/{centre_a.slug}/"
+    before = client.get(url)
+    assert before.status_code == 200
+    # Its short-lived state has expired: the kiosk reads the database again, which is away.
+    cache.delete(kiosk.state_key(centre_a.slug))
+    with database_down():
+        during = client.get(url)
+    assert during.status_code == 200 and during.content == before.content
+    # A kiosk never shown before has nothing to show: 503, and its page tries again by itself.
+    with database_down():
+        assert_page_503(client.get(f"/borne/{centre_a.slug}-inconnu/"))
