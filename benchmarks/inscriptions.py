@@ -165,6 +165,21 @@ def child_fields(prefix: str, first_name: str, birth: str, period: dict) -> dict
     }
 
 
+def family_fields(email: str, rng: random.Random) -> dict:
+    """The family part both public forms ask (benchmarks/exploitation.py sends pré-adhésions with it)."""
+    return {
+        "famille-email": email,
+        "famille-phone": "06 12 34 56 78",
+        "famille-address": "1 rue du Test",
+        "famille-postcode": "59000",
+        "famille-city": "Lille",
+        "famille-family_quotient": str(rng.randint(0, 2000)),
+        "famille-consent_photos": "oui",
+        "famille-consent_communications": "non",
+        "famille-consent_data": "oui",
+    }
+
+
 async def parent(
     index: int, base_url: str, period: dict, rng: random.Random, timings: dict, keys, answered, start
 ):
@@ -186,15 +201,7 @@ async def parent(
             "nombre_enfants": "1",
             "adulte-0-first_name": f"Parent{index}",
             "adulte-0-last_name": "Bench",
-            "famille-email": f"parent{index}@bench.localhost",
-            "famille-phone": "06 12 34 56 78",
-            "famille-address": "1 rue du Test",
-            "famille-postcode": "59000",
-            "famille-city": "Lille",
-            "famille-family_quotient": str(rng.randint(0, 2000)),
-            "famille-consent_photos": "oui",
-            "famille-consent_communications": "non",
-            "famille-consent_data": "oui",
+            **family_fields(f"parent{index}@bench.localhost", rng),
             **child_fields("enfant-0", f"Enfant{index}", birth, period),
         }
         await start.wait()

@@ -332,7 +332,6 @@ class Animator(Client):
             raise RuntimeError(f"feuille d'appel {url} sans participant")
 
     async def loop(self, window: Window, deadline: float, pace: tuple[float, float]):
-        session = self.account.session_id
         await asyncio.sleep(self.rng.uniform(0, pace[1]))  # animators do not start in step
         while True:
             await asyncio.sleep(self.rng.uniform(*pace))
@@ -340,28 +339,34 @@ class Animator(Client):
                 return
             person = self.rng.choice(self.people)
             status = self.rng.choice(STATUSES)
-            url = f"/presences/seances/{session}/personnes/{person}/"
             started = time.perf_counter()
-            error = None
-            try:
-                response = await self.http.post(
-                    url,
-                    data={"csrfmiddlewaretoken": self.csrf, "statut": status, "attendu": "1"},
-                    headers={
-                        "HX-Request": "true",
-                        "X-CSRFToken": self.csrf,
-                        "Referer": f"{self.http.base_url}presences/seances/{session}/",
-                    },
-                )
-                if response.status_code != 200:
-                    error = f"HTTP {response.status_code} {url}: {response.text[:120]}"
-                elif f'id="personne-{person}"' not in response.text:
-                    error = f"réponse sans la ligne de la personne {url}"
-                else:
-                    self.sent[person] = status
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__} {url}"
+            error = await self.tap(person, status)
+            if error is None:
+                self.sent[person] = status
             window.record((time.perf_counter() - started) * 1000, error)
+
+    async def tap(self, person: int, status: str) -> str | None:
+        """One tap, as htmx sends it: None when the server answered with the person's row, else what
+        went wrong (benchmarks/exploitation.py taps through it too)."""
+        session = self.account.session_id
+        url = f"/presences/seances/{session}/personnes/{person}/"
+        try:
+            response = await self.http.post(
+                url,
+                data={"csrfmiddlewaretoken": self.csrf, "statut": status, "attendu": "1"},
+                headers={
+                    "HX-Request": "true",
+                    "X-CSRFToken": self.csrf,
+                    "Referer": f"{self.http.base_url}presences/seances/{session}/",
+                },
+            )
+        except httpx.HTTPError as exc:
+            return f"{type(exc).__name__} {url}"
+        if response.status_code != 200:
+            return f"HTTP {response.status_code} {url}: {response.text[:120]}"
+        if f'id="personne-{person}"' not in response.text:
+            return f"réponse sans la ligne de la personne {url}"
+        return None
 
 
 def events_lost(database_url: str, animators: list[Animator]) -> dict:

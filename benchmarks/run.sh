@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, `presences`,
 # `animation`, `borne` and `accompagnement` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions,
-# presences, animation, borne or accompagnement runs one of them.
+# presences, animation, borne or accompagnement runs one of them. BENCH_ONLY=exploitation (as root, never
+# part of the whole run: it restarts the machine's PostgreSQL server) runs benchmarks/exploitation.py on
+# the several-machines layout of deploy/drill/up.sh instead of this script's gunicorn.
 #
 # PostgreSQL database csc_bench (created if missing) -> migrate -> national-scale dataset (skipped when
 # already there), for `presences` 10 million attendance rows on it, for `animation` 50,000 activity
@@ -21,7 +23,10 @@
 # BENCH_BORNE_ARGS (extra arguments of benchmarks/borne.py), BENCH_BORNE_OUTPUT; for `accompagnement`
 # BENCH_CASEWORK_ARGS (extra arguments of its generator), BENCH_ACCOMPAGNEMENT_USERS,
 # BENCH_ACCOMPAGNEMENT_THINK_MS, BENCH_ACCOMPAGNEMENT_DIRECTORS, BENCH_ACCOMPAGNEMENT_PARTS (load,stats),
-# BENCH_ACCOMPAGNEMENT_PAGES (the pages the social workers loop over), BENCH_ACCOMPAGNEMENT_OUTPUT.
+# BENCH_ACCOMPAGNEMENT_PAGES (the pages the social workers loop over), BENCH_ACCOMPAGNEMENT_OUTPUT; for
+# `exploitation` BENCH_EXPLOITATION_SECONDS (600, the drill), BENCH_EXPLOITATION_ATTENDANCE_ARGS (the
+# attendance generator's arguments, --attendance-rows 1000000), BENCH_EXPLOITATION_ARGS (extra
+# arguments of benchmarks/exploitation.py), BENCH_EXPLOITATION_OUTPUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -92,6 +97,9 @@ EOF
 
 # Which benchmarks run: all of them, or the one BENCH_ONLY names.
 selected() { [[ -z "${BENCH_ONLY:-}" || "${BENCH_ONLY}" == "$1" ]]; }
+
+git_commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git status --porcelain 2>/dev/null)" ]]; then git_commit="$git_commit-dirty"; fi
 
 echo "== Jeu de données =="
 generate_args=()
@@ -167,6 +175,25 @@ if selected accompagnement; then
   fi
 fi
 
+# The `exploitation` benchmark (issue 19): the socle, presences and pré-adhésion loads on the
+# several-machines layout (deploy/drill/up.sh on this database) while a drill kills a node, restarts
+# Redis, restarts the primary PostgreSQL and kills the task worker. Only when named: it needs root and
+# restarts the machine's PostgreSQL server (it skips that step while anything else uses the server).
+if [[ "${BENCH_ONLY:-}" == exploitation ]]; then
+  # Today's sessions to tap on and the animator accounts; a tenth of the presences benchmark's history
+  # (the drill taps today's sessions: the history only has to be there), unless it is there already.
+  # shellcheck disable=SC2086
+  "$BIN/python" manage.py generate_attendance_data --staff-password "$PASSWORD" "${generate_args[@]}" \
+    ${BENCH_EXPLOITATION_ATTENDANCE_ARGS:---attendance-rows 1000000} | tee "$TMP/generate_exploitation.log"
+  echo "== Exploitation : ${BENCH_EXPLOITATION_SECONDS:-600} s d'exercice sur deux nœuds =="
+  # shellcheck disable=SC2086  # BENCH_EXPLOITATION_ARGS is a list of arguments
+  "$BIN/python" benchmarks/exploitation.py --seconds "${BENCH_EXPLOITATION_SECONDS:-600}" \
+    --database "$(basename "$DATABASE_URL")" --git "$git_commit" ${BENCH_EXPLOITATION_ARGS:-} \
+    --output "${BENCH_EXPLOITATION_OUTPUT:-$ROOT/benchmarks/results/exploitation.json}"
+  echo "Résultat : ${BENCH_EXPLOITATION_OUTPUT:-$ROOT/benchmarks/results/exploitation.json}"
+  exit 0
+fi
+
 "$BIN/python" manage.py collectstatic --noinput -v 0
 
 echo "== gunicorn ($WORKERS workers, 127.0.0.1:$PORT) =="
@@ -197,9 +224,6 @@ for _ in $(seq 1 60); do
   fi
   sleep 1
 done
-
-git_commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git status --porcelain 2>/dev/null)" ]]; then git_commit="$git_commit-dirty"; fi
 
 if selected socle; then
 echo "== Charge : $USERS utilisateurs, chauffe ${WARMUP}s puis $RUNS × ${DURATION}s =="

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops the drill's layout (deploy/drill/up.sh) and removes it: nginx, the two nodes, the worker,
-# PgBouncer, the replica (its data directory too), the drill's Redis; then drops the csc_drill database
-# on the primary unless CSC_DRILL_KEEP_DB=1. The primary itself is left running, untouched (a line
+# PgBouncer, the replica (its data directory too), the drill's Redis; then drops the database up.sh
+# created on the primary (csc_drill, or CSC_DRILL_DB when it was missing) unless CSC_DRILL_KEEP_DB=1:
+# a database that was there before up.sh (a benchmark's dataset) is never dropped. The primary itself is left running, untouched (a line
 # added to its pg_hba.conf by CSC_DRILL_ADD_HBA=1 stays: remove it by hand if you wish).
 set -uo pipefail
 
@@ -38,9 +39,10 @@ if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && [[ -f $STATE/run/redis.pid
   echo "Arrêt : Redis de l'exercice"
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
 fi
-if [[ ${CSC_DRILL_KEEP_DB:-0} != 1 ]]; then
-  echo "Suppression de la base csc_drill"
-  psql -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -AtXq -c "DROP DATABASE IF EXISTS csc_drill WITH (FORCE)"
+if [[ ${CSC_DRILL_KEEP_DB:-0} != 1 && -s $STATE/created_database ]]; then
+  database=$(cat "$STATE/created_database")
+  echo "Suppression de la base $database"
+  psql -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -AtXq -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)"
 fi
 rm -rf "$STATE"
 echo "Exercice arrêté."

@@ -12,6 +12,13 @@
 # $CSC_DRILL_DIR (/tmp/csc-drill); deploy/drill/down.sh stops it and removes it; smoke.sh checks it.
 # The primary is never restarted: if it cannot stream to a replica as configured, this script says what
 # to change and stops.
+#
+# For a benchmark on a dataset of its own (benchmarks/exploitation.py): CSC_DRILL_DB names another
+# database of the primary (created if missing, dropped by down.sh only if this script created it),
+# CSC_DRILL_DEMO=0 skips the demonstration data, CSC_DRILL_ENV_EXTRA names a file of KEY=value lines
+# appended to the layout's environment (they override the ones above them: a mail server, limits…),
+# and CSC_DRILL_SINGLE_PORT adds a second nginx entry on that port that serves node 8001 alone (to
+# measure one node against two in the same run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,7 +32,8 @@ PGBOUNCER_PORT="${CSC_DRILL_PGBOUNCER_PORT:-6432}"
 REDIS_PORT="${CSC_DRILL_REDIS_PORT:-6380}"
 NGINX_PORT="${CSC_DRILL_NGINX_PORT:-8080}"
 NODE_PORTS=(8001 8002)
-DB=csc_drill
+DB="${CSC_DRILL_DB:-csc_drill}"
+SINGLE_PORT="${CSC_DRILL_SINGLE_PORT:-}"
 TASKS="${CSC_DRILL_TASKS:-db}"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -87,7 +95,10 @@ wait_for "Redis" redis-cli -p "$REDIS_PORT" ping
 say "Base $DB sur le serveur principal : migrations, fichiers statiques, données de démonstration"
 if [[ -z $(psql_primary -c "SELECT 1 FROM pg_database WHERE datname = '$DB'") ]]; then
   psql_primary -c "CREATE DATABASE $DB" >/dev/null
+  echo "$DB" >"$STATE/created_database"
 fi
+# down.sh drops the drill's own database, and one this script created; a dataset that was there stays.
+[[ $DB == csc_drill ]] && echo "$DB" >"$STATE/created_database"
 if [[ ! -f $STATE/secret ]]; then
   "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" >"$STATE/secret"
   "$PY" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$STATE/fernet"
@@ -116,6 +127,10 @@ DATABASE_PGBOUNCER=1
 DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:$PGBOUNCER_PORT/${DB}_replica
 CSC_CACHE_URL=redis://127.0.0.1:$REDIS_PORT/0
 EOF
+if [[ -n ${CSC_DRILL_ENV_EXTRA:-} ]]; then
+  printf '# From %s (CSC_DRILL_ENV_EXTRA)\n' "$CSC_DRILL_ENV_EXTRA" >>"$STATE/csc.env"
+  cat "$CSC_DRILL_ENV_EXTRA" >>"$STATE/csc.env"
+fi
 if [[ $TASKS == rq ]]; then
   printf 'CSC_TASKS_BACKEND=django_tasks_rq.RQBackend\nCSC_RQ_URL=redis://127.0.0.1:%s/1\n' "$REDIS_PORT" >>"$STATE/csc.env"
 fi
@@ -129,7 +144,7 @@ load_env() { set -a; . "$STATE/csc.env"; set +a; }
   cd "$ROOT"
   "$PY" manage.py migrate --noinput -v 0
   "$PY" manage.py collectstatic --noinput -v 0
-  "$PY" manage.py load_demo --demo -v 0 >/dev/null
+  if [[ ${CSC_DRILL_DEMO:-1} == 1 ]]; then "$PY" manage.py load_demo --demo -v 0 >/dev/null; fi
 )
 
 say "Réplique en flux sur 127.0.0.1:$REPLICA_PORT"
@@ -236,6 +251,22 @@ http {
     }
 }
 EOF
+if [[ -n $SINGLE_PORT ]]; then
+  # The same proxy to one node: the upstream renamed, the second node left out.
+  sed -e "s/csc_nodes/csc_single/" "$STATE/nginx/csc-proxy.conf" >"$STATE/nginx/csc-proxy-single.conf"
+  sed -e "s/csc_nodes/csc_single/" -e "/127.0.0.1:${NODE_PORTS[1]}/d" "$STATE/nginx/csc-upstream.conf" \
+    >"$STATE/nginx/csc-upstream-single.conf"
+  sed -i '$d' "$STATE/nginx/nginx.conf"  # the http block's closing brace, the file's last line
+  cat >>"$STATE/nginx/nginx.conf" <<EOF
+    include $STATE/nginx/csc-upstream-single.conf;
+    server {
+        listen 127.0.0.1:$SINGLE_PORT;
+        server_name _;
+        include $STATE/nginx/csc-proxy-single.conf;
+    }
+}
+EOF
+fi
 nginx -t -q -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf"
 if [[ -f $STATE/run/nginx.pid ]] && kill -0 "$(cat "$STATE/run/nginx.pid")" 2>/dev/null; then
   nginx -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf" -s reload
