@@ -28,17 +28,15 @@ comes from 127.0.0.1.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import os
 import time
-from functools import cache
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from . import addresses
 from .requestlog import route_of
 
 REGISTRY = CollectorRegistry()
@@ -80,16 +78,6 @@ class MetricsMiddleware:
         return response
 
 
-@cache
-def _networks(allowed: tuple[str, ...]) -> tuple:
-    try:
-        return tuple(ipaddress.ip_network(item, strict=False) for item in allowed)
-    except ValueError as wrong:
-        raise ImproperlyConfigured(
-            f"CSC_METRICS_ALLOWED_IPS : « {wrong} » n'est ni une adresse IP ni un réseau (10.0.0.0/8)."
-        ) from None
-
-
 def allowed(request) -> bool:
     """The bearer token, or a direct connection from an allowed address."""
     token = getattr(settings, "CSC_METRICS_TOKEN", "")
@@ -99,11 +87,8 @@ def allowed(request) -> bool:
             return True
     if any(header in request.META for header in PROXY_HEADERS):
         return False
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(address in network for network in _networks(tuple(settings.CSC_METRICS_ALLOWED_IPS)))
+    allowed_networks = addresses.networks(tuple(settings.CSC_METRICS_ALLOWED_IPS), "CSC_METRICS_ALLOWED_IPS")
+    return addresses.address_in(request.META.get("REMOTE_ADDR", ""), allowed_networks)
 
 
 class _ThisProcess:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 
-
-def _networks(trusted: list[str]):
-    return [ipaddress.ip_network(item, strict=False) for item in trusted]
+from . import addresses
 
 
 class RealClientAddress:
@@ -21,18 +19,11 @@ class RealClientAddress:
 
     def __init__(self, application, trusted: list[str]):
         self.application = application
-        self.trusted = _networks(trusted)
-
-    def _from_trusted(self, address: str) -> bool:
-        try:
-            peer = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(peer in network for network in self.trusted)
+        self.trusted = addresses.networks(tuple(trusted), "CSC_TRUSTED_PROXIES")
 
     def __call__(self, environ, start_response):
         real = environ.get("HTTP_X_REAL_IP", "").strip()
-        if real and self._from_trusted(environ.get("REMOTE_ADDR", "")):
+        if real and addresses.address_in(environ.get("REMOTE_ADDR", ""), self.trusted):
             # Not one address (a list, a name): the proxy's own stays.
             with contextlib.suppress(ValueError):
                 environ["REMOTE_ADDR"] = str(ipaddress.ip_address(real))
