@@ -125,6 +125,16 @@ class Waiting:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A module's part of a page another app owns (the household's, the person's): a heading, the
+    template that draws it and that template's context. The owning page includes it as it is."""
+
+    title: str
+    template_name: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Module:
     """Everything an app brings. `app` is its AppConfig.name ("csc.people").
 
@@ -132,7 +142,11 @@ class Module:
     (lower first: the busiest public pages are resolved first). `api_router` is the dotted path of a
     ninja Router mounted under /api/v1/. `waiting` is the dotted path of `f(user, centre) ->
     list[Waiting]`: what waits for the user on the staff home; it checks its own capability and costs
-    one query at most (the home is every staff member's first page)."""
+    one query at most (the home is every staff member's first page).
+
+    `household_sections` and `person_sections` are dotted paths of `f(request, household|person) ->
+    Section | None`: the module's part of the household's and the person's pages (csc.people), None when
+    the reader may not see it. Each costs a constant number of queries, whatever the household holds."""
 
     app: str
     capabilities: tuple[Capability, ...] = ()
@@ -144,6 +158,8 @@ class Module:
     tenancy: TenancyFixture | None = None
     personal_data: PersonalData | None = None
     waiting: str = ""
+    household_sections: str = ""
+    person_sections: str = ""
 
 
 _declared: dict[str, Module] = {}
@@ -240,6 +256,21 @@ def personal_data_hooks() -> list[tuple[Module, PersonalData]]:
 
 def waiting_hooks() -> list[Callable[..., list[Waiting]]]:
     return [import_string(module.waiting) for module in modules() if module.waiting]
+
+
+def household_sections(request, household) -> list[Section]:
+    """The modules' parts of a household's page, in INSTALLED_APPS order."""
+    return _sections("household_sections", request, household)
+
+
+def person_sections(request, person) -> list[Section]:
+    """The modules' parts of a person's page, in INSTALLED_APPS order."""
+    return _sections("person_sections", request, person)
+
+
+def _sections(hook: str, request, obj) -> list[Section]:
+    found = (import_string(path)(request, obj) for module in modules() if (path := getattr(module, hook)))
+    return [section for section in found if section is not None]
 
 
 def resolve(dotted_path: str) -> Callable:

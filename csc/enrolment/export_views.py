@@ -148,7 +148,7 @@ def export_memberships(request, season_id: int, fmt: str):
         request,
         export,
         fmt,
-        season.memberships.all(),
+        season.memberships.in_force(),
         centre=season.centre,
         what="memberships",
         object_id=season.pk,

@@ -274,7 +274,8 @@ def season_memberships(season: Season) -> Export:
         Column("Commune", width=18),
     ]
     memberships = (
-        Membership.objects.filter(season=season)
+        Membership.objects.in_force()
+        .filter(season=season)
         .annotate(sort_name=Coalesce(F("household__name"), F("person__last_name"), Value("")))
         .order_by("sort_name", "person__first_name", "id")
         .values_list(

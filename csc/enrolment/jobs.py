@@ -28,7 +28,7 @@ def _export(parameters: dict, user) -> tuple[exports.Export, int]:
         season = Season.objects.filter(pk=object_id).first()
         if season is None or not has_capability(user, ENROLMENT_PROCESS, season.centre_id):
             raise JobError(GONE)
-        return exports.season_memberships(season), season.memberships.count()
+        return exports.season_memberships(season), season.memberships.in_force().count()
     period = Period.objects.filter(pk=object_id).select_related("activity").first()
     if period is None or not has_capability(user, ENROLMENT_PROCESS, period.activity.centre_id):
         raise JobError(GONE)

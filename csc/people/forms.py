@@ -245,3 +245,31 @@ class ConfirmForm(AccessibleFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="Je confirme", error_messages={"required": "Cochez la case pour confirmer."}
     )
+
+
+class MembershipTakeForm(AccessibleFormMixin, forms.Form):
+    """The season a household joins at the desk; each choice shows the fee the season's grid gives."""
+
+    season = forms.TypedChoiceField(
+        label="Saison",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la saison.",
+            "invalid_choice": "Choisissez une des saisons proposées.",
+        },
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["season"].choices = choices
+
+
+class CancelReasonForm(AccessibleFormMixin, forms.Form):
+    """A cancellation always says why: the reason is kept with what was cancelled."""
+
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        max_length=200,
+        error_messages={"required": "Indiquez le motif de l'annulation."},
+    )

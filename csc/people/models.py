@@ -326,6 +326,10 @@ class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = PEOPLE_VIEW):
         return self.filter(centre_id__in=centres_with(user, capability))
 
+    def in_force(self):
+        """Not cancelled: what counts as a member, in exports and figures."""
+        return self.filter(cancelled_at__isnull=True)
+
 
 @audited(person_of=lambda m: m.person_id)
 class Membership(ChangeTrackingMixin, models.Model):
@@ -345,6 +349,12 @@ class Membership(ChangeTrackingMixin, models.Model):
     )
     bracket_label = models.CharField(_("tranche appliquée"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A cancelled membership stays, with who cancelled it and why: the fee may have been paid back.
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -352,10 +362,17 @@ class Membership(ChangeTrackingMixin, models.Model):
         verbose_name = _("adhésion")
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Once per season among the memberships in force: a cancelled one may be taken again.
             models.UniqueConstraint(
-                fields=["season", "household"], name="membership_household_once_per_season"
+                fields=["season", "household"],
+                condition=Q(cancelled_at__isnull=True),
+                name="membership_household_once_per_season",
             ),
-            models.UniqueConstraint(fields=["season", "person"], name="membership_person_once_per_season"),
+            models.UniqueConstraint(
+                fields=["season", "person"],
+                condition=Q(cancelled_at__isnull=True),
+                name="membership_person_once_per_season",
+            ),
             models.CheckConstraint(
                 condition=Q(household__isnull=False) | Q(person__isnull=False), name="membership_has_member"
             ),
@@ -363,3 +380,7 @@ class Membership(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return f"{self.household or self.person} — {self.season}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None

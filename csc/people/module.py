@@ -44,8 +44,12 @@ MODULE = Module(
         "merge": _("Fusion de doublons"),
         "personal_data_export": _("Export des données d'une personne"),
         "share": _("Partage avec un autre centre"),
+        "people.membership_taken": _("Adhésion prise à l'accueil"),
+        "people.membership_cancelled": _("Adhésion annulée"),
     },
     urls="csc.people.urls",
+    household_sections="csc.people.sections.household_memberships",
+    person_sections="csc.people.sections.person_memberships",
     api_router="csc.people.api.router",
     personal_data=PersonalData(
         generic="people's own records are the export's core (csc.people.services.personal_data) and are "

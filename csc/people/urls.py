@@ -28,4 +28,10 @@ urlpatterns = [
         name="household_unshare",
     ),
     path("foyers/<int:household_id>/fusionner/", views.household_merge, name="household_merge"),
+    path("foyers/<int:household_id>/adhesion/", views.membership_take, name="membership_take"),
+    path(
+        "foyers/<int:household_id>/adhesions/<int:membership_id>/annuler/",
+        views.membership_cancel,
+        name="membership_cancel",
+    ),
 ]

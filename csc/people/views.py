@@ -6,28 +6,33 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
 from csc.core.models import Centre
 from csc.core.pagination import CountSparingPaginator
+from csc.core.registry import household_sections, person_sections
 from csc.core.tenancy import has_capability, require_capability
 
+from . import memberships as membership_services
 from . import queries, services
 from .capabilities import PEOPLE_EDIT, PEOPLE_RIGHTS, PEOPLE_VIEW
 from .forms import (
+    CancelReasonForm,
     ConfirmForm,
     ConsentForm,
     HouseholdForm,
     MemberForm,
     MemberFormSet,
+    MembershipTakeForm,
     MergeForm,
     PersonForm,
     SearchForm,
     ShareForm,
 )
-from .models import Consent, Household, HouseholdMember, Person
+from .models import Consent, Household, HouseholdMember, Membership, Person, Season
 
 PAGE_SIZE = 25
 
@@ -104,6 +109,8 @@ def person_detail(request, person_id):
             "duplicates": queries.likely_duplicates(person, Person.objects.visible_to(request.user))
             if can_edit
             else [],
+            # What the installed modules show of the person (memberships, registrations…).
+            "sections": person_sections(request, person),
         },
     )
 
@@ -270,6 +277,8 @@ def household_detail(request, household_id):
             # Who else sees the household, and why, is the owning centre's business.
             "shares": household.shares.select_related("centre") if can_edit else [],
             "can_edit": can_edit,
+            # What the installed modules show of the household (memberships, registrations…).
+            "sections": household_sections(request, household),
         },
     )
 
@@ -351,4 +360,65 @@ def household_merge(request, household_id):
         request,
         "people/household_merge.html",
         {"household": household, "form": form, "candidates": candidates, "query": query},
+    )
+
+
+# --- memberships at the desk -----------------------------------------------------------------------
+
+
+@login_required
+def membership_take(request, household_id):
+    """Take the household's membership of a season, at the fee the season's grid gives it."""
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
+    taken = Membership.objects.in_force().filter(household=household).values("season_id")
+    seasons = list(
+        Season.objects.filter(centre_id=household.centre_id, ends_on__gte=timezone.localdate())
+        .exclude(pk__in=taken)
+        .prefetch_related("membership_fees")
+        .order_by("starts_on")
+    )
+    people_count = household.members.count()
+    choices = []
+    for season in seasons:
+        fee, label = membership_services.membership_fee(season, people_count, household.family_quotient)
+        choices.append((season.pk, f"{season.name} — {fee} €" + (f" (tranche {label})" if label else "")))
+    form = MembershipTakeForm(posted(request), choices=choices)
+    if request.method == "POST" and form.is_valid():
+        season = next(s for s in seasons if s.pk == form.cleaned_data["season"])
+        try:
+            membership = membership_services.take_membership(
+                season=season, household=household, by=request.user
+            )
+        except membership_services.MembershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Adhésion {season.name} enregistrée : {membership.fee} €.")
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(
+        request, "people/membership_take.html", {"household": household, "form": form, "seasons": seasons}
+    )
+
+
+@login_required
+def membership_cancel(request, household_id, membership_id):
+    """Cancel a membership of the household, with a reason."""
+    household = _owned(request, _household(request, household_id), PEOPLE_EDIT)
+    membership = get_object_or_404(
+        Membership.objects.in_force().filter(household=household).select_related("season"), pk=membership_id
+    )
+    form = CancelReasonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_services.cancel_membership(
+                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except membership_services.MembershipRefused as refused:
+            form.add_error("reason", str(refused))
+        else:
+            messages.success(request, f"Adhésion {membership.season.name} annulée.")
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "people/membership_cancel.html",
+        {"household": household, "membership": membership, "form": form},
     )
