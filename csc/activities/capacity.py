@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from .models import Group, GroupDay, Period, PeriodDay
+from .signals import announce_places_added
 
 # (group id, period day id): one child present in that group on that day.
 Place = tuple[int, int]
@@ -100,9 +101,23 @@ def free_places(period: Period) -> dict[Place, int]:
     }
 
 
-def set_capacity(group: Group, day: PeriodDay, capacity: int) -> GroupDay:
-    """Change the places of one group on one day; never below the places already held."""
+def capacities(period: Period) -> dict[Place, int]:
+    """The places of every (group, day) of a period, before a change that compares with them."""
+    return {
+        (group_id, day_id): places
+        for group_id, day_id, places in GroupDay.objects.filter(day__period=period).values_list(
+            "group_id", "day_id", "capacity"
+        )
+    }
+
+
+def set_capacity(group: Group, day: PeriodDay, capacity: int, *, announce: bool = True) -> GroupDay:
+    """Change the places of one group on one day; never below the places already held.
+
+    Places added are announced (signals.places_added) for the waiting list, unless the caller changes
+    several days at once and announces them once itself (`announce=False`)."""
     row, _ = GroupDay.objects.get_or_create(group=group, day=day, defaults={"capacity": group.capacity})
+    raised = capacity > row.capacity
     try:
         with transaction.atomic():
             GroupDay.objects.filter(pk=row.pk).update(capacity=capacity)
@@ -112,4 +127,6 @@ def set_capacity(group: Group, day: PeriodDay, capacity: int) -> GroupDay:
             f"{row.held} places sont déjà prises ce jour-là : la capacité ne peut pas descendre en dessous."
         ) from None
     row.refresh_from_db()
+    if raised and announce:
+        announce_places_added(day.period_id)
     return row

@@ -15,6 +15,7 @@ from csc.people.models import MembershipFee, Season
 
 from . import capacity
 from .models import Activity, Group, Period, PeriodDay, TariffBracket, TariffGrid, TariffPrice, Unit
+from .signals import announce_places_added
 from .tariffs import grid_errors
 
 
@@ -54,8 +55,12 @@ def set_period_days(period: Period, dates: list[date]) -> Period:
                     f"Le {day_date:%d/%m/%Y} a déjà des enfants inscrits : il ne peut pas être retiré."
                 )
             day.delete()
-    PeriodDay.objects.bulk_create(PeriodDay(period=period, date=d) for d in sorted(wanted - set(existing)))
+    added = sorted(wanted - set(existing))
+    PeriodDay.objects.bulk_create(PeriodDay(period=period, date=d) for d in added)
     capacity.ensure_group_days(period)
+    if added and existing:
+        # A day opened on a period families already asked for: the waiting list may take it.
+        announce_places_added(period.pk)
     return period
 
 
@@ -229,6 +234,7 @@ def set_capacities(period: Period, capacities: dict[tuple[int, int], int]) -> No
     """
     groups = {g.pk: g for g in period.activity.groups.all()}
     days = {d.pk: d for d in period.days.all()}
+    before = capacity.capacities(period)
     errors: dict[tuple[int, int], str] = {}
     for (group_id, day_id), places in sorted(capacities.items()):
         group, day = groups.get(group_id), days.get(day_id)
@@ -236,13 +242,15 @@ def set_capacities(period: Period, capacities: dict[tuple[int, int], int]) -> No
             errors[(group_id, day_id)] = "Ce groupe ou ce jour n'appartient pas à la période."
             continue
         try:
-            capacity.set_capacity(group, day, places)
+            capacity.set_capacity(group, day, places, announce=False)
         except ValueError as error:
             errors[(group_id, day_id)] = f"{group.name}, {day.date:%d/%m/%Y} : {error}"
     if errors:
         # Leaving the transaction by an exception undoes the places already changed: the person
         # corrects the table and saves it whole.
         raise CapacityInvalid(errors)
+    if any(places > before.get(place, places) for place, places in capacities.items()):
+        announce_places_added(period.pk)  # once for the whole table
 
 
 @transaction.atomic

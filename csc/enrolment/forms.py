@@ -26,6 +26,7 @@ from csc.people.forms import validate_birth_date, validate_family_quotient
 from csc.people.models import Household, Person
 
 from . import services
+from .models import EnrolmentSettings
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 PENDING_SALT = "csc.enrolment.pending-upload"
@@ -419,3 +420,17 @@ class ValidateForm(AccessibleFormMixin, forms.Form):
 
 def today() -> date:
     return timezone.localdate()
+
+
+class EnrolmentSettingsForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = EnrolmentSettings
+        fields = ["offer_delay_days"]
+        error_messages = {
+            "offer_delay_days": {
+                "required": "Indiquez un nombre de jours.",
+                "invalid": "Écrivez un nombre entier de jours.",
+                "min_value": "Le délai est d'un jour au moins.",
+                "max_value": "Le délai est de 60 jours au plus.",
+            }
+        }

@@ -9,6 +9,7 @@ or updates the household, the membership and the registrations.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,7 @@ class Request(ChangeTrackingMixin, models.Model):
         VALIDATED = "validee", _("Validée")
         REFUSED = "refusee", _("Refusée")
         CANCELLED = "annulee", _("Annulée")
+        EXPIRED = "place_expiree", _("Place proposée expirée")
 
     # Statuses in which the children of a pré-inscription hold their places.
     HOLDING = (Status.RECEIVED, Status.DOCUMENTS_MISSING, Status.OFFERED, Status.VALIDATED)
@@ -61,6 +63,9 @@ class Request(ChangeTrackingMixin, models.Model):
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     waiting_rank = models.PositiveIntegerField(_("rang sur la liste d'attente"), null=True, blank=True)
+    # An offered place is kept this long for the family (EnrolmentSettings.offer_delay_days), then goes
+    # to the next on the waiting list (services.expire_offers).
+    offer_expires_at = models.DateTimeField(_("place proposée jusqu'au"), null=True, blank=True)
     status_note = models.TextField(_("motif ou message à la famille"), blank=True)
     # A hidden field of the form: the same key twice (double click, back button) is the same request.
     submission_key = models.UUIDField(unique=True)
@@ -227,3 +232,34 @@ class StatusMessage(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class EnrolmentSettingsQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = ACTIVITIES_CONFIGURE):
+        return self.filter(centre_id__in=centres_with(user, capability))
+
+
+@audited()
+class EnrolmentSettings(ChangeTrackingMixin, models.Model):
+    """A centre's rules for its online requests; a centre without a row has the defaults."""
+
+    DEFAULT_OFFER_DELAY_DAYS = 3
+
+    centre = models.OneToOneField(Centre, on_delete=models.CASCADE, related_name="enrolment_settings")
+    offer_delay_days = models.PositiveSmallIntegerField(
+        _("délai pour une place proposée (jours)"),
+        default=DEFAULT_OFFER_DELAY_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Une place proposée à une famille de la liste d'attente lui est gardée ce nombre de jours ; "
+            "ensuite elle passe à la famille suivante."
+        ),
+    )
+
+    objects = EnrolmentSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("réglages des demandes en ligne")
+
+    def __str__(self):
+        return f"Réglages — {self.centre}"

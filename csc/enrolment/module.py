@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from csc.activities.capabilities import ACTIVITIES_CONFIGURE
-from csc.core.registry import Capability, Module, PersonalData, TenancyFixture, Theme, Tile
+from csc.core.registry import Capability, Module, PersonalData, SubLink, TenancyFixture, Theme, Tile
 from csc.core.roles import Role
 
 from .capabilities import ENROLMENT_PROCESS
@@ -33,6 +33,7 @@ MODULE = Module(
             ACTIVITIES_CONFIGURE,
             Theme.ACTIVITIES,
             40,
+            links=(SubLink("Délai des places proposées", "enrolment:settings", ACTIVITIES_CONFIGURE),),
         ),
     ),
     actions={

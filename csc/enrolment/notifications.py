@@ -64,8 +64,14 @@ DEFAULT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     Status.CANCELLED: (
         "Votre demande {reference} est annulée",
-        "Bonjour {prenom},\n\nVotre {demande} (numéro {reference}) est annulée. Si c'est une erreur, "
-        "contactez l'accueil du centre.\n\n{lien}" + _SIGNATURE,
+        "Bonjour {prenom},\n\nVotre {demande} (numéro {reference}) est annulée.\n{motif}\n\nSi c'est "
+        "une erreur, contactez l'accueil du centre.\n\n{lien}" + _SIGNATURE,
+    ),
+    Status.EXPIRED: (
+        "La place proposée pour votre demande {reference} n'est plus réservée",
+        "Bonjour {prenom},\n\nLa place qui vous avait été proposée pour votre {demande} (numéro "
+        "{reference}) n'a pas été confirmée dans le délai : elle est maintenant proposée à une autre "
+        "famille. Si vous en avez encore besoin, contactez l'accueil du centre.\n\n{lien}" + _SIGNATURE,
     ),
 }
 

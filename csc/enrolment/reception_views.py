@@ -22,12 +22,13 @@ from csc.people.models import Household, Season
 from . import services
 from .capabilities import ENROLMENT_PROCESS
 from .documents import reception_pdf, request_context
-from .forms import DocumentsForm, ReasonForm, ValidateForm, WaitingListForm
-from .models import Request
+from .forms import DocumentsForm, EnrolmentSettingsForm, ReasonForm, ValidateForm, WaitingListForm
+from .models import EnrolmentSettings, Request
 from .notifications import PLACEHOLDERS, messages_of
 from .status_messages import StatusMessagesForm, save_status_messages
 
 PAGE_SIZE = 25
+CANCEL_PREFIX = "annulation"  # the refusal's form has a reason field too: ids stay unique on the page
 Status = Request.Status
 
 
@@ -52,6 +53,8 @@ def _int(value):
 @login_required
 def inbox(request):
     centre = require_capability(request, ENROLMENT_PROCESS)
+    # Offers past their delay end now, should the hourly command not have run: the list is then true.
+    services.expire_offers(centre=centre)
     requests = Request.objects.filter(centre=centre)
     counts = dict(requests.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     status = request.GET.get("statut", "")
@@ -187,6 +190,7 @@ def _render_detail(request, enrolment_request, *, forms=None, status=200):
             "documents_form": forms.get("documents") or DocumentsForm(),
             "waiting_form": forms.get("waiting") or WaitingListForm(),
             "refuse_form": forms.get("refuse") or ReasonForm(),
+            "cancel_form": forms.get("cancel") or ReasonForm(prefix=CANCEL_PREFIX),
             "events": list(enrolment_request.events.select_related("by")),
             "notifications": list(messages_of(enrolment_request)),
             "can_wait": enrolment_request.kind == Request.Kind.REGISTRATION and enrolment_request.is_open,
@@ -254,6 +258,20 @@ def request_refuse(request, request_id):
         "refuse",
         lambda data: services.refuse(request=enrolment_request, by=request.user, reason=data["reason"]),
         f"Demande {enrolment_request.reference} refusée. La famille est prévenue par e-mail.",
+    )
+
+
+@login_required
+@require_POST
+def request_cancel(request, request_id):
+    enrolment_request = _request(request, request_id)
+    return _decide(
+        request,
+        enrolment_request,
+        ReasonForm(posted(request), prefix=CANCEL_PREFIX),
+        "cancel",
+        lambda data: services.cancel(request=enrolment_request, by=request.user, reason=data["reason"]),
+        f"Demande {enrolment_request.reference} annulée. La famille est prévenue par e-mail.",
     )
 
 
@@ -352,5 +370,23 @@ def status_messages(request):
         request,
         "enrolment/reception/status_messages.html",
         {"centre": centre, "form": form, "rows": form.rows(), "placeholders": PLACEHOLDERS},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def enrolment_settings(request):
+    """The centre's rules for its online requests: how long an offered place is kept."""
+    centre = require_capability(request, ACTIVITIES_CONFIGURE)
+    current = EnrolmentSettings.objects.filter(centre=centre).first() or EnrolmentSettings(centre=centre)
+    form = EnrolmentSettingsForm(posted(request), instance=current)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, "Réglages enregistrés.")
+        return redirect("enrolment:settings")
+    return render(
+        request,
+        "enrolment/reception/settings.html",
+        {"centre": centre, "form": form},
         status=400 if form.errors else 200,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -27,7 +27,7 @@ from csc.people import services as people_services
 from csc.people.memberships import membership_fee, record_membership
 from csc.people.models import Consent, Household, HouseholdMember, Person, Season
 
-from .models import Request, RequestBooking, RequestEvent, RequestPerson
+from .models import EnrolmentSettings, Request, RequestBooking, RequestEvent, RequestPerson
 from .notifications import notify
 
 Status = Request.Status
@@ -249,13 +249,37 @@ def _next_rank(period: Period) -> int:
 # --- Status changes -------------------------------------------------------------------------------
 
 
+def offer_delay_days(centre_id: int) -> int:
+    """How many days an offered place is kept for the family: the centre's setting, else the default."""
+    delay = (
+        EnrolmentSettings.objects.filter(centre_id=centre_id)
+        .values_list("offer_delay_days", flat=True)
+        .first()
+    )
+    return delay or EnrolmentSettings.DEFAULT_OFFER_DELAY_DAYS
+
+
 def _set_status(request: Request, status: str, *, by, note: str = "", initial: bool = False) -> None:
     request.status = status
     request.status_note = note
     if status != Status.WAITING_LIST:
         request.waiting_rank = None
+    request.offer_expires_at = (
+        timezone.now() + timedelta(days=offer_delay_days(request.centre_id))
+        if status == Status.OFFERED
+        else None
+    )
     request.decided_by = by if not initial else None
-    request.save(update_fields=["status", "status_note", "waiting_rank", "decided_by", "updated_at"])
+    request.save(
+        update_fields=[
+            "status",
+            "status_note",
+            "waiting_rank",
+            "offer_expires_at",
+            "decided_by",
+            "updated_at",
+        ]
+    )
     RequestEvent.objects.create(request=request, status=status, note=note, by=by)
     notify(request, attach_summary=initial)
 
@@ -311,15 +335,50 @@ def refuse(*, request: Request, by, reason: str) -> Request:
 
 
 @transaction.atomic
-def cancel(*, request: Request, by=None) -> Request:
-    """The family (or reception on its behalf) withdraws the request; its places go to the waiting list."""
+def cancel(*, request: Request, by=None, reason: str = "") -> Request:
+    """The family withdraws the request, or reception cancels it with a reason the family reads (kept in
+    the history and sent in the e-mail); its places go to the waiting list."""
+    reason = reason.strip()
+    if by is not None and not reason:
+        raise RequestError("Écrivez le motif de l'annulation : la famille le reçoit par e-mail.")
     return _close(
         request,
         Status.CANCELLED,
         by=by,
-        note="Annulée par la famille" if by is None else "",
+        note="Annulée par la famille" if by is None else reason,
         refusal="Cette demande ne peut plus être annulée : elle a déjà été traitée.",
     )
+
+
+EXPIRY_NOTE = "La place proposée n'a pas été confirmée dans le délai : elle passe à la famille suivante."
+
+
+def expire_offers(*, centre: Centre | None = None) -> list[Request]:
+    """End the offered places whose delay has passed: the family is told by e-mail (the status's
+    message) and the place goes to the next on the waiting list. Each request in its own transaction,
+    so one failure does not keep the others; a request validated meanwhile is left alone (re-read
+    under its lock by `_close`). Run by `manage.py expire_offers` and when reception opens its inbox."""
+    due = Request.objects.filter(status=Status.OFFERED, offer_expires_at__lte=timezone.now())
+    if centre is not None:
+        due = due.filter(centre=centre)
+    expired = []
+    for request in due.order_by("offer_expires_at", "pk"):
+        with transaction.atomic():
+            locked = _locked(request)
+            if locked.status != Status.OFFERED or locked.offer_expires_at > timezone.now():
+                continue  # validated, cancelled or offered again since it was listed
+            expired.append(_close(locked, Status.EXPIRED, by=None, note=EXPIRY_NOTE, refusal=""))
+    return expired
+
+
+def offer_added_places(*, period_id: int) -> list[Request]:
+    """Places were added to a period (csc.activities.signals.places_added): the waiting list gets them."""
+    with transaction.atomic():
+        period = Period.objects.filter(pk=period_id).first()
+        if period is None:
+            return []
+        _lock_waiting_list(period)
+        return offer_freed_places(period)
 
 
 @transaction.atomic

@@ -22,6 +22,8 @@ urlpatterns = [
     path("demandes/<int:request_id>/", reception_views.request_detail, name="request_detail"),
     path("demandes/<int:request_id>/valider/", reception_views.request_validate, name="request_validate"),
     path("demandes/<int:request_id>/refuser/", reception_views.request_refuse, name="request_refuse"),
+    path("demandes/<int:request_id>/annuler/", reception_views.request_cancel, name="request_cancel"),
+    path("demandes/reglages/", reception_views.enrolment_settings, name="settings"),
     path("demandes/<int:request_id>/document/", reception_views.request_documents, name="request_documents"),
     path(
         "demandes/<int:request_id>/attente/",
