@@ -7,6 +7,7 @@ from csc.core.roles import Role
 
 from .capabilities import (
     ACTIVITIES_CONFIGURE,
+    ACTIVITIES_REGISTER,
     ACTIVITIES_VIEW,
     ATTENDANCE_IMPORT,
     ATTENDANCE_TAKE,
@@ -40,6 +41,11 @@ MODULE = Module(
             SESSIONS_MANAGE,
             _("Programmer, déplacer et annuler les séances, inscrire des participants"),
             frozenset(_RUNNERS),
+        ),
+        Capability(
+            ACTIVITIES_REGISTER,
+            _("Inscrire un enfant à l'accueil et annuler une inscription"),
+            frozenset(_MANAGERS | {Role.RECEPTION}),
         ),
         Capability(ATTENDANCE_IMPORT, _("Importer des présences passées"), frozenset(_MANAGERS)),
         Capability(
@@ -91,8 +97,13 @@ MODULE = Module(
             10,
         ),
     ),
-    actions={"attendance_correction": _("Correction de présence après la séance")},
+    actions={
+        "attendance_correction": _("Correction de présence après la séance"),
+        "activities.desk_registration": _("Inscription prise à l'accueil"),
+    },
     urls="csc.activities.urls",
+    household_sections="csc.activities.sections.household_registrations_section",
+    person_sections="csc.activities.sections.person_registrations_section",
     waiting="csc.activities.waiting.waiting",
     api_router="csc.activities.api.router",
     tenancy=TenancyFixture(

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
+from csc.people.memberships import record_membership
 from csc.testing.tenancy import SECRET_LAST_NAME, ForeignWorld
 
 from . import sessions
@@ -48,7 +49,12 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     past_import = imports.prepare_import(
         centre_b, ContentFile(table.encode(), name=f"{SECRET_LAST_NAME}.csv"), None
     )
+    # A membership of the foreign household, for the desk's membership pages (csc.people).
+    membership = record_membership(
+        centre=centre_b, season=leisure.season, household=world.household, people_count=1
+    )
     return {
+        "membership_id": membership,
         "season_id": leisure.season,
         "activity_id": leisure.activity,
         "period_id": leisure.period,

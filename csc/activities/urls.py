@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .attendance import urls as attendance_urls
+from .desk import urls as desk_urls
 from .imports import urls as import_urls
 from .reports import urls as report_urls
 
@@ -37,4 +38,5 @@ urlpatterns = [
     *attendance_urls.urlpatterns,
     *report_urls.urlpatterns,
     *import_urls.urlpatterns,
+    *desk_urls.urlpatterns,
 ]

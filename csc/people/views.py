@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from csc.core.forms import posted
 from csc.core.models import Centre
+from csc.core.money import euros
 from csc.core.pagination import CountSparingPaginator
 from csc.core.registry import household_sections, person_sections
 from csc.core.tenancy import has_capability, require_capability
@@ -381,7 +382,9 @@ def membership_take(request, household_id):
     choices = []
     for season in seasons:
         fee, label = membership_services.membership_fee(season, people_count, household.family_quotient)
-        choices.append((season.pk, f"{season.name} — {fee} €" + (f" (tranche {label})" if label else "")))
+        choices.append(
+            (season.pk, f"{season.name} — {euros(fee)}" + (f" (tranche {label})" if label else ""))
+        )
     form = MembershipTakeForm(posted(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         season = next(s for s in seasons if s.pk == form.cleaned_data["season"])
@@ -392,7 +395,7 @@ def membership_take(request, household_id):
         except membership_services.MembershipRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"Adhésion {season.name} enregistrée : {membership.fee} €.")
+            messages.success(request, f"Adhésion {season.name} enregistrée : {euros(membership.fee)}.")
             return redirect("people:household_detail", household_id=household.pk)
     return render(
         request, "people/membership_take.html", {"household": household, "form": form, "seasons": seasons}

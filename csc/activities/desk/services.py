@@ -1,0 +1,228 @@
+"""Registrations at the desk: reception registers a child of a household it has in front of it, with
+the same rules, places and fee as the online path — both go through `csc.activities.registrations`,
+which this module only frames (what the desk may choose from, and French messages for what it refuses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, QuerySet
+
+from csc.core.audit import record
+from csc.people.models import Household, HouseholdMember, Person
+
+from .. import capacity, tariffs
+from ..models import Activity, Group, Period, PeriodDay, Registration, Unit
+
+# The integrator's registration API (register/preview/cancel computing the fee and holding the places)
+# is not on main yet: until then the desk goes through a stand-in with the same signatures.
+try:
+    from ..registrations import (
+        RegistrationRefused,
+    )
+    from ..registrations import (
+        cancel as _cancel,
+    )
+    from ..registrations import (
+        preview as _preview,
+    )
+    from ..registrations import (
+        register as _register,
+    )
+except ImportError:  # pragma: no cover - removed at the merge
+    from ._compat import RegistrationRefused
+    from ._compat import cancel as _cancel
+    from ._compat import preview as _preview
+    from ._compat import register as _register
+from ..registrations import AlreadyRegistered
+
+_DESK = getattr(getattr(Registration, "Source", None), "DESK", None)
+
+
+class DeskRefused(Exception):
+    """What the desk asked for and the rules refuse; the message says why, in French, for reception."""
+
+
+def children_of(household: Household) -> list[Person]:
+    """The household's children that can be registered (not anonymised), eldest first."""
+    return [
+        member.person
+        for member in HouseholdMember.objects.filter(
+            household=household,
+            relation=HouseholdMember.Relation.CHILD,
+            person__anonymised_at__isnull=True,
+        )
+        .select_related("person")
+        .order_by("person__birth_date", "person__first_name", "person_id")
+    ]
+
+
+def open_periods(centre_id: int, today: date) -> QuerySet[Period]:
+    """The centre's periods with a day still to come: the desk registers until the last day, online
+    registration dates or not (reception may take a late registration)."""
+    return (
+        Period.objects.filter(
+            activity__centre_id=centre_id,
+            activity__kind=Activity.Kind.LEISURE_CENTRE,
+            days__date__gte=today,
+        )
+        .distinct()
+        .select_related("activity")
+        .order_by("activity__name", "registration_opens_on", "pk")
+    )
+
+
+@dataclass
+class Grid:
+    """The period as the desk's table shows it: days × units, with each day's free places in a group."""
+
+    period: Period
+    days: list[PeriodDay]
+    units: list[Unit]
+    groups: list[Group]
+    proposed_group: Group | None
+    free: dict[tuple[int, int], int]  # (group id, day id) -> free places
+
+    def free_in(self, group_id: int | None) -> list[tuple[PeriodDay, int | None]]:
+        return [(day, self.free.get((group_id, day.pk))) for day in self.days]
+
+
+def grid_for(period: Period, child: Person) -> Grid:
+    """Days, units, groups, free places and the child's group at the activity's reference date: five
+    queries whatever the length of the period."""
+    days = list(period.days.order_by("date"))
+    groups = list(period.activity.groups.order_by("min_age", "pk"))
+    units = list(period.activity.units.order_by("position", "pk"))
+    reference = tariffs.age_reference_date(period, days)
+    proposed = (
+        tariffs.group_for(groups, child.birth_date, reference) if child.birth_date and reference else None
+    )
+    return Grid(period, days, units, groups, proposed, capacity.free_places(period))
+
+
+def _check(period: Period, child: Person, household: Household, group_id: int) -> None:
+    if period.activity.centre_id != household.centre_id:
+        raise DeskRefused("Cette période n'est pas celle du centre du foyer.")
+    if not HouseholdMember.objects.filter(
+        household=household, person=child, relation=HouseholdMember.Relation.CHILD
+    ).exists():
+        raise DeskRefused("Cet enfant n'est pas un enfant de ce foyer.")
+    if not Group.objects.filter(pk=group_id, activity_id=period.activity_id).exists():
+        raise DeskRefused("Ce groupe n'est pas un groupe de cette activité.")
+
+
+def _full_message(period: Period, full: list[capacity.Place]) -> str:
+    days = dict(PeriodDay.objects.filter(period=period).values_list("pk", "date"))
+    dates = sorted({days[day_id] for _group, day_id in full if day_id in days})
+    named = ", ".join(f"{d:%d/%m/%Y}" for d in dates) or "certains des jours choisis"
+    return (
+        f"Plus de place dans ce groupe le {named}. Rien n'a été enregistré : retirez ces jours, ou "
+        "proposez à la famille une demande en ligne, qui ira sur la liste d'attente."
+    )
+
+
+def preview(
+    *, period: Period, child: Person, household: Household, group_id: int, bookings: list[tuple[int, int]]
+) -> tariffs.FeeEstimate:
+    """The fee reception shows before confirming, explained line by line; nothing is written."""
+    _check(period, child, household, group_id)
+    if not bookings:
+        raise DeskRefused("Cochez au moins une unité sur un jour.")
+    try:
+        return _preview(period=period, child=child, household=household, group_id=group_id, bookings=bookings)
+    except tariffs.TariffMissing as missing:
+        raise DeskRefused(
+            f"Le tarif n'est pas complet : {missing}. Le responsable doit compléter la grille."
+        ) from None
+    except RegistrationRefused as refused:
+        raise DeskRefused(str(refused)) from None
+
+
+@transaction.atomic
+def register(
+    *,
+    period: Period,
+    child: Person,
+    household: Household,
+    group_id: int,
+    bookings: Iterable[tuple[int, int]],
+    by,
+) -> Registration:
+    """Register the child at the desk: places held, fee computed, journaled — all or nothing."""
+    bookings = list(bookings)
+    _check(period, child, household, group_id)
+    if not bookings:
+        raise DeskRefused("Cochez au moins une unité sur un jour.")
+    try:
+        registration = _register(
+            period=period,
+            child=child,
+            household=household,
+            group_id=group_id,
+            bookings=bookings,
+            by=by,
+            source=_DESK,
+        )
+    except AlreadyRegistered as already:
+        raise DeskRefused(str(already)) from None
+    except capacity.PlacesFull as full:
+        raise DeskRefused(_full_message(period, full.full)) from None
+    except tariffs.TariffMissing as missing:
+        raise DeskRefused(
+            f"Le tarif n'est pas complet : {missing}. Le responsable doit compléter la grille."
+        ) from None
+    except RegistrationRefused as refused:
+        raise DeskRefused(str(refused)) from None
+    record(
+        "activities.desk_registration",
+        centre=period.activity.centre_id,
+        obj=registration,
+        person_id=child.pk,
+        detail=f"période {period.pk}, {len(bookings)} unité(s)",
+        actor=by,
+    )
+    return registration
+
+
+@transaction.atomic
+def cancel(*, registration: Registration, by, reason: str) -> Registration:
+    """Cancel a registration with a reason: its places are released and the siblings' fees follow."""
+    reason = reason.strip()
+    if not reason:
+        raise DeskRefused("Indiquez le motif de l'annulation.")
+    if registration.status != Registration.Status.ACTIVE:
+        raise DeskRefused("Cette inscription est déjà annulée.")
+    return _cancel(registration=registration, by=by, reason=reason)
+
+
+def household_registrations(household: Household, centre_ids: Iterable[int]) -> list[Registration]:
+    """A household's registrations in the reader's centres, with their booked days counted and their
+    first and last dates: one query whatever their number."""
+    return list(
+        Registration.objects.filter(household=household, centre_id__in=centre_ids)
+        .select_related("child", "period__activity", "group")
+        .annotate(
+            days_count=Count("booked_units__day", distinct=True),
+            first_day=Min("booked_units__day__date"),
+            last_day=Max("booked_units__day__date"),
+        )
+        .order_by("-period__registration_opens_on", "child__first_name", "pk")
+    )
+
+
+def child_registrations(child: Person, centre_ids: Iterable[int]) -> list[Registration]:
+    """A child's registrations in the reader's centres, as `household_registrations`."""
+    return list(
+        Registration.objects.filter(child=child, centre_id__in=centre_ids)
+        .select_related("period__activity", "group", "household")
+        .annotate(
+            days_count=Count("booked_units__day", distinct=True),
+            first_day=Min("booked_units__day__date"),
+            last_day=Max("booked_units__day__date"),
+        )
+        .order_by("-period__registration_opens_on", "pk")
+    )
