@@ -65,7 +65,8 @@ def register(request, household_id):
                 registration = services.register(**choice, by=request.user)
                 messages.success(
                     request,
-                    f"{child.first_name} est inscrit(e) à {period.name} : {euros(registration.amount)} à régler.",
+                    f"{child.first_name} est inscrit(e) à {period.name} : "
+                    f"{euros(registration.amount)} à régler.",
                 )
                 return redirect("people:household_detail", household_id=household.pk)
             context["estimate"] = services.preview(**choice)

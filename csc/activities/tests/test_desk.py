@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from csc.activities.desk import services as desk
 from csc.activities.demo import build_leisure_centre
+from csc.activities.desk import services as desk
 from csc.activities.models import GroupDay, Registration
 from csc.core.models import AuditEvent
 from csc.core.money import euros
