@@ -157,7 +157,7 @@ def test_every_declared_hook_can_be_imported():
     for module in registry.modules():
         if module.urls:
             __import__(module.urls)
-        for path in (module.api_router, module.waiting):
+        for path in (module.api_router, module.waiting, module.household_sections, module.person_sections):
             if path:
                 registry.resolve(path)
         if module.tenancy:
@@ -259,6 +259,28 @@ def test_a_module_plugs_in_with_one_line_in_installed_apps(client, staff, centre
     assert client.get("/demonstration/").status_code == 404
     assert client.get("/api/v1/demonstration").status_code == 404
     assert AuditEvent.objects.get(action="demo_module.done").get_action_display() == "demo_module.done"
+
+
+@pytest.mark.django_db
+def test_a_module_shows_its_part_on_the_household_and_person_pages(client, staff, centre_a, otp_verified):
+    from csc.testing.factories import HouseholdMemberFactory
+
+    member = HouseholdMemberFactory(household__centre=centre_a)
+    household_page = reverse("people:household_detail", args=[member.household_id])
+    person_page = reverse("people:person_detail", args=[member.person_id])
+    shown = "Le module de démonstration montre sa partie"
+    with modify_settings(INSTALLED_APPS={"append": DEMO_APP}), override_settings(ROOT_URLCONF=_urlconf()):
+        client.force_login(staff("reception"))
+        page = client.get(household_page)
+        titles = [section.title for section in page.context["sections"]]
+        assert titles[-1] == "Démonstration"  # INSTALLED_APPS order: the demo app comes last
+        assert f"{shown} : foyer n° {member.household_id}." in page.content.decode()
+        assert f"{shown} : personne n° {member.person_id}." in client.get(person_page).content.decode()
+        client.force_login(staff("director"))  # the hook said None: nothing of it on the page
+        assert shown not in client.get(household_page).content.decode()
+    client.force_login(staff("reception", user__email="autre@example.org"))
+    assert shown not in client.get(household_page).content.decode()
+    assert "Démonstration" not in [s.title for s in client.get(person_page).context["sections"]]
 
 
 # --- the staff home and the menu ----------------------------------------------------------------------

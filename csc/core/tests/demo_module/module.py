@@ -20,4 +20,6 @@ MODULE = Module(
     actions={DEMO_DONE: "Démonstration faite"},
     urls="csc.core.tests.demo_module.urls",
     api_router="csc.core.tests.demo_module.api.router",
+    household_sections="csc.core.tests.demo_module.sections.household",
+    person_sections="csc.core.tests.demo_module.sections.person",
 )
