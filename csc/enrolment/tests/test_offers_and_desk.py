@@ -1,6 +1,7 @@
 """The waiting list's offers expire after the centre's delay; places added go to the waiting list;
 reception cancels a request with a reason; the desk charges what the online path charges."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -53,7 +54,9 @@ def test_an_offered_place_expires_after_the_centres_delay_and_goes_to_the_next(l
     clock("2026-11-22 10:00")
     assert services.expire_offers() == []  # not yet
     clock("2026-11-23 10:01")
-    call_command("expire_offers", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("expire_offers", stdout=out)
+    assert out.getvalue().strip() == "1 place(s) proposée(s) expirée(s)."
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.status == Status.EXPIRED and not second.holds_places
