@@ -199,17 +199,21 @@ def cancel(*, registration: Registration, by, reason: str) -> Registration:
     return _cancel(registration=registration, by=by, reason=reason)
 
 
+def _with_booked_days(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Each registration with its booked days counted and its first and last dates, in the same query."""
+    return registrations.annotate(
+        days_count=Count("booked_units__day", distinct=True),
+        first_day=Min("booked_units__day__date"),
+        last_day=Max("booked_units__day__date"),
+    )
+
+
 def household_registrations(household: Household, centre_ids: Iterable[int]) -> list[Registration]:
-    """A household's registrations in the reader's centres, with their booked days counted and their
-    first and last dates: one query whatever their number."""
+    """A household's registrations in the reader's centres, with their booked days: one query whatever
+    their number."""
     return list(
-        Registration.objects.filter(household=household, centre_id__in=centre_ids)
+        _with_booked_days(Registration.objects.filter(household=household, centre_id__in=centre_ids))
         .select_related("child", "period__activity", "group")
-        .annotate(
-            days_count=Count("booked_units__day", distinct=True),
-            first_day=Min("booked_units__day__date"),
-            last_day=Max("booked_units__day__date"),
-        )
         .order_by("-period__registration_opens_on", "child__first_name", "pk")
     )
 
@@ -217,12 +221,7 @@ def household_registrations(household: Household, centre_ids: Iterable[int]) -> 
 def child_registrations(child: Person, centre_ids: Iterable[int]) -> list[Registration]:
     """A child's registrations in the reader's centres, as `household_registrations`."""
     return list(
-        Registration.objects.filter(child=child, centre_id__in=centre_ids)
+        _with_booked_days(Registration.objects.filter(child=child, centre_id__in=centre_ids))
         .select_related("period__activity", "group", "household")
-        .annotate(
-            days_count=Count("booked_units__day", distinct=True),
-            first_day=Min("booked_units__day__date"),
-            last_day=Max("booked_units__day__date"),
-        )
         .order_by("-period__registration_opens_on", "pk")
     )

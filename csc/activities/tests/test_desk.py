@@ -45,6 +45,18 @@ def _group(leisure, child):
     return desk.grid_for(leisure.period, child).proposed_group
 
 
+def _register(leisure, child, household, days=1, *, by=None, bookings=None):
+    """A desk registration of `child` in the group of their age, on the period's first `days` days."""
+    return desk.register(
+        period=leisure.period,
+        child=child,
+        household=household,
+        group_id=_group(leisure, child).pk,
+        bookings=bookings or _bookings(leisure, days),
+        by=by,
+    )
+
+
 @pytest.mark.django_db
 def test_the_desk_proposes_the_group_of_the_childs_age_and_registers_with_the_places_held(
     leisure, family, reception_a
@@ -118,14 +130,7 @@ def test_the_desk_refuses_a_child_of_another_household_and_a_group_of_another_ac
     household, ines = family
     other = HouseholdFactory(centre=centre_a)
     with pytest.raises(desk.DeskRefused, match="n'est pas un enfant de ce foyer"):
-        desk.register(
-            period=leisure.period,
-            child=ines,
-            household=other,
-            group_id=_group(leisure, ines).pk,
-            bookings=_bookings(leisure, 1),
-            by=reception_a,
-        )
+        _register(leisure, ines, other, 1, by=reception_a)
     with pytest.raises(desk.DeskRefused, match="pas un groupe de cette activité"):
         desk.register(
             period=leisure.period,
@@ -261,14 +266,7 @@ def test_a_foreign_centres_household_and_registration_are_404(client, centre_b, 
 @pytest.mark.django_db
 def test_an_animator_sees_registrations_but_cannot_register(client, leisure, family, staff):
     household, ines = family
-    desk.register(
-        period=leisure.period,
-        child=ines,
-        household=household,
-        group_id=_group(leisure, ines).pk,
-        bookings=_bookings(leisure, 1),
-        by=None,
-    )
+    _register(leisure, ines, household, 1, by=None)
     client.force_login(staff("animator", "a"))
     page = page_text(client.get(reverse("people:household_detail", args=[household.pk])))
     assert leisure.period.name in page and "Inscrire un enfant" not in page
@@ -280,14 +278,7 @@ def test_reception_cancels_a_registration_with_a_reason_from_the_household_page(
     client, leisure, family, reception_a
 ):
     household, ines = family
-    registration = desk.register(
-        period=leisure.period,
-        child=ines,
-        household=household,
-        group_id=_group(leisure, ines).pk,
-        bookings=_bookings(leisure, 1),
-        by=reception_a,
-    )
+    registration = _register(leisure, ines, household, 1, by=reception_a)
     client.force_login(reception_a)
     url = reverse("activities:desk_cancel", args=[registration.pk])
     assert client.post(url, {"reason": ""}).status_code == 400
