@@ -72,14 +72,7 @@ def test_the_desk_proposes_the_group_of_the_childs_age_and_registers_with_the_pl
         bookings=_bookings(leisure, 2),
     )
     assert estimate.total > 0 and estimate.lines
-    registration = desk.register(
-        period=leisure.period,
-        child=ines,
-        household=household,
-        group_id=group.pk,
-        bookings=_bookings(leisure, 2),
-        by=reception_a,
-    )
+    registration = _register(leisure, ines, household, 2, by=reception_a)
     assert registration.amount == estimate.total
     held = GroupDay.objects.filter(group=group, day__in=_days(leisure, 2)).values_list("held", flat=True)
     assert list(held) == [1, 1]
@@ -95,14 +88,7 @@ def test_a_full_day_is_named_in_french_and_nothing_is_written(leisure, family, r
     first, second = _days(leisure, 2)
     GroupDay.objects.filter(group=group, day=second).update(held=2)  # the 2 places are taken
     with pytest.raises(desk.DeskRefused, match=f"Plus de place dans ce groupe le {second.date:%d/%m/%Y}"):
-        desk.register(
-            period=leisure.period,
-            child=ines,
-            household=household,
-            group_id=group.pk,
-            bookings=_bookings(leisure, 2),
-            by=reception_a,
-        )
+        _register(leisure, ines, household, 2, by=reception_a)
     assert not Registration.objects.exists()
     assert GroupDay.objects.get(group=group, day=first).held == 0  # the first day's place was given back
 
@@ -147,14 +133,7 @@ def test_the_desk_refuses_a_child_of_another_household_and_a_group_of_another_ac
 def test_cancelling_releases_the_places_and_needs_a_reason(leisure, family, reception_a):
     household, ines = family
     group = _group(leisure, ines)
-    registration = desk.register(
-        period=leisure.period,
-        child=ines,
-        household=household,
-        group_id=group.pk,
-        bookings=_bookings(leisure, 2),
-        by=reception_a,
-    )
+    registration = _register(leisure, ines, household, 2, by=reception_a)
     with pytest.raises(desk.DeskRefused, match="motif"):
         desk.cancel(registration=registration, by=reception_a, reason="  ")
     desk.cancel(registration=registration, by=reception_a, reason="Déménagement")
@@ -162,14 +141,7 @@ def test_cancelling_releases_the_places_and_needs_a_reason(leisure, family, rece
     assert registration.status == Registration.Status.CANCELLED
     assert set(GroupDay.objects.filter(group=group).values_list("held", flat=True)) == {0}
     # Registered again once cancelled: the rule is one registration in force.
-    desk.register(
-        period=leisure.period,
-        child=ines,
-        household=household,
-        group_id=group.pk,
-        bookings=_bookings(leisure, 1),
-        by=reception_a,
-    )
+    _register(leisure, ines, household, 1, by=reception_a)
 
 
 # --- the screens --------------------------------------------------------------------------------------
