@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csc.core.registry import Section
-from csc.core.tenancy import has_capability
+from csc.core.tenancy import centres_with, has_capability
 
 from .capabilities import PEOPLE_EDIT
 from .models import Household, Membership, Person
@@ -26,7 +26,8 @@ def household_memberships(request, household: Household) -> Section:
 
 
 def person_memberships(request, person: Person) -> Section:
-    """The memberships in force of the households the reader sees the person in: one query."""
+    """The memberships in force of the households the reader sees the person in, and the households the
+    reader may take a membership for: two queries."""
     memberships = list(
         Membership.objects.in_force()
         .filter(household__members__person=person)
@@ -34,4 +35,13 @@ def person_memberships(request, person: Person) -> Section:
         .select_related("season", "household")
         .order_by("-season__starts_on")
     )
-    return Section("Adhésions", "people/sections/person_memberships.html", {"memberships": memberships})
+    editable = list(
+        Household.objects.filter(
+            members__person=person, centre_id__in=centres_with(request.user, PEOPLE_EDIT)
+        ).order_by("name")
+    )
+    return Section(
+        "Adhésions",
+        "people/sections/person_memberships.html",
+        {"memberships": memberships, "households": editable},
+    )

@@ -210,7 +210,9 @@ def test_the_household_page_costs_few_queries(client, reception_a, centre_a, dja
     household = HouseholdFactory(centre=centre_a)
     HouseholdMemberFactory.create_batch(6, household=household)
     client.force_login(reception_a)
-    with django_assert_max_num_queries(8):
+    # 7 for the page itself, then one per module section (memberships, registrations): each section
+    # costs the same whatever the household holds (csc/activities/tests/test_desk.py checks it full).
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("people:household_detail", args=[household.pk])).status_code == 200
 
 

@@ -113,3 +113,4 @@ def test_the_person_page_shows_the_households_membership(client, season, househo
     client.force_login(reception_a)
     page = page_text(client.get(reverse("people:person_detail", args=[person.pk])))
     assert "Adhésions" in page and "2026-2027" in page
+    assert reverse("people:membership_take", args=[household.pk]) in page
