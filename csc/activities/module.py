@@ -91,7 +91,11 @@ MODULE = Module(
             10,
         ),
     ),
-    actions={"attendance_correction": _("Correction de présence après la séance")},
+    actions={
+        "attendance_correction": _("Correction de présence après la séance"),
+        "activities.registered_at_desk": _("Inscription à l'accueil"),
+        "activities.registration_cancelled": _("Inscription annulée"),
+    },
     urls="csc.activities.urls",
     waiting="csc.activities.waiting.waiting",
     api_router="csc.activities.api.router",
