@@ -26,7 +26,8 @@ The total is the sum of the lines the family sees, so the explanation always add
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import uuid
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -526,8 +527,12 @@ def estimate_fee(
                 continue
             deduction = min(round_cents(wanted), round_cents(child_sum))
             child_sum -= deduction
+            by_amount: Counter = Counter()
+            for unit_id, quantity in counts.items():
+                if per_unit[unit_id] > 0:
+                    by_amount[per_unit[unit_id]] += quantity
             detail = ", ".join(
-                f"{counts[u]} × {euros(per_unit[u])}" for u in sorted(counts) if per_unit[u] > 0
+                f"{quantity} × {euros(amount)}" for amount, quantity in sorted(by_amount.items())
             )
             estimate.lines.append(
                 FeeLine(
@@ -597,3 +602,54 @@ def family_of(household, on: date | None = None) -> Family:
         social_rate=household.has_social_rate(on or timezone.localdate()),
         dependent_children=household.dependent_children,
     )
+
+
+# --- The table for the public form, kept between requests ---------------------------------------------
+#
+# The parent's live estimate recomputes the fee at each click: loading a 40-bracket grid with its
+# columns, ranks and aids each time would cost more than the computation (tens of milliseconds for a few
+# thousand cells), and so would unpickling it from a shared cache (Decimals unpickle slowly). So each
+# process keeps the tables it loaded, under a token per activity held in the shared cache (Redis when
+# several machines serve): any change to what the tariffs read drops the token once the change commits
+# (`forget_tariff_table`, from the signals in signals.py and the set-up services), every process then
+# loads the table again on its next estimate. A parent never sees a fee from a grid the director has
+# replaced. Writes (the desk, validation) never read from here.
+
+_KEPT_TABLES = 64
+_tables: OrderedDict[tuple[int, str], TariffTable] = OrderedDict()
+
+
+def _token_key(activity_id: int) -> str:
+    return f"activities:tariff-token:{activity_id}"
+
+
+def cached_tariff_table(activity: Activity, units: list[Unit] | None = None) -> TariffTable:
+    from django.core.cache import cache
+
+    token = cache.get(_token_key(activity.pk))
+    if token is None:
+        cache.add(_token_key(activity.pk), uuid.uuid4().hex, None)
+        token = cache.get(_token_key(activity.pk))
+    if token is None:  # no cache answers (Redis down): load, as before there was a cache
+        return load_tariff_table(activity, units)
+    key = (activity.pk, token)
+    table = _tables.get(key)
+    if table is None:
+        table = load_tariff_table(activity, units)
+        _tables[key] = table
+        while len(_tables) > _KEPT_TABLES:
+            _tables.popitem(last=False)
+    else:
+        _tables.move_to_end(key)
+    return table
+
+
+def forget_tariff_table(activity_id: int | None) -> None:
+    """Drop the activity's token once the current transaction commits (at once outside one): a reader
+    before the commit would otherwise keep the old grid under a new token."""
+    if activity_id is None:
+        return
+    from django.core.cache import cache
+    from django.db import transaction
+
+    transaction.on_commit(lambda: cache.delete(_token_key(activity_id)))
