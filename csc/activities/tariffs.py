@@ -136,7 +136,10 @@ class GridPrices:
     def bracket_for(self, family_quotient: Decimal | None, children: int) -> tuple[int, bool]:
         """The bracket index, and whether the large-family rule moved it down one bracket."""
         index = bracket_index(self.brackets, family_quotient)
-        if self.large_family_children and children >= self.large_family_children and index > 0:
+        # Without a quotient the family pays the highest rate, large family or not: the rule rewards a
+        # quotient the centre could check.
+        large = self.large_family_children and children >= self.large_family_children
+        if large and family_quotient is not None and index > 0:
             return index - 1, True
         return index, False
 
