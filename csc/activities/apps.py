@@ -21,3 +21,5 @@ class ActivitiesConfig(AppConfig):
         # The work the task worker does for this app's pages (csc.core.jobs).
         jobs.register(NETWORK_REPORT_JOB, network_report_file, "Bilan de vos centres", unit="étapes")
         jobs.register(IMPORT_JOB, run_import_job, "Import de présences", unit="lignes")
+
+        from . import signals  # noqa: F401  (the cached tariff tables follow every change)

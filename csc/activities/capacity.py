@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from .events import announce_places_added
 from .models import Group, GroupDay, Period, PeriodDay
-from .signals import announce_places_added
 
 # (group id, period day id): one child present in that group on that day.
 Place = tuple[int, int]
@@ -114,7 +114,7 @@ def capacities(period: Period) -> dict[Place, int]:
 def set_capacity(group: Group, day: PeriodDay, capacity: int, *, announce: bool = True) -> GroupDay:
     """Change the places of one group on one day; never below the places already held.
 
-    Places added are announced (signals.places_added) for the waiting list, unless the caller changes
+    Places added are announced (events.places_added) for the waiting list, unless the caller changes
     several days at once and announces them once itself (`announce=False`)."""
     row, _ = GroupDay.objects.get_or_create(group=group, day=day, defaults={"capacity": group.capacity})
     raised = capacity > row.capacity

@@ -133,6 +133,26 @@ def build_leisure_centre(
     return result
 
 
+def add_demo_rules(leisure: LeisureCentre) -> None:
+    """What real grids add to the demo's prices, so the tariff screens show them: the CAF's « aide aux
+    temps libres » deducted for allocataires under a quotient of 700 €, a file fee per household and
+    season, and the resident rate for families who work in the commune."""
+    from .models import TariffAid, TariffAidAmount, TariffFee
+
+    activity = leisure.activity
+    aid = TariffAid.objects.create(
+        activity=activity, name="Aide aux temps libres CAF", funder=TariffAid.Funder.CAF, max_quotient=D(700)
+    )
+    TariffAidAmount.objects.create(aid=aid, unit=leisure.units["day"], value=D("2.00"))
+    TariffAidAmount.objects.create(aid=aid, unit=leisure.units["morning"], value=D("1.00"))
+    TariffAidAmount.objects.create(aid=aid, unit=leisure.units["afternoon"], value=D("1.00"))
+    TariffFee.objects.create(
+        activity=activity, kind=TariffFee.Kind.PER_HOUSEHOLD, name="Frais de dossier", amount=D("5.00")
+    )
+    activity.workers_count_as_residents = True
+    activity.save(update_fields=["workers_count_as_residents"])
+
+
 def load(faker, stdout):
     """Every centre of the network gets a leisure centre with a holiday period open for pré-inscription,
     dated from today so that the demo forms are open whenever the demo is loaded."""
@@ -143,7 +163,8 @@ def load(faker, stdout):
     for centre in Centre.objects.order_by("slug"):
         if Activity.objects.filter(centre=centre, kind=Activity.Kind.LEISURE_CENTRE).exists():
             continue
-        build_leisure_centre(centre, today=today, places=24, with_wednesdays=True)
+        leisure = build_leisure_centre(centre, today=today, places=24, with_wednesdays=True)
+        add_demo_rules(leisure)
         count += 1
     stdout.write(f"{count} accueils de loisirs créés (saison, grille tarifaire, périodes ouvertes).")
     from .demo_check import load as load_check

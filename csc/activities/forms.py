@@ -654,8 +654,12 @@ class TariffGridForm(BracketGridForm):
         for bracket in grid.brackets.all():
             values = {"lower": bracket.lower, "upper": bracket.upper}
             for price in bracket.prices.all():
-                values[f"prix-{price.unit_id}"] = price.price
-                values[f"hors-{price.unit_id}"] = price.outside_price
+                if price.rank != 1:
+                    continue
+                if price.column.kind == "base":
+                    values[f"prix-{price.unit_id}"] = price.price
+                elif price.column.kind == "hors_commune":
+                    values[f"hors-{price.unit_id}"] = price.price
             rows.append(values)
         return rows
 

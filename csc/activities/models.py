@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,20 @@ class Activity(ChangeTrackingMixin, models.Model):
         blank=True,
         help_text=_("Une commune par ligne. Les familles d'ailleurs paient le tarif extérieur, s'il existe."),
     )
+    resident_commune_lists = models.ManyToManyField(
+        "CommuneList",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("listes de communes au tarif habitant"),
+        help_text=_("Par exemple les communes de la communauté de communes."),
+    )
+    workers_count_as_residents = models.BooleanField(
+        _("habiter ou travailler dans la commune"),
+        default=False,
+        help_text=_(
+            "Coché : une famille dont un parent travaille dans une de ces communes paie le tarif habitant."
+        ),
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -87,7 +102,34 @@ class Activity(ChangeTrackingMixin, models.Model):
 
     @property
     def resident_commune_list(self) -> list[str]:
+        """The activity's own communes; the lists it uses are added by the tariffs (one query)."""
         return [line.strip() for line in self.resident_communes.splitlines() if line.strip()]
+
+
+class CommuneListQuerySet(CentreOwnedQuerySet):
+    pass
+
+
+@audited()
+class CommuneList(ChangeTrackingMixin, models.Model):
+    """A named list of communes a centre reuses across activities (« Communauté de communes du … »)."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="commune_lists")
+    name = models.CharField(_("nom de la liste"), max_length=150)
+    communes = models.TextField(_("communes"), help_text=_("Une commune par ligne."))
+
+    objects = CommuneListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liste de communes")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def commune_list(self) -> list[str]:
+        return [line.strip() for line in self.communes.splitlines() if line.strip()]
 
 
 class GroupQuerySet(CentreOwnedQuerySet):
@@ -133,6 +175,21 @@ class Unit(ChangeTrackingMixin, models.Model):
     name = models.CharField(_("nom"), max_length=100, help_text=_("Par exemple « Journée avec repas »."))
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    groups = models.ManyToManyField(
+        "Group",
+        blank=True,
+        related_name="units_offered",
+        verbose_name=_("réservée aux groupes"),
+        help_text=_("Vide : tous les groupes. Par exemple une sortie réservée aux ados."),
+    )
+    price_rises_with_quotient = models.BooleanField(
+        _("le prix monte avec le quotient"),
+        default=True,
+        help_text=_(
+            "Décochez seulement si votre grille publiée fait baisser ce prix quand le quotient monte "
+            "(certains repas)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unité")
@@ -229,10 +286,26 @@ class GroupDay(models.Model):
 
 @audited(centre_of=lambda g: g.activity.centre_id)
 class TariffGrid(ChangeTrackingMixin, models.Model):
-    """The prices of an activity: QF brackets × units, for all its groups or for one age group.
+    """The prices of an activity: QF brackets × units × price columns, for all its groups or for one.
 
-    A grid for a group (an age band) takes precedence over the activity's general grid.
+    A grid for a group (an age band) takes precedence over the activity's general grid. How a cell
+    gives a price is the grid's `method`; the rules around it (columns, child rank, large families, the
+    daily cap) are the grid's fields. csc.activities.tariffs computes the fee from them.
     """
+
+    class Method(models.TextChoices):
+        BRACKETS = "tranches", _("Un prix par tranche de quotient")
+        EFFORT_RATE = "taux_effort", _("Taux d'effort : quotient × taux, avec un plancher et un plafond")
+        LINEAR = "lineaire", _("Prix linéaire entre un minimum et un maximum")
+
+    class ColumnChoice(models.TextChoices):
+        FAVOURABLE = "favorable", _("Le tarif le plus favorable à la famille")
+        ORDER = "ordre", _("La première colonne qui s'applique, dans l'ordre de la grille")
+
+    class RankMode(models.TextChoices):
+        NONE = "aucun", _("Pas de tarif selon le rang de l'enfant")
+        PERCENT = "pourcentage", _("Une réduction en pourcentage selon le rang")
+        PRICE = "prix", _("Un prix par rang (1er, 2e, 3e, 4e et plus)")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="tariff_grids")
     group = models.ForeignKey(
@@ -244,11 +317,51 @@ class TariffGrid(ChangeTrackingMixin, models.Model):
         verbose_name=_("pour le groupe"),
         help_text=_("Vide : la grille vaut pour tous les groupes qui n'ont pas la leur."),
     )
+    method = models.CharField(
+        _("calcul du prix"), max_length=20, choices=Method.choices, default=Method.BRACKETS
+    )
+    column_choice = models.CharField(
+        _("quand plusieurs colonnes s'appliquent"),
+        max_length=20,
+        choices=ColumnChoice.choices,
+        default=ColumnChoice.FAVOURABLE,
+    )
+    rank_mode = models.CharField(
+        _("rang de l'enfant"), max_length=20, choices=RankMode.choices, default=RankMode.NONE
+    )
+    # With RankMode.PRICE: how many rank columns the grid has (2: 1er, 2e et plus; 4: 1er … 4e et plus).
+    rank_count = models.PositiveSmallIntegerField(_("nombre de rangs"), default=1)
     second_child_reduction = models.DecimalField(
         _("réduction pour le 2e enfant (%)"), max_digits=5, decimal_places=2, default=0
     )
     third_child_reduction = models.DecimalField(
-        _("réduction à partir du 3e enfant (%)"), max_digits=5, decimal_places=2, default=0
+        _("réduction pour le 3e enfant (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    fourth_child_reduction = models.DecimalField(
+        _("réduction à partir du 4e enfant (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Vide : la même que pour le 3e enfant."),
+    )
+    large_family_children = models.PositiveSmallIntegerField(
+        _("familles nombreuses : à partir de combien d'enfants à charge"),
+        null=True,
+        blank=True,
+        help_text=_("Ces familles paient la tranche du dessous. Vide : pas de règle."),
+    )
+    daily_cap_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plafond par jour"),
+        help_text=_(
+            "Les unités réservées un même jour ne coûtent jamais plus que cette unité (deux "
+            "demi-journées pas plus qu'une journée). Les repas ne comptent pas."
+        ),
     )
 
     class Meta:
@@ -260,8 +373,15 @@ class TariffGrid(ChangeTrackingMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(second_child_reduction__gte=0, second_child_reduction__lte=100)
-                & Q(third_child_reduction__gte=0, third_child_reduction__lte=100),
+                & Q(third_child_reduction__gte=0, third_child_reduction__lte=100)
+                & (
+                    Q(fourth_child_reduction__isnull=True)
+                    | Q(fourth_child_reduction__gte=0, fourth_child_reduction__lte=100)
+                ),
                 name="tariff_grid_reductions_are_percentages",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank_count__gte=1, rank_count__lte=4), name="tariff_grid_ranks"
             ),
         ]
 
@@ -269,11 +389,41 @@ class TariffGrid(ChangeTrackingMixin, models.Model):
         return f"{self.activity} — {self.group or 'tous les groupes'}"
 
 
+@audited(centre_of=lambda c: c.grid.activity.centre_id)
+class TariffColumn(ChangeTrackingMixin, models.Model):
+    """A price column of a grid, for the families of one status (CAF, MSA, social rate, outside…).
+
+    Every grid has its `BASE` column, which applies when no other does.
+    """
+
+    class Kind(models.TextChoices):
+        BASE = "base", _("Tarif de base")
+        CAF = "caf", _("Allocataires CAF")
+        MSA = "msa", _("Allocataires MSA")
+        OTHER_REGIME = "autre_regime", _("Autres régimes")
+        SOCIAL = "social", _("Tarif social (CCAS)")
+        OUTSIDE = "hors_commune", _("Hors commune")
+
+    grid = models.ForeignKey(TariffGrid, on_delete=models.CASCADE, related_name="columns")
+    kind = models.CharField(_("pour"), max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("colonne de prix")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["grid", "kind"], name="tariff_column_once_per_grid")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
 @audited(centre_of=lambda b: b.grid.activity.centre_id)
 class TariffBracket(ChangeTrackingMixin, models.Model):
     grid = models.ForeignKey(TariffGrid, on_delete=models.CASCADE, related_name="brackets")
-    lower = models.PositiveIntegerField(_("quotient de (€)"))
-    upper = models.PositiveIntegerField(_("quotient jusqu'à (€)"), null=True, blank=True)
+    lower = models.DecimalField(_("quotient de (€)"), max_digits=9, decimal_places=2)
+    upper = models.DecimalField(
+        _("quotient jusqu'à (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("tranche de quotient")
@@ -288,19 +438,116 @@ class TariffBracket(ChangeTrackingMixin, models.Model):
 
 @audited(centre_of=lambda p: p.bracket.grid.activity.centre_id)
 class TariffPrice(ChangeTrackingMixin, models.Model):
+    """One cell of a grid: a bracket, a unit, a column and a child rank (1 when the grid has no ranks).
+
+    What the cell holds depends on the grid's method: the price (`price`); the taux d'effort (`rate`, %
+    of the quotient) with its floor (`price`) and ceiling (`price_max`); or the linear price, `price` at
+    the bracket's lower bound rising to `price_max` at its upper bound.
+    """
+
     bracket = models.ForeignKey(TariffBracket, on_delete=models.CASCADE, related_name="prices")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="prices")
+    column = models.ForeignKey(TariffColumn, on_delete=models.CASCADE, related_name="prices")
+    rank = models.PositiveSmallIntegerField(_("rang de l'enfant"), default=1)
     price = models.DecimalField(_("prix (€)"), max_digits=7, decimal_places=2)
-    outside_price = models.DecimalField(
-        _("prix hors commune (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+    price_max = models.DecimalField(
+        _("prix maximum (€)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+    rate = models.DecimalField(_("taux d'effort (%)"), max_digits=9, decimal_places=5, null=True, blank=True)
 
     class Meta:
         verbose_name = _("prix")
-        constraints = [models.UniqueConstraint(fields=["bracket", "unit"], name="tariff_price_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bracket", "unit", "column", "rank"], name="tariff_price_unique_cell"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.price} €"
+
+
+@audited(centre_of=lambda a: a.activity.centre_id)
+class TariffAid(ChangeTrackingMixin, models.Model):
+    """An aid deducted from the fee for eligible families: the CAF's « aide aux temps libres » or pass
+    loisirs, an MSA aid, the CCAS's aid — an amount or a rate per unit booked."""
+
+    class Funder(models.TextChoices):
+        CAF = "caf", _("CAF (allocataires)")
+        MSA = "msa", _("MSA (allocataires)")
+        CCAS = "ccas", _("CCAS (familles au tarif social)")
+        ANY = "tous", _("Toutes les familles sous le plafond de quotient")
+
+    class Mode(models.TextChoices):
+        AMOUNT = "montant", _("Un montant par unité (€)")
+        RATE = "taux", _("Un pourcentage du prix de l'unité (%)")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="tariff_aids")
+    name = models.CharField(
+        _("nom de l'aide"), max_length=150, help_text=_("Par exemple « Aide aux temps libres CAF ».")
+    )
+    funder = models.CharField(_("pour les familles"), max_length=10, choices=Funder.choices)
+    max_quotient = models.DecimalField(
+        _("quotient maximum (€)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Vide : sans condition de quotient. Une famille sans quotient connu n'y a pas droit."),
+    )
+    mode = models.CharField(_("montant"), max_length=10, choices=Mode.choices, default=Mode.AMOUNT)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("aide déduite")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+@audited(centre_of=lambda a: a.aid.activity.centre_id)
+class TariffAidAmount(ChangeTrackingMixin, models.Model):
+    aid = models.ForeignKey(TariffAid, on_delete=models.CASCADE, related_name="amounts")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(_("montant ou taux"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("montant d'aide")
+        constraints = [
+            models.UniqueConstraint(fields=["aid", "unit"], name="tariff_aid_amount_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="tariff_aid_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.aid} : {self.value}"
+
+
+@audited(centre_of=lambda f: f.activity.centre_id)
+class TariffFee(ChangeTrackingMixin, models.Model):
+    """A fixed fee of an activity: a file fee per child or per household per season, or the penalty for
+    an unannounced absence (charged by invoicing)."""
+
+    class Kind(models.TextChoices):
+        PER_CHILD = "par_enfant", _("Frais de dossier par enfant et par saison")
+        PER_HOUSEHOLD = "par_foyer", _("Frais de dossier par foyer et par saison")
+        ABSENCE = "absence", _("Pénalité pour une absence non prévenue (par unité)")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="tariff_fees")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("libellé"), max_length=150)
+    amount = models.DecimalField(_("montant (€)"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("frais fixe")
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "kind"], name="tariff_fee_once_per_kind"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tariff_fee_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class RegistrationQuerySet(CentreOwnedQuerySet):
@@ -315,6 +562,10 @@ class Registration(ChangeTrackingMixin, models.Model):
         ACTIVE = "active", _("Inscrit")
         CANCELLED = "annulee", _("Annulée")
 
+    class Source(models.TextChoices):
+        ONLINE = "en_ligne", _("Demande en ligne")
+        DESK = "accueil", _("À l'accueil")
+
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="registrations")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="registrations")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="registrations")
@@ -326,7 +577,20 @@ class Registration(ChangeTrackingMixin, models.Model):
         _("quotient appliqué (€)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     bracket_label = models.CharField(_("tranche appliquée"), max_length=60, blank=True)
+    # The fee as explained to the family and to reception: [{"label": …, "amount": "12.50"}], summing to
+    # `amount`; and the child's rank among the household's children of the period it was priced with.
+    fee_lines = models.JSONField(_("détail du montant"), default=list, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rang de l'enfant"), default=1)
+    source = models.CharField(_("origine"), max_length=10, choices=Source.choices, default=Source.ONLINE)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 

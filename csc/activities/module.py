@@ -99,7 +99,8 @@ MODULE = Module(
     ),
     actions={
         "attendance_correction": _("Correction de présence après la séance"),
-        "activities.desk_registration": _("Inscription prise à l'accueil"),
+        "activities.registered_at_desk": _("Inscription à l'accueil"),
+        "activities.registration_cancelled": _("Inscription annulée"),
     },
     urls="csc.activities.urls",
     household_sections="csc.activities.sections.household_registrations_section",

@@ -14,17 +14,12 @@ from csc.core.money import Bracket, bracket_errors
 from csc.people.models import MembershipFee, Season
 
 from . import capacity
-from .models import Activity, Group, Period, PeriodDay, TariffBracket, TariffGrid, TariffPrice, Unit
-from .signals import announce_places_added
-from .tariffs import grid_errors
+from .events import announce_places_added
+from .models import Activity, Group, Period, PeriodDay, TariffColumn, TariffGrid, Unit
+from .tariff_setup import GridInvalid, GridSpec, save_grid
+from .tariffs import Cell
 
-
-class GridInvalid(Exception):
-    """A grid that cannot be saved: `errors` maps each wrong row (0-based) to a French message."""
-
-    def __init__(self, errors: dict[int, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+Kind = TariffColumn.Kind
 
 
 def weekdays_between(
@@ -66,35 +61,42 @@ def set_period_days(period: Period, dates: list[date]) -> Period:
 
 @dataclass
 class GridRow:
-    """One bracket row of a grid as typed: bounds, and per unit id the price and the outside price."""
+    """One bracket row of a grid of prices as typed: bounds, and per unit id the price and the outside
+    price (the « hors commune » column, when the row has any)."""
 
-    lower: int
-    upper: int | None
+    lower: Decimal
+    upper: Decimal | None
     prices: dict[int, Decimal | None]
     outside_prices: dict[int, Decimal | None]
 
 
-def tariff_grid_errors(activity: Activity, rows: list[GridRow]) -> dict[int, str]:
-    brackets = [Bracket(r.lower, r.upper) for r in rows]
-    units = {u.pk: u.name for u in activity.units.all()}
-    errors = grid_errors(
-        brackets, {(i, u): r.prices.get(u) for i, r in enumerate(rows) for u in units}, units
+def spec_from_rows(
+    rows: list[GridRow],
+    second_child_reduction: Decimal = Decimal(0),
+    third_child_reduction: Decimal = Decimal(0),
+) -> GridSpec:
+    """A grid of one price per bracket, with an optional « hors commune » column (the base price where a
+    row leaves it empty) and a percentage off by child rank."""
+    has_outside = any(price is not None for row in rows for price in row.outside_prices.values())
+    cells = {}
+    for index, row in enumerate(rows):
+        for unit_id, price in row.prices.items():
+            if price is not None:
+                cells[(index, unit_id, Kind.BASE, 1)] = Cell(price)
+                if has_outside:
+                    outside = row.outside_prices.get(unit_id)
+                    cells[(index, unit_id, Kind.OUTSIDE, 1)] = Cell(outside if outside is not None else price)
+    reductions = second_child_reduction or third_child_reduction
+    return GridSpec(
+        brackets=[(row.lower, row.upper) for row in rows],
+        cells=cells,
+        columns=[Kind.BASE, Kind.OUTSIDE] if has_outside else [Kind.BASE],
+        rank_mode=TariffGrid.RankMode.PERCENT if reductions else TariffGrid.RankMode.NONE,
+        second_child_reduction=second_child_reduction,
+        third_child_reduction=third_child_reduction,
     )
-    if not errors:
-        # Outside prices are optional, but where a unit has them they follow the same rule.
-        outside_units = {
-            u: name for u, name in units.items() if any(r.outside_prices.get(u) is not None for r in rows)
-        }
-        outside = grid_errors(
-            brackets,
-            {(i, u): r.outside_prices.get(u) for i, r in enumerate(rows) for u in outside_units},
-            {u: f"{name} (hors commune)" for u, name in outside_units.items()},
-        )
-        errors.update(outside)
-    return errors
 
 
-@transaction.atomic
 def save_tariff_grid(
     *,
     activity: Activity,
@@ -103,35 +105,10 @@ def save_tariff_grid(
     second_child_reduction: Decimal = Decimal(0),
     third_child_reduction: Decimal = Decimal(0),
 ) -> TariffGrid:
-    """Replace the activity's grid (for one group, or the general one) after checking it whole.
-
-    Raises GridInvalid, with one message per wrong row; nothing is saved then.
-    """
-    errors = tariff_grid_errors(activity, rows)
-    for label, value in (("2e enfant", second_child_reduction), ("3e enfant", third_child_reduction)):
-        if not Decimal(0) <= value <= Decimal(100):
-            errors[-1] = f"La réduction {label} est un pourcentage entre 0 et 100."
-    if errors:
-        raise GridInvalid(errors)
-    grid, _ = TariffGrid.objects.update_or_create(
-        activity=activity,
-        group=group,
-        defaults={
-            "second_child_reduction": second_child_reduction,
-            "third_child_reduction": third_child_reduction,
-        },
-    )
-    grid.brackets.all().delete()
-    for row in sorted(rows, key=lambda r: r.lower):
-        bracket = TariffBracket.objects.create(grid=grid, lower=row.lower, upper=row.upper)
-        TariffPrice.objects.bulk_create(
-            TariffPrice(
-                bracket=bracket, unit_id=unit_id, price=price, outside_price=row.outside_prices.get(unit_id)
-            )
-            for unit_id, price in row.prices.items()
-            if price is not None
-        )
-    return grid
+    """Replace a grid of one price per bracket (see `spec_from_rows`); the other methods and rules are
+    saved through `tariff_setup.save_grid`. Raises GridInvalid; nothing is saved then."""
+    spec = spec_from_rows(rows, second_child_reduction, third_child_reduction)
+    return save_grid(activity=activity, group=group, spec=spec)
 
 
 @transaction.atomic

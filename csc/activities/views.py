@@ -482,7 +482,13 @@ def _grid_tables(activity, groups):
         rows = [
             {
                 "label": bracket.label,
-                "cells": [grid.prices.get((index, unit.pk), (None, None)) for unit in units],
+                "cells": [
+                    (
+                        getattr(grid.cells.get((index, unit.pk, "base", 1)), "price", None),
+                        getattr(grid.cells.get((index, unit.pk, "hors_commune", 1)), "price", None),
+                    )
+                    for unit in units
+                ],
             }
             for index, bracket in enumerate(grid.brackets)
         ]
@@ -518,7 +524,7 @@ def _edit_grid(request, activity, group=None):
         grids = {
             grid.group_id: grid
             for grid in TariffGrid.objects.filter(wanted, activity=activity).prefetch_related(
-                "brackets__prices"
+                "brackets__prices__column"
             )
         }
         # A group's first grid starts from the general one: most centres change a few prices only.

@@ -14,7 +14,7 @@ class EnrolmentConfig(AppConfig):
 
         registry.register(MODULE)  # what this app brings: csc/enrolment/module.py
 
-        from csc.activities.signals import places_added
+        from csc.activities.events import places_added
 
         # Places added to a period (activities cannot import this app) go to its waiting list.
         places_added.connect(_offer_added_places, dispatch_uid="csc.enrolment.places_added")

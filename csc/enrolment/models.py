@@ -19,7 +19,7 @@ from csc.activities.models import Group, Period, PeriodDay, Unit
 from csc.core.audit import ChangeTrackingMixin, audited
 from csc.core.models import Centre
 from csc.core.tenancy import centres_with
-from csc.people.models import Household, Person, Season
+from csc.people.models import BenefitsRegime, Household, Person, Season
 
 from .capabilities import ENROLMENT_PROCESS
 
@@ -89,6 +89,13 @@ class Request(ChangeTrackingMixin, models.Model):
     )
     checked_family_quotient_source = models.CharField(
         _("justificatif vérifié"), max_length=20, choices=Household.QuotientSource.choices, blank=True
+    )
+    benefits_regime = models.CharField(
+        _("régime d'allocations"), max_length=20, choices=BenefitsRegime.choices, blank=True
+    )
+    works_in_city = models.CharField(_("commune où travaille un parent"), max_length=120, blank=True)
+    dependent_children = models.PositiveSmallIntegerField(
+        _("nombre d'enfants à charge"), null=True, blank=True
     )
     quotient_attestation = models.FileField(
         _("attestation de quotient familial"), upload_to=attestation_path, blank=True

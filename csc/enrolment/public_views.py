@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from csc.activities import tariffs
 from csc.activities.models import Period
-from csc.activities.tariffs import TariffMissing, load_tariff_table
+from csc.activities.tariffs import TariffMissing, cached_tariff_table
 from csc.core import honeypot, ratelimit
 from csc.core.middleware import client_ip
 from csc.core.models import Centre
@@ -249,7 +249,7 @@ class RegistrationPage:
             family_quotient=quotient,
         )
         return services.estimate_for(
-            self.period, submission, load_tariff_table(self.period.activity, self.units)
+            self.period, submission, cached_tariff_table(self.period.activity, self.units)
         )
 
     def context(self, **extra) -> dict:

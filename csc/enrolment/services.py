@@ -18,8 +18,15 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from csc.activities import capacity, registrations
-from csc.activities.models import Period
-from csc.activities.tariffs import ChildChoice, FeeEstimate, estimate_fee, load_tariff_table
+from csc.activities.models import Period, Registration
+from csc.activities.tariffs import (
+    ChildChoice,
+    Family,
+    FeeEstimate,
+    TariffMissing,
+    estimate_fee,
+    load_tariff_table,
+)
 from csc.core.audit import record
 from csc.core.models import Centre
 from csc.core.text import normalize
@@ -67,6 +74,9 @@ class Submission:
     address: str = ""
     postcode: str = ""
     family_quotient: Decimal | None = None
+    benefits_regime: str = ""
+    works_in_city: str = ""
+    dependent_children: int | None = None
     attestation: object = None  # an UploadedFile already checked by the form
     consent_photos: bool = False
     consent_communications: bool = False
@@ -92,12 +102,23 @@ def child_choices(children: list[PersonEntry]) -> list[ChildChoice]:
     ]
 
 
-def estimate_for(period: Period, submission: Submission, table=None) -> FeeEstimate:
-    """The fee the family will see: the same computation as validation and the exports."""
-    table = table or load_tariff_table(period.activity)
-    return estimate_fee(
-        table, child_choices(submission.children), submission.family_quotient, submission.city
+def family_of_submission(submission: Submission) -> Family:
+    """What the family typed, as the tariffs read a household (a social rate is only ever set by the
+    centre, on the CCAS's decision: never from a public form)."""
+    return Family(
+        family_quotient=submission.family_quotient,
+        city=submission.city,
+        works_in_city=submission.works_in_city,
+        regime=submission.benefits_regime,
+        dependent_children=submission.dependent_children,
     )
+
+
+def estimate_for(period: Period, submission: Submission, table=None) -> FeeEstimate:
+    """The fee the family will see: the same computation as validation, the desk and the exports (the
+    children the household already has on the period count once reception validates the request)."""
+    table = table or load_tariff_table(period.activity)
+    return estimate_fee(table, child_choices(submission.children), family_of_submission(submission))
 
 
 def places_of(children: list[PersonEntry], units_taking_place: set[int]) -> list[capacity.Place]:
@@ -122,6 +143,9 @@ def _create_request(centre: Centre, kind: str, submission: Submission, **extra) 
         email=submission.email,
         phone=submission.phone,
         family_quotient=submission.family_quotient,
+        benefits_regime=submission.benefits_regime,
+        works_in_city=submission.works_in_city,
+        dependent_children=submission.dependent_children,
         consent_photos=submission.consent_photos,
         consent_communications=submission.consent_communications,
         consent_data=submission.consent_data,
@@ -202,6 +226,12 @@ def submit_registration_request(*, period: Period, submission: Submission) -> Re
     def create():
         activity = period.activity
         table = load_tariff_table(activity)
+        for child in submission.children:
+            for _day_id, unit_id in child.bookings:
+                if not table.offered_to(unit_id, child.group_id):
+                    raise RequestError(
+                        f"« {table.units[unit_id].name} » n'est pas proposée au groupe de {child.first_name}."
+                    )
         estimate = estimate_for(period, submission, table)
         units_taking_place = {pk for pk, unit in table.units.items() if unit.takes_place}
         request = _create_request(activity.centre, Request.Kind.REGISTRATION, submission, period=period)
@@ -372,7 +402,7 @@ def expire_offers(*, centre: Centre | None = None) -> list[Request]:
 
 
 def offer_added_places(*, period_id: int) -> list[Request]:
-    """Places were added to a period (csc.activities.signals.places_added): the waiting list gets them."""
+    """Places were added to a period (csc.activities.events.places_added): the waiting list gets them."""
     with transaction.atomic():
         period = Period.objects.filter(pk=period_id).first()
         if period is None:
@@ -507,7 +537,7 @@ def validate(*, request: Request, by, decision: Validation | None = None) -> Req
             centre=request.centre, season=request.season, household=household, people_count=len(people)
         )
     else:
-        _register_children(request, household, people)
+        _register_children(request, household, people, by)
     _set_status(request, Status.VALIDATED, by=by)
     if request.kind == Request.Kind.REGISTRATION:
         _renumber_waiting_list(request.period)
@@ -540,6 +570,12 @@ def _household_for(request: Request, decision: Validation, by) -> Household:
         household.family_quotient_date = timezone.localdate()
         household.family_quotient_source = source
         fields += ["family_quotient", "family_quotient_date", "family_quotient_source"]
+    for name in ("benefits_regime", "works_in_city", "dependent_children"):
+        # What the family declared fills what the household does not know yet; reception corrects it on
+        # the household's page.
+        if getattr(request, name) not in ("", None) and getattr(household, name) in ("", None):
+            setattr(household, name, getattr(request, name))
+            fields.append(name)
     if not household.city and request.city:
         household.address, household.postcode, household.city = (
             request.address,
@@ -599,52 +635,45 @@ def _people_for(request: Request, household: Household, decision: Validation, by
     return people
 
 
-def _register_children(request: Request, household: Household, people: dict[int, Person]) -> None:
+def _register_children(request: Request, household: Household, people: dict[int, Person], by) -> None:
+    """Each child of the request registered through the one way in, with the places the request already
+    holds; the request then shows the fee as computed for the household (its checked quotient, its
+    other children of the period)."""
     period = request.period
-    table = load_tariff_table(period.activity)
     children = [p for p in request.people.all() if p.role == RequestPerson.Role.CHILD]
     bookings: dict[int, list[tuple[int, int]]] = {}
     for child_id, day_id, unit_id in RequestBooking.objects.filter(child__request=request).values_list(
         "child_id", "day_id", "unit_id"
     ):
         bookings.setdefault(child_id, []).append((day_id, unit_id))
-    choices = [
-        ChildChoice(
-            key=str(child.pk),
-            name=child.first_name,
-            birth_date=child.birth_date,
-            group_id=child.group_id,
-            bookings=tuple(bookings.get(child.pk, ())),
-        )
-        for child in children
-    ]
-    estimate = estimate_fee(table, choices, household.family_quotient, household.city or request.city)
-    request.fee_total = estimate.total
-    request.fee_lines = _lines_json(estimate)
-    request.bracket_label = estimate.bracket_label
-    request.save(update_fields=["fee_total", "fee_lines", "bracket_label"])
+    registered = []
     for child in children:
         if not bookings.get(child.pk):
             continue
         try:
-            registrations.register(
-                centre=request.centre,
-                period=period,
-                group_id=child.group_id,
-                child=people[child.pk],
-                household=household,
-                bookings=[
-                    registrations.Booking(
-                        day_id, unit_id, estimate.unit_price(str(child.pk), unit_id) or Decimal("0.00")
-                    )
-                    for day_id, unit_id in bookings[child.pk]
-                ],
-                amount=estimate.child_total(str(child.pk)),
-                family_quotient=household.family_quotient,
-                bracket_label=estimate.bracket_label,
+            registered.append(
+                registrations.register(
+                    period=period,
+                    group_id=child.group_id,
+                    child=people[child.pk],
+                    household=household,
+                    bookings=bookings[child.pk],
+                    by=by,
+                    source=Registration.Source.ONLINE,
+                    hold_places=False,
+                )
             )
-        except registrations.AlreadyRegistered as refused:
+        except (registrations.AlreadyRegistered, registrations.RegistrationRefused) as refused:
             raise RequestError(str(refused)) from None
+        except TariffMissing as missing:
+            raise RequestError(f"La grille tarifaire est incomplète : {missing}") from None
+    # Amounts as they stand once every child is in (an elder child registered after a younger one
+    # moves the younger one's rank).
+    final = Registration.objects.filter(pk__in=[r.pk for r in registered])
+    request.fee_lines = [line for r in final for line in r.fee_lines]
+    request.fee_total = sum((r.amount for r in final), Decimal("0.00"))
+    request.bracket_label = next((r.bracket_label for r in final if r.bracket_label), request.bracket_label)
+    request.save(update_fields=["fee_total", "fee_lines", "bracket_label"])
 
 
 # --- Reading ---------------------------------------------------------------------------------------

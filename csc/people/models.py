@@ -69,6 +69,15 @@ FAMILY_QUOTIENT_TOO_HIGH = (
 )
 
 
+class BenefitsRegime(models.TextChoices):
+    """Who pays the family's benefits: many grids have a column per regime."""
+
+    CAF = "caf", _("CAF (régime général)")
+    MSA = "msa", _("MSA (régime agricole)")
+    OTHER = "autre", _("Autre régime")
+    NONE = "aucun", _("Aucun")
+
+
 @audited()
 class Household(ChangeTrackingMixin, models.Model):
     """A foyer. It belongs to the centre that created it; other centres see it only once shared."""
@@ -98,6 +107,27 @@ class Household(ChangeTrackingMixin, models.Model):
         _("justificatif du quotient"), max_length=20, choices=QuotientSource.choices, blank=True
     )
     benefits_number = models.CharField(_("numéro d'allocataire (facultatif)"), max_length=20, blank=True)
+    benefits_regime = models.CharField(
+        _("régime d'allocations"), max_length=20, choices=BenefitsRegime.choices, blank=True
+    )
+    social_rate_until = models.DateField(
+        _("tarif social (CCAS) accordé jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : pas de tarif social. La date est celle de la décision du CCAS."),
+    )
+    works_in_city = models.CharField(
+        _("commune où travaille un parent"),
+        max_length=120,
+        blank=True,
+        help_text=_("Certaines communes font payer le tarif habitant aux familles qui y travaillent."),
+    )
+    dependent_children = models.PositiveSmallIntegerField(
+        _("nombre d'enfants à charge"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : on compte les enfants du foyer. Sert à la règle des familles nombreuses."),
+    )
     notes = models.TextField(_("remarques"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -111,6 +141,9 @@ class Household(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def has_social_rate(self, on: date) -> bool:
+        return self.social_rate_until is not None and on <= self.social_rate_until
 
 
 @audited(person_of=lambda p: p.pk)

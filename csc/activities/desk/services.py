@@ -12,35 +12,10 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Count, Max, Min, QuerySet
 
-from csc.core.audit import record
 from csc.people.models import Household, HouseholdMember, Person
 
-from .. import capacity, tariffs
+from .. import capacity, registrations, tariffs
 from ..models import Activity, Group, Period, PeriodDay, Registration, Unit
-
-# The integrator's registration API (register/preview/cancel computing the fee and holding the places)
-# is not on main yet: until then the desk goes through a stand-in with the same signatures.
-try:
-    from ..registrations import (
-        RegistrationRefused,
-    )
-    from ..registrations import (
-        cancel as _cancel,
-    )
-    from ..registrations import (
-        preview as _preview,
-    )
-    from ..registrations import (
-        register as _register,
-    )
-except ImportError:  # pragma: no cover - removed at the merge
-    from ._compat import RegistrationRefused
-    from ._compat import cancel as _cancel
-    from ._compat import preview as _preview
-    from ._compat import register as _register
-from ..registrations import AlreadyRegistered
-
-_DESK = getattr(getattr(Registration, "Source", None), "DESK", None)
 
 
 class DeskRefused(Exception):
@@ -90,13 +65,18 @@ class Grid:
     def free_in(self, group_id: int | None) -> list[tuple[PeriodDay, int | None]]:
         return [(day, self.free.get((group_id, day.pk))) for day in self.days]
 
+    def offered(self, unit: Unit, group_id: int | None) -> bool:
+        """A unit kept for some groups (a teenagers' outing) is offered to those only."""
+        groups = {g.pk for g in unit.groups.all()}
+        return not groups or group_id in groups
+
 
 def grid_for(period: Period, child: Person) -> Grid:
-    """Days, units, groups, free places and the child's group at the activity's reference date: five
-    queries whatever the length of the period."""
+    """Days, units (with the groups they are kept for), groups, free places and the child's group at the
+    activity's reference date: six queries whatever the length of the period."""
     days = list(period.days.order_by("date"))
     groups = list(period.activity.groups.order_by("min_age", "pk"))
-    units = list(period.activity.units.order_by("position", "pk"))
+    units = list(period.activity.units.prefetch_related("groups").order_by("position", "pk"))
     reference = tariffs.age_reference_date(period, days)
     proposed = (
         tariffs.group_for(groups, child.birth_date, reference) if child.birth_date and reference else None
@@ -133,12 +113,14 @@ def preview(
     if not bookings:
         raise DeskRefused("Cochez au moins une unité sur un jour.")
     try:
-        return _preview(period=period, child=child, household=household, group_id=group_id, bookings=bookings)
+        return registrations.preview(
+            period=period, child=child, household=household, group_id=group_id, bookings=bookings
+        )
     except tariffs.TariffMissing as missing:
         raise DeskRefused(
             f"Le tarif n'est pas complet : {missing}. Le responsable doit compléter la grille."
         ) from None
-    except RegistrationRefused as refused:
+    except registrations.RegistrationRefused as refused:
         raise DeskRefused(str(refused)) from None
 
 
@@ -152,22 +134,23 @@ def register(
     bookings: Iterable[tuple[int, int]],
     by,
 ) -> Registration:
-    """Register the child at the desk: places held, fee computed, journaled — all or nothing."""
+    """Register the child at the desk: places held, fee computed, journaled (by `registrations.register`,
+    as « activities.registered_at_desk ») — all or nothing."""
     bookings = list(bookings)
     _check(period, child, household, group_id)
     if not bookings:
         raise DeskRefused("Cochez au moins une unité sur un jour.")
     try:
-        registration = _register(
+        registration = registrations.register(
             period=period,
             child=child,
             household=household,
             group_id=group_id,
             bookings=bookings,
             by=by,
-            source=_DESK,
+            source=Registration.Source.DESK,
         )
-    except AlreadyRegistered as already:
+    except registrations.AlreadyRegistered as already:
         raise DeskRefused(str(already)) from None
     except capacity.PlacesFull as full:
         raise DeskRefused(_full_message(period, full.full)) from None
@@ -175,16 +158,8 @@ def register(
         raise DeskRefused(
             f"Le tarif n'est pas complet : {missing}. Le responsable doit compléter la grille."
         ) from None
-    except RegistrationRefused as refused:
+    except registrations.RegistrationRefused as refused:
         raise DeskRefused(str(refused)) from None
-    record(
-        "activities.desk_registration",
-        centre=period.activity.centre_id,
-        obj=registration,
-        person_id=child.pk,
-        detail=f"période {period.pk}, {len(bookings)} unité(s)",
-        actor=by,
-    )
     return registration
 
 
@@ -196,12 +171,15 @@ def cancel(*, registration: Registration, by, reason: str) -> Registration:
         raise DeskRefused("Indiquez le motif de l'annulation.")
     if registration.status != Registration.Status.ACTIVE:
         raise DeskRefused("Cette inscription est déjà annulée.")
-    return _cancel(registration=registration, by=by, reason=reason)
+    try:
+        return registrations.cancel(registration=registration, by=by, reason=reason)
+    except registrations.RegistrationRefused as refused:
+        raise DeskRefused(str(refused)) from None
 
 
-def _with_booked_days(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+def _with_booked_days(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
     """Each registration with its booked days counted and its first and last dates, in the same query."""
-    return registrations.annotate(
+    return queryset.annotate(
         days_count=Count("booked_units__day", distinct=True),
         first_day=Min("booked_units__day__date"),
         last_day=Max("booked_units__day__date"),

@@ -94,7 +94,12 @@ def _rows(grid: services.Grid, form: BookingForm, group_id) -> list[dict]:
             "day": day,
             "free": free,
             "boxes": [
-                {"value": f"{day.pk}-{unit.pk}", "unit": unit, "checked": f"{day.pk}-{unit.pk}" in checked}
+                {
+                    "value": f"{day.pk}-{unit.pk}",
+                    "unit": unit,
+                    "checked": f"{day.pk}-{unit.pk}" in checked,
+                    "offered": grid.offered(unit, group_id),
+                }
                 for unit in grid.units
             ],
         }

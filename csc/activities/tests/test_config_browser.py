@@ -95,7 +95,7 @@ def test_a_director_creates_a_period_with_its_days_and_fills_a_tariff_grid(
     page.get_by_role("button", name="Enregistrer la grille").click()
     expect(page.locator("#erreurs-formulaire")).to_be_focused()
     row_error = page.locator("#tranche-1-erreurs")
-    expect(row_error).to_contain_text("Tranche 2 (700 à 840 €) : il manque les quotients de 651 à 699 €")
+    expect(row_error).to_contain_text("Tranche 2 (700 à 840 €) : il manque les quotients entre 650 et 700 €")
     expect(page.get_by_label("De (€), tranche 2")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("De (€), tranche 2")).to_have_value("700")
     assert_accessible(page, visited)

@@ -113,11 +113,21 @@ def same_prices(units, day, half, meal):
 
 
 def saved_grid(activity, group=None):
-    return list(
-        TariffPrice.objects.filter(bracket__grid__activity=activity, bracket__grid__group=group)
+    """(lower, upper, unit, base price, outside price or None) per bracket and unit, as the old screen
+    typed them."""
+    cells = TariffPrice.objects.filter(bracket__grid__activity=activity, bracket__grid__group=group, rank=1)
+    outside = {
+        (bracket, unit): price
+        for bracket, unit, price in cells.filter(column__kind="hors_commune").values_list(
+            "bracket_id", "unit_id", "price"
+        )
+    }
+    return [
+        (lower, upper, unit, price, outside.get((bracket, unit)))
+        for bracket, lower, upper, unit, price in cells.filter(column__kind="base")
         .order_by("bracket__lower", "unit__position")
-        .values_list("bracket__lower", "bracket__upper", "unit_id", "price", "outside_price")
-    )
+        .values_list("bracket_id", "bracket__lower", "bracket__upper", "unit_id", "price")
+    ]
 
 
 def register_child(leisure, group=None, unit=None):
@@ -266,7 +276,7 @@ def test_a_gap_in_the_membership_grid_is_named_on_its_row_and_nothing_is_saved(d
     )
     assert response.status_code == 200
     body = response.content.decode()
-    message = "Tranche 2 (700 € et plus) : il manque les quotients de 651 à 699 €"
+    message = "Tranche 2 (700 € et plus) : il manque les quotients entre 650 et 700 €"
     # On the row itself (the error line under it) and in the summary, which leads to the row.
     row_errors = re.search(r'<td colspan="4" id="tranche-1-erreurs">(.*?)</td>', body, re.S).group(1)
     assert message in html.unescape(row_errors)
@@ -649,7 +659,7 @@ def test_a_gap_in_the_tariff_grid_is_named_on_its_row_nothing_saved_typing_kept(
     )
     assert response.status_code == 200
     body = html.unescape(response.content.decode())
-    message = "Tranche 2 (700 € et plus) : il manque les quotients de 651 à 699 €"
+    message = "Tranche 2 (700 € et plus) : il manque les quotients entre 650 et 700 €"
     colspan = 3 + 2 * len(units)
     row_errors = re.search(rf'<td colspan="{colspan}" id="tranche-1-erreurs">(.*?)</td>', body, re.S)
     assert message in row_errors.group(1)
@@ -668,9 +678,10 @@ def test_a_negative_price_and_a_price_going_down_are_refused(director, leisure):
         ("651", "", same_prices(units, "6,30", "1,70", "2"), {}),
     ]
     page = text(director.post(url, grid_post(rows, units.values())))
-    assert "Tranche 1 : le prix de « Journée avec repas » ne peut pas être négatif." in page
+    assert "Tranche 1 (0 à 650 €) : un prix de « Journée avec repas » ne peut pas être négatif." in page
     assert (
-        "Tranche 2 (651 € et plus) : « Matinée » coûte 1,70 €, moins que dans la tranche 1 (1,80 €)." in page
+        "Tranche 2 (651 € et plus) : « Matinée » coûte 1,70 €, moins qu'à la fin de la tranche précédente "
+        "(1,80 €)." in page
     )
     rows = [("0", "", same_prices(units, "4", "abc", "1"), {})]
     page = text(director.post(url, grid_post(rows, units.values(), second="150")))
@@ -811,7 +822,9 @@ def test_the_grid_pages_make_a_bounded_number_of_queries(director, leisure, djan
             grid_post([("0", "", same_prices(units, "3", "1,5", "1"), {})], units.values()),
         )
     assert TariffGrid.objects.filter(activity=activity).count() == 3
-    with django_assert_max_num_queries(10):
+    # The grids, their columns, brackets and cells, the units offered to groups, aids, fees and commune
+    # lists: one query each, whatever the number of grids.
+    with django_assert_max_num_queries(14):
         assert director.get(reverse("activities:tariffs", args=[activity.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert director.get(reverse("activities:tariff_edit", args=[activity.pk])).status_code == 200

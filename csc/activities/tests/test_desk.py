@@ -77,7 +77,7 @@ def test_the_desk_proposes_the_group_of_the_childs_age_and_registers_with_the_pl
     held = GroupDay.objects.filter(group=group, day__in=_days(leisure, 2)).values_list("held", flat=True)
     assert list(held) == [1, 1]
     assert AuditEvent.objects.filter(
-        action="activities.desk_registration", object_id=str(registration.pk)
+        action="activities.registered_at_desk", object_id=str(registration.pk)
     ).exists()
 
 
@@ -290,3 +290,53 @@ def test_the_household_page_costs_the_same_queries_whatever_it_holds(
     sections = {section.title: section.context for section in response.context["sections"]}
     assert len(sections["Inscriptions aux accueils de loisirs"]["registrations"]) == 4
     assert len(sections["Adhésions"]["memberships"]) == 1
+
+
+@pytest.mark.django_db
+def test_a_unit_kept_for_another_group_is_refused_and_not_offered_on_the_screen(
+    client, leisure, family, reception_a
+):
+    household, ines = family
+    morning = leisure.units["morning"]
+    morning.groups.set([leisure.groups[2]])  # the mornings are for the eldest only
+    with pytest.raises(desk.DeskRefused, match="« Matinée » n'est pas proposée au groupe"):
+        _register(leisure, ines, household, bookings=_bookings(leisure, 1, unit="morning"), by=reception_a)
+    assert not Registration.objects.exists()
+    client.force_login(reception_a)
+    page = page_text(client.get(_screen(household), {"enfant": ines.pk, "periode": leisure.period.pk}))
+    day = _days(leisure, 1)[0]
+    assert f'value="{day.pk}-{morning.pk}"' not in page and "Matinée : pas proposée à ce groupe" in page
+
+
+@pytest.mark.django_db
+def test_a_younger_sibling_gets_the_second_child_price_and_is_repriced_when_the_elder_is_cancelled(
+    leisure, family, centre_a, reception_a
+):
+    household, ines = family  # born in 2018
+    younger = PersonFactory(centre=centre_a, first_name="Léo", birth_date=date(2020, 6, 1))
+    HouseholdMemberFactory(household=household, person=younger, relation="enfant")
+    alone = desk.preview(  # the younger's fee while the only one registered
+        period=leisure.period,
+        child=younger,
+        household=household,
+        group_id=_group(leisure, younger).pk,
+        bookings=_bookings(leisure, 2),
+    )
+    elder_registration = _register(leisure, ines, household, 2, by=reception_a)
+    younger_registration = _register(leisure, younger, household, 2, by=reception_a)
+    assert younger_registration.rank == 2 and younger_registration.amount < alone.total
+    desk.cancel(registration=elder_registration, by=reception_a, reason="Déménagement")
+    younger_registration.refresh_from_db()
+    assert younger_registration.rank == 1 and younger_registration.amount == alone.total
+
+
+@pytest.mark.django_db
+def test_the_household_page_shows_the_source_and_the_cancellation_reason(
+    client, leisure, family, reception_a
+):
+    household, ines = family
+    registration = _register(leisure, ines, household, 1, by=reception_a)
+    desk.cancel(registration=registration, by=reception_a, reason="La famille déménage")
+    client.force_login(reception_a)
+    page = page_text(client.get(reverse("people:household_detail", args=[household.pk])))
+    assert "Annulée : La famille déménage" in page and "À l'accueil" in page

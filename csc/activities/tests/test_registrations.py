@@ -31,18 +31,14 @@ def register(leisure, person, household, days=2):
     reference = tariffs.age_reference_date(leisure.period)
     group = tariffs.group_for(leisure.groups, person.birth_date, reference)
     unit = leisure.units["day"]
+    household.family_quotient = Decimal("480")
+    household.save()
     return registrations.register(
-        centre=leisure.activity.centre,
         period=leisure.period,
         child=person,
         household=household,
         group_id=group.pk,
-        bookings=[
-            registrations.Booking(d.pk, unit.pk, Decimal("8.50")) for d in leisure.period.days.all()[:days]
-        ],
-        amount=Decimal("17.00"),
-        family_quotient=Decimal("480"),
-        bracket_label="de 0 à 650 €",
+        bookings=[(d.pk, unit.pk) for d in leisure.period.days.all()[:days]],
     )
 
 
@@ -51,10 +47,14 @@ def test_a_child_is_registered_in_the_group_of_their_age_with_the_units_booked(l
     person, household = child
     registration = register(leisure, person, household)
     assert registration.group.name == "Moyens (6-8 ans)"  # 8 on 21/12/2026, the period's first day
-    assert registration.amount == Decimal("17.00") and registration.bracket_label == "de 0 à 650 €"
+    # QF 480: the demo grid's 0–650 bracket, 4,15 € the day.
+    assert registration.amount == Decimal("8.30") and registration.bracket_label == "0 à 650 €"
+    assert registration.fee_lines == [
+        {"label": "Inès — Journée avec repas : 2 × 4,15\u00a0€", "amount": "8.30"}
+    ]
     assert list(BookedUnit.objects.filter(registration=registration).values_list("price", flat=True)) == [
-        Decimal("8.50"),
-        Decimal("8.50"),
+        Decimal("4.15"),
+        Decimal("4.15"),
     ]
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0012_job'),
-        ('enrolment', '0005_remove_notification'),
+        ('enrolment', '0006_tariff_rules'),
     ]
 
     operations = [

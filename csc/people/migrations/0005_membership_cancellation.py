@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0012_job'),
-        ('people', '0003_season_membershipfee_membership_and_more'),
+        ('people', '0004_tariff_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
