@@ -5,7 +5,8 @@ which this module only frames (what the desk may choose from, and French message
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,15 +85,15 @@ def grid_for(period: Period, child: Person) -> Grid:
     return Grid(period, days, units, groups, proposed, capacity.free_places(period))
 
 
-def _check(period: Period, child: Person, household: Household, group_id: int) -> None:
+def _check(child: Person, household: Household, period: Period) -> None:
+    """What the desk adds to the registration service's rules: the household is the period's centre's,
+    and the child one of its children."""
     if period.activity.centre_id != household.centre_id:
         raise DeskRefused("Cette période n'est pas celle du centre du foyer.")
     if not HouseholdMember.objects.filter(
         household=household, person=child, relation=HouseholdMember.Relation.CHILD
     ).exists():
         raise DeskRefused("Cet enfant n'est pas un enfant de ce foyer.")
-    if not Group.objects.filter(pk=group_id, activity_id=period.activity_id).exists():
-        raise DeskRefused("Ce groupe n'est pas un groupe de cette activité.")
 
 
 def _full_message(period: Period, full: list[capacity.Place]) -> str:
@@ -105,23 +106,32 @@ def _full_message(period: Period, full: list[capacity.Place]) -> str:
     )
 
 
-def preview(
-    *, period: Period, child: Person, household: Household, group_id: int, bookings: list[tuple[int, int]]
-) -> tariffs.FeeEstimate:
-    """The fee reception shows before confirming, explained line by line; nothing is written."""
-    _check(period, child, household, group_id)
-    if not bookings:
-        raise DeskRefused("Cochez au moins une unité sur un jour.")
+@contextmanager
+def _refusals(period: Period) -> Iterator[None]:
+    """What the registration service refuses, said to reception in French; nothing is written then."""
     try:
-        return registrations.preview(
-            period=period, child=child, household=household, group_id=group_id, bookings=bookings
-        )
+        yield
+    except registrations.AlreadyRegistered as already:
+        raise DeskRefused(str(already)) from None
+    except capacity.PlacesFull as full:
+        raise DeskRefused(_full_message(period, full.full)) from None
     except tariffs.TariffMissing as missing:
         raise DeskRefused(
             f"Le tarif n'est pas complet : {missing}. Le responsable doit compléter la grille."
         ) from None
     except registrations.RegistrationRefused as refused:
         raise DeskRefused(str(refused)) from None
+
+
+def preview(
+    *, period: Period, child: Person, household: Household, group_id: int, bookings: list[tuple[int, int]]
+) -> tariffs.FeeEstimate:
+    """The fee reception shows before confirming, explained line by line; nothing is written."""
+    _check(child, household, period)
+    with _refusals(period):
+        return registrations.preview(
+            period=period, child=child, household=household, group_id=group_id, bookings=bookings
+        )
 
 
 @transaction.atomic
@@ -136,45 +146,25 @@ def register(
 ) -> Registration:
     """Register the child at the desk: places held, fee computed, journaled (by `registrations.register`,
     as « activities.registered_at_desk ») — all or nothing."""
-    bookings = list(bookings)
-    _check(period, child, household, group_id)
-    if not bookings:
-        raise DeskRefused("Cochez au moins une unité sur un jour.")
-    try:
-        registration = registrations.register(
+    _check(child, household, period)
+    with _refusals(period):
+        return registrations.register(
             period=period,
             child=child,
             household=household,
             group_id=group_id,
-            bookings=bookings,
+            bookings=list(bookings),
             by=by,
             source=Registration.Source.DESK,
         )
-    except registrations.AlreadyRegistered as already:
-        raise DeskRefused(str(already)) from None
-    except capacity.PlacesFull as full:
-        raise DeskRefused(_full_message(period, full.full)) from None
-    except tariffs.TariffMissing as missing:
-        raise DeskRefused(
-            f"Le tarif n'est pas complet : {missing}. Le responsable doit compléter la grille."
-        ) from None
-    except registrations.RegistrationRefused as refused:
-        raise DeskRefused(str(refused)) from None
-    return registration
 
 
 @transaction.atomic
 def cancel(*, registration: Registration, by, reason: str) -> Registration:
-    """Cancel a registration with a reason: its places are released and the siblings' fees follow."""
-    reason = reason.strip()
-    if not reason:
-        raise DeskRefused("Indiquez le motif de l'annulation.")
-    if registration.status != Registration.Status.ACTIVE:
-        raise DeskRefused("Cette inscription est déjà annulée.")
-    try:
+    """Cancel a registration with a reason (required): its places are released and the siblings' fees
+    follow their new ranks."""
+    with _refusals(registration.period):
         return registrations.cancel(registration=registration, by=by, reason=reason)
-    except registrations.RegistrationRefused as refused:
-        raise DeskRefused(str(refused)) from None
 
 
 def _with_booked_days(queryset: QuerySet[Registration]) -> QuerySet[Registration]:

@@ -117,7 +117,7 @@ def test_the_desk_refuses_a_child_of_another_household_and_a_group_of_another_ac
     other = HouseholdFactory(centre=centre_a)
     with pytest.raises(desk.DeskRefused, match="n'est pas un enfant de ce foyer"):
         _register(leisure, ines, other, 1, by=reception_a)
-    with pytest.raises(desk.DeskRefused, match="pas un groupe de cette activité"):
+    with pytest.raises(desk.DeskRefused, match="Ce groupe n.appartient pas à cette activité"):
         desk.register(
             period=leisure.period,
             child=ines,
