@@ -99,6 +99,9 @@ class Household(ChangeTrackingMixin, models.Model):
     )
     benefits_number = models.CharField(_("numéro d'allocataire (facultatif)"), max_length=20, blank=True)
     notes = models.TextField(_("remarques"), blank=True)
+    # The name and address as the household search compares them (csc.core.text.normalize), kept by
+    # save() like Person.search_name; a bulk insert fills it with `household_search_text`.
+    search_text = models.CharField(max_length=520, editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,6 +114,18 @@ class Household(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = household_search_text(self.name, self.address, self.postcode, self.city)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"search_text"}
+        super().save(*args, **kwargs)
+
+
+def household_search_text(name: str, address: str, postcode: str, city: str) -> str:
+    """What the household search compares: name, address, postcode and commune, normalised."""
+    return normalize(f"{name} {address} {postcode} {city}")
 
 
 @audited(person_of=lambda p: p.pk)
