@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django.utils.dateformat import format as date_format
 from csc.core.forms import error_summary
 from csc.core.money import euros
 from csc.core.pagination import CountSparingPaginator
-from csc.core.tenancy import has_capability
+from csc.core.tenancy import has_capability, require_capability
 from csc.people.capabilities import PEOPLE_VIEW
 from csc.people.models import age_on
 
@@ -27,6 +29,36 @@ from ..capabilities import ACTIVITIES_CONFIGURE, ACTIVITIES_VIEW
 from ..models import Activity, Registration
 from . import queries
 from .forms import DEFAULT_PAGE_SIZE, SORT_LABELS, RegistrationFilterForm
+
+
+INDEX_PAGE_SIZE = 25
+
+
+@login_required
+def registration_index(request):
+    """The way in for those who do not configure activities (reception, animators): the current
+    centre's activities that have periods, each opening its list."""
+    centre = require_capability(request, ACTIVITIES_VIEW)
+    activities = (
+        Activity.objects.visible_to(request.user, ACTIVITIES_VIEW)
+        .filter(centre=centre)
+        .annotate(period_count=Count("periods"), registration_count=_active_registrations())
+        .filter(period_count__gt=0)
+        .order_by("name", "id")
+    )
+    page = CountSparingPaginator(activities, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "activities/lists/index.html", {"centre": centre, "page": page})
+
+
+def _active_registrations():
+    active = (
+        Registration.objects.filter(period__activity=OuterRef("pk"), status=Registration.Status.ACTIVE)
+        .order_by()
+        .values("period__activity")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return Coalesce(Subquery(active, output_field=IntegerField()), Value(0))
 
 
 @login_required

@@ -266,3 +266,25 @@ def test_the_activity_and_period_pages_link_to_the_list(client, director_a, leis
     )
     period_page = client.get(reverse("activities:period_detail", args=[leisure.period.pk])).content.decode()
     assert f"{target}?periode={leisure.period.pk}" in period_page
+
+
+def test_the_index_lists_the_centres_activities_with_periods_for_reception(
+    client, reception_a, leisure, centre_b, django_assert_max_num_queries
+):
+    from csc.activities.models import Activity
+
+    Activity.objects.create(centre=leisure.activity.centre, name="Atelier sans période")
+    foreign = build_leisure_centre(centre_b, today=timezone.localdate())
+    register(leisure, "Martin", "Hugo")
+    client.force_login(reception_a)
+    path = reverse("activities:registration_index")
+    client.get(path)
+    with django_assert_max_num_queries(6):
+        response = client.get(path)
+    page = response.content.decode()
+    assert reverse("activities:registrations", args=[leisure.activity.pk]) in page
+    assert reverse("activities:registrations", args=[foreign.activity.pk]) not in page
+    assert "Atelier sans période" not in page
+    assert [a.registration_count for a in response.context["page"]] == [1]
+    # The staff home offers it as a tile.
+    assert path in client.get("/espace/").content.decode()

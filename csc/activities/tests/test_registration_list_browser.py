@@ -1,5 +1,5 @@
 """A director opens an activity's registrations, filters and sorts them and goes to a household; reception
-finds a household by phone from the people search. axe-core on every page crossed."""
+opens the list from its tile and finds a household by phone from the people search. axe-core on every page crossed."""
 
 import re
 from datetime import date
@@ -79,6 +79,17 @@ def test_reception_finds_a_household_by_phone_from_the_people_search(
     visited = []
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, live_server, reception_a)
+
+    # Reception does not configure activities: the tile « Inscriptions » leads to the list.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Inscriptions", exact=True
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inscriptions aux activités de Centre Alpha")
+    assert_accessible(page, visited)
+    page.get_by_role("link", name="Accueil de loisirs").click()
+    expect(page.get_by_role("table").locator("tbody")).to_contain_text("Nguyen Lan")
+    assert_accessible(page, visited)
+
     page.goto(f"{live_server.url}/personnes/")
     assert_accessible(page, visited)
     page.get_by_role("navigation", name="Rechercher").get_by_role("link", name="Foyers").click()
