@@ -68,7 +68,7 @@ MODULE = Module(
         ),
         Tile(
             "Inscriptions",
-            "Les inscrits de chaque activité, par période et par groupe : jours réservés, montants dus, foyers.",
+            "Les inscrits par période et par groupe : jours réservés, montants dus, foyers.",
             "activities:registration_index",
             ACTIVITIES_VIEW,
             Theme.ACTIVITIES,

@@ -30,7 +30,6 @@ from ..models import Activity, Registration
 from . import queries
 from .forms import DEFAULT_PAGE_SIZE, SORT_LABELS, RegistrationFilterForm
 
-
 INDEX_PAGE_SIZE = 25
 
 

@@ -1,5 +1,6 @@
 """A director opens an activity's registrations, filters and sorts them and goes to a household; reception
-opens the list from its tile and finds a household by phone from the people search. axe-core on every page crossed."""
+opens the list from its tile and finds a household by phone from the people search. axe-core on every page
+crossed."""
 
 import re
 from datetime import date
