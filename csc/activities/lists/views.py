@@ -31,6 +31,7 @@ from . import queries
 from .forms import DEFAULT_PAGE_SIZE, SORT_LABELS, RegistrationFilterForm
 
 INDEX_PAGE_SIZE = 25
+COUNT_DAYS = "jours"
 
 
 @login_required
@@ -85,6 +86,11 @@ def registrations(request, activity_id):
     sort = form.value("tri", queries.DEFAULT_SORT)
     per_page = form.value("par", DEFAULT_PAGE_SIZE)
     chosen = queries.filtered(period, group_id=group_id, status=status, text=text)
+    count_days = request.GET.get(COUNT_DAYS) == "1"
+    if count_days and request.htmx:
+        # The total line's days, asked for by the page once shown (see queries.totals).
+        days = queries.total_days(chosen)
+        return render(request, "activities/lists/_total_days.html", {"days": days})
     page = CountSparingPaginator(queries.rows(chosen, sort), per_page).get_page(request.GET.get("page"))
     units = list(activity.units.all())
     short = period.day_count <= queries.SHORT_PERIOD_DAYS
@@ -101,7 +107,8 @@ def registrations(request, activity_id):
                 links=has_capability(request.user, PEOPLE_VIEW, activity.centre_id),
             ),
             "page": page,
-            "totals": queries.totals(chosen),
+            "totals": queries.totals(chosen, with_days=count_days),
+            "count_days_param": COUNT_DAYS,
             "short": short,
             "age_day": age_day,
             "filtered": bool(group_id or text or status != queries.ACTIVE),

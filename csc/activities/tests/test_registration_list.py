@@ -145,10 +145,33 @@ def test_totals_cover_the_whole_filtered_set_not_only_the_page(client, reception
     response = get(client, leisure, par=25)
     assert len(response.context["rows"]) == 25
     totals = response.context["totals"]
-    assert (totals.children, totals.days, totals.amount) == (30, 60, Decimal("157.50"))
+    # The days come in a second request once the page is shown (htmx), or inline through the link.
+    assert (totals.children, totals.days, totals.amount) == (30, None, Decimal("157.50"))
     assert "157,50" in visible_text(response)
+    assert "Compter les jours" in visible_text(response)
+    inline = get(client, leisure, par=25, jours=1)
+    assert inline.context["totals"].days == 60
+    assert "60 j" in visible_text(inline)
+    path, params = url(leisure, par=25, jours=1)
+    fragment = client.get(path, params, HTTP_HX_REQUEST="true")
+    assert fragment.content.decode().strip() == "60 j"
     second = get(client, leisure, par=25, page=2)
     assert len(second.context["rows"]) == 5
+    assert get(client, leisure, par=25, page=2, q="enfant0", jours=1).context["totals"].days == 20
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_days_total_costs_the_same_queries_whatever_the_rows(
+    client, reception_a, leisure, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        register(leisure, f"Enfant{index:03}", "X", days=2)
+    client.force_login(reception_a)
+    path, params = url(leisure, jours=1)
+    client.get(path, params, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(7):
+        fragment = client.get(path, params, HTTP_HX_REQUEST="true")
+    assert fragment.content.decode().strip() == f"{2 * count} j"
 
 
 def test_the_default_period_is_the_current_or_next_one(leisure):

@@ -30,7 +30,7 @@ def test_a_director_works_from_the_list_of_registrations(browser, live_server, d
         "link", name="Activités et tarifs"
     ).click()
     page.get_by_role("link", name="Accueil de loisirs").click()
-    page.get_by_role("link", name="Inscriptions", exact=True).click()
+    page.get_by_role("link", name="Liste des inscriptions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscriptions — Accueil de loisirs")
     table = page.get_by_role("table")
     expect(table.get_by_role("row")).to_have_count(1 + 3 + 1)  # header, three children, total
