@@ -1,12 +1,13 @@
 """The household search (« Foyers » beside « Personnes »): name, address, commune, members, phone."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csc.people.models import Household
-from csc.people.queries import normalize_phone, phone_in_query, search_households
+from csc.people.models import Household, Person
+from csc.people.queries import normalized_phone, normalize_phone, phone_in_query, search_households
 from csc.people.services import share_household
 from csc.testing.factories import HouseholdFactory, HouseholdMemberFactory
 from csc.testing.pages import visible_text
@@ -159,3 +160,19 @@ def test_hostile_queries_answer_a_page(client, centre_a, reception_a, query):
     HouseholdFactory(centre=centre_a, name="Famille Test")
     client.force_login(reception_a)
     assert client.get(reverse("people:household_search"), {"q": query}).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only")
+def test_the_phone_search_uses_its_index_on_postgresql(centre_a, reception_a):
+    HouseholdMemberFactory(household__centre=centre_a, person__phone="06 12 34 56 78")
+    phones = (
+        Person.objects.annotate(phone_key=normalized_phone("phone"))
+        .filter(phone_key__contains="061234")
+        .values("id")
+    )
+    sql, params = phones.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "people_person_phone_trgm" in plan, plan
