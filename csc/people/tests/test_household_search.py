@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csc.people.models import Household, Person
-from csc.people.queries import normalized_phone, normalize_phone, phone_in_query, search_households
+from csc.people.queries import normalize_phone, normalized_phone, phone_in_query, search_households
 from csc.people.services import share_household
 from csc.testing.factories import HouseholdFactory, HouseholdMemberFactory
 from csc.testing.pages import visible_text
