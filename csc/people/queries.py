@@ -3,13 +3,14 @@
 import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 
 from csc.core.text import normalize
 
-from .models import HouseholdMember, Person
+from .models import Household, HouseholdMember, Person
 
 # Below this length a typo-tolerant match finds everybody; plain substring is more useful.
 TRIGRAM_MIN_LENGTH = 3
@@ -138,6 +139,23 @@ def search_households(households: QuerySet, user, query: str) -> QuerySet:
             in_member_name &= Q(person__search_name__contains=word)
         condition = in_text | Q(pk__in=members.filter(in_member_name).values("household_id"))
     return households.filter(condition).order_by("name", "id")
+
+
+# Past this many households a search is too broad to page through: the list says « plus de 500 ».
+HOUSEHOLD_SEARCH_CAP = 500
+
+
+def household_search_page(households: QuerySet, number, per_page: int = 25):
+    """A page of the household search in three queries whatever its size: the ids found, in order (the
+    search condition, with its subqueries on the members, is evaluated once — a COUNT would evaluate it
+    again), then the page's households and their members."""
+    ids = list(households.values_list("pk", flat=True)[: HOUSEHOLD_SEARCH_CAP + 1])
+    paginator = Paginator(ids[:HOUSEHOLD_SEARCH_CAP], per_page)
+    paginator.capped = len(ids) > HOUSEHOLD_SEARCH_CAP
+    page = paginator.get_page(number)
+    rows = households_for_search(Household.objects.filter(pk__in=page.object_list)).in_bulk()
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
 
 
 def households_for_search(households: QuerySet) -> QuerySet:

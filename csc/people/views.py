@@ -56,16 +56,16 @@ def _owned(request, obj, capability):
     return obj
 
 
-def _search_page(request, form_class, find, results: str, page_template: str, **context):
-    """A search page of this app: the form read from the address, a page of what `find(query)` returns
-    (without COUNT on a first page that is not full), the results alone for htmx."""
+def _search_page(request, form_class, paginate, results: str, page_template: str, **context):
+    """A search page of this app: the form read from the address, the page `paginate(query, number)`
+    gives, the results alone for htmx."""
     centre = require_capability(request, PEOPLE_VIEW)
     form = form_class(request.GET or None)
     page = None
     query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        page = CountSparingPaginator(find(query), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(query, request.GET.get("page"))
     context |= {"centre": centre, "form": form, "page": page, "query": query}
     context["querystring"] = urlencode({"q": query})
     return render(request, results if request.htmx else page_template, context)
@@ -73,14 +73,17 @@ def _search_page(request, form_class, find, results: str, page_template: str, **
 
 @login_required
 def search(request):
-    def find(query):
+    def paginate(query, number):
         people = queries.search_people(Person.objects.visible_to(request.user), query)
-        return queries.with_households(people, request.user)
+        # Without COUNT on a first page that is not full: most name searches find a handful of people.
+        return CountSparingPaginator(queries.with_households(people, request.user), PAGE_SIZE).get_page(
+            number
+        )
 
     return _search_page(
         request,
         SearchForm,
-        find,
+        paginate,
         "people/_search_results.html",
         "people/search.html",
         can_edit=has_capability(request.user, PEOPLE_EDIT, current_centre(request)),
@@ -91,14 +94,16 @@ def search(request):
 def household_search(request):
     """« Foyers » beside « Personnes »: households by name, address, postcode, commune or phone."""
 
-    def find(query):
+    def paginate(query, number):
         households = Household.objects.visible_to(request.user)
-        return queries.households_for_search(queries.search_households(households, request.user, query))
+        return queries.household_search_page(
+            queries.search_households(households, request.user, query), number
+        )
 
     return _search_page(
         request,
         HouseholdSearchForm,
-        find,
+        paginate,
         "people/_household_search_results.html",
         "people/household_search.html",
     )

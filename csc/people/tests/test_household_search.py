@@ -176,3 +176,15 @@ def test_the_phone_search_uses_its_index_on_postgresql(centre_a, reception_a):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "people_person_phone_trgm" in plan, plan
+
+
+def test_a_search_too_broad_says_so(client, centre_a, reception_a, monkeypatch):
+    from csc.people import queries
+
+    monkeypatch.setattr(queries, "HOUSEHOLD_SEARCH_CAP", 3)
+    for index in range(5):
+        HouseholdFactory(centre=centre_a, name=f"Famille Roux {index}")
+    client.force_login(reception_a)
+    response = client.get(reverse("people:household_search"), {"q": "roux"})
+    assert len(response.context["page"].object_list) == 3
+    assert "Plus de 3 foyers correspondent" in visible_text(response)
