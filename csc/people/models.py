@@ -112,9 +112,6 @@ class Household(ChangeTrackingMixin, models.Model):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["centre", "name"])]
 
-    def __str__(self):
-        return self.name
-
     def save(self, *args, **kwargs):
         self.search_text = household_search_text(self.name, self.address, self.postcode, self.city)
         update_fields = kwargs.get("update_fields")
@@ -122,10 +119,8 @@ class Household(ChangeTrackingMixin, models.Model):
             kwargs["update_fields"] = set(update_fields) | {"search_text"}
         super().save(*args, **kwargs)
 
-
-def household_search_text(name: str, address: str, postcode: str, city: str) -> str:
-    """What the household search compares: name, address, postcode and commune, normalised."""
-    return normalize(f"{name} {address} {postcode} {city}")
+    def __str__(self):
+        return self.name
 
 
 @audited(person_of=lambda p: p.pk)
@@ -188,6 +183,11 @@ def age_on(birth_date: date | None, when: date) -> int | None:
     if birth_date is None:
         return None
     return when.year - birth_date.year - ((when.month, when.day) < (birth_date.month, birth_date.day))
+
+
+def household_search_text(name: str, address: str, postcode: str, city: str) -> str:
+    """What the household search compares: name, address, postcode and commune, normalised."""
+    return normalize(f"{name} {address} {postcode} {city}")
 
 
 class HouseholdMemberQuerySet(models.QuerySet):
