@@ -112,15 +112,15 @@ class Household(ChangeTrackingMixin, models.Model):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["centre", "name"])]
 
+    def __str__(self):
+        return self.name
+
     def save(self, *args, **kwargs):
         self.search_text = household_search_text(self.name, self.address, self.postcode, self.city)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"search_text"}
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.name
 
 
 @audited(person_of=lambda p: p.pk)
