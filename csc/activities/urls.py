@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .attendance import urls as attendance_urls
 from .imports import urls as import_urls
+from .lists import urls as list_urls
 from .reports import urls as report_urls
 
 app_name = "activities"
@@ -37,4 +38,5 @@ urlpatterns = [
     *attendance_urls.urlpatterns,
     *report_urls.urlpatterns,
     *import_urls.urlpatterns,
+    *list_urls.urlpatterns,
 ]
