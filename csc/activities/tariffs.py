@@ -520,15 +520,18 @@ def estimate_fee(
         for aid in table.aids:
             if child_sum <= 0 or not aid.applies_to(family):
                 continue
-            per_unit = {unit_id: aid.per_unit_amount(unit_id, prices[unit_id]) for unit_id in counts}
-            wanted = sum((per_unit[u] * q for u, q in counts.items()), Decimal(0))
+            if aid.mode == TariffAid.Mode.RATE:
+                wanted, detail = _rate_aid(aid, table, counts, prices, child_sum)
+            else:
+                per_unit = {unit_id: aid.per_unit_amount(unit_id, prices[unit_id]) for unit_id in counts}
+                wanted = sum((per_unit[u] * q for u, q in counts.items()), Decimal(0))
+                detail = ", ".join(
+                    f"{counts[u]} × {euros(per_unit[u])}" for u in sorted(counts) if per_unit[u] > 0
+                )
             if wanted <= 0:
                 continue
             deduction = min(round_cents(wanted), round_cents(child_sum))
             child_sum -= deduction
-            detail = ", ".join(
-                f"{counts[u]} × {euros(per_unit[u])}" for u in sorted(counts) if per_unit[u] > 0
-            )
             estimate.lines.append(
                 FeeLine(
                     child_key=child.key,
@@ -545,6 +548,30 @@ def estimate_fee(
         name, amount = table.fees[TariffFee.Kind.PER_HOUSEHOLD]
         estimate.lines.append(FeeLine(child_key=pricing[0].key, label=name, amount=amount))
     return estimate
+
+
+def _rate_aid(
+    aid: Aid, table: TariffTable, counts: Counter, prices: dict[int, Decimal], child_sum: Decimal
+) -> tuple[Decimal, str]:
+    """A rate aid takes its share of what the child's units cost once the daily cap, the rank reduction
+    and the aids before it are taken off (each unit weighing what it costs): a share of the prices before
+    them would make a family earning more pay less under the cap, and a 2nd child's fee fall to zero."""
+    gross = sum((prices[u] * q for u, q in counts.items()), Decimal(0))
+    if gross <= 0:
+        return Decimal(0), ""
+    rates = {u: aid.per_unit.get(u, Decimal(0)) for u in counts}
+    weighted = sum((prices[u] * q * rates[u] for u, q in counts.items()), Decimal(0)) / gross
+    wanted = child_sum * weighted / HUNDRED
+    shown = sorted({rate for u, rate in rates.items() if rate > 0 and prices[u] > 0})
+    if len(shown) == 1:
+        detail = f"{shown[0].normalize():f} % de {euros(child_sum)}".replace(".", ",")
+    else:
+        detail = ", ".join(
+            f"{table.units[u].name} : {f'{rates[u].normalize():f}'.replace('.', ',')} %"
+            for u in sorted(counts, key=lambda u: (table.units[u].position, u))
+            if rates[u] > 0
+        )
+    return wanted, detail
 
 
 def _daily_cap(
