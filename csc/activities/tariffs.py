@@ -172,6 +172,17 @@ class GridPrices:
             }
         return cell.price, ""
 
+    def highest_price(self, unit_id: int, column: str, rank: int) -> tuple[Decimal, str]:
+        """The most a unit costs anywhere in the grid: what a family without a quotient pays for a unit
+        whose price falls as the quotient rises (its last bracket holds its lowest price).
+
+        Raises KeyError when the grid has no cell for it."""
+        return max(
+            self.unit_price(index, unit_id, column, rank, quotient)[0]
+            for index, band in enumerate(self.brackets)
+            for quotient in (None, band.lower, band.upper)
+        ), _("tarif le plus haut, sans quotient")
+
 
 @dataclass(frozen=True)
 class Aid:
@@ -459,12 +470,18 @@ def estimate_fee(
             if unit_id not in table.units:
                 raise TariffMissing(_("Cette unité n'existe pas pour cette activité."))
 
-        def subtotal(kind: str, child=child, bracket=bracket, rank=rank, grid=grid, counts=counts) -> Decimal:
+        def price_of(unit_id: int, kind: str, bracket=bracket, rank=rank, grid=grid) -> tuple[Decimal, str]:
+            # « Sans quotient, le tarif le plus haut »: for a unit whose price falls as the quotient rises
+            # (a meal), the highest price is not in the last bracket.
+            if family_quotient is None and not getattr(
+                table.units[unit_id], "price_rises_with_quotient", True
+            ):
+                return grid.highest_price(unit_id, kind, rank)
+            return grid.unit_price(bracket, unit_id, kind, rank, family_quotient)
+
+        def subtotal(kind: str, counts=counts, price_of=price_of) -> Decimal:
             try:
-                return sum(
-                    grid.unit_price(bracket, unit_id, kind, rank, family_quotient)[0] * quantity
-                    for unit_id, quantity in counts.items()
-                )
+                return sum(price_of(unit_id, kind)[0] * quantity for unit_id, quantity in counts.items())
             except KeyError:
                 return Decimal("Infinity")
 
@@ -483,7 +500,7 @@ def estimate_fee(
         ):
             unit = table.units[unit_id]
             try:
-                unit_price, how = grid.unit_price(bracket, unit_id, column, rank, family_quotient)
+                unit_price, how = price_of(unit_id, column)
             except KeyError:
                 raise TariffMissing(_("Pas de prix pour « %(unit)s ».") % {"unit": unit.name}) from None
             prices[unit_id] = unit_price
