@@ -283,6 +283,19 @@ def test_no_quotient_pays_at_least_as_much_as_any_quotient(grid, children, famil
 
 
 @PROPERTY
+@given(grids(), children_of(), families, quotients)
+def test_no_quotient_pays_the_most_even_for_a_unit_whose_price_falls(grid, children, family, quotient):
+    """« Sans quotient, le tarif le plus haut »: for a meal cheaper as the quotient rises, the highest
+    price is not in the last bracket; a family keeping its quotient to itself must not pay less."""
+    spec, table = grid
+    without = estimate_fee(table, children, Family(**{**family.__dict__, "family_quotient": None}))
+    given_qf = estimate_fee(table, children, Family(**{**family.__dict__, "family_quotient": quotient}))
+    for child in children:
+        for unit_id in {unit for _day, unit in child.bookings}:
+            assert without.unit_price(child.key, unit_id) >= given_qf.unit_price(child.key, unit_id)
+
+
+@PROPERTY
 @given(grids(), children_of(), families, st.randoms(use_true_random=False))
 def test_child_ranks_do_not_depend_on_the_order_children_are_given(grid, children, family, random):
     spec, table = grid

@@ -617,6 +617,10 @@ def test_a_meal_whose_price_falls_is_saved_only_when_the_director_says_so(centre
     child = [kid("a", date(2016, 1, 1), booking(units, (1, "day"), (1, "meal")))]
     assert fee(activity, child, Family(D("500"))).total == D("9.50")
     assert fee(activity, child, Family(D("900"))).total == D("11.80")
+    # No quotient: the highest rate of each unit, the day's last bracket and the meal's first.
+    without = fee(activity, child, Family(None))
+    assert [line.unit_price for line in without.lines] == [D("9.00"), D("3.50")]
+    assert without.notices == [NO_QF]
     # « Le prix monte avec le quotient » ticked: the same grid is refused, on its row, in French.
     Unit.objects.filter(pk=units["meal"].pk).update(price_rises_with_quotient=True)
     with pytest.raises(GridInvalid) as refused:
