@@ -112,28 +112,26 @@ def test_an_elder_child_registered_later_reprices_the_younger(leisure):
 
 
 @pytest.mark.django_db
-def test_cancelling_reprices_the_other_children(leisure, reception_a):
+@pytest.mark.parametrize(
+    ("cancelled", "reason", "left"),
+    [
+        ("aine", "Déménagement", {"Cadet": (1, D("8.30")), "Benjamin": (2, D("7.47"))}),
+        ("cadet", "Malade toute la semaine", {"Aine": (1, D("8.30")), "Benjamin": (2, D("7.47"))}),
+        ("benjamin", "Garde chez les grands-parents", {"Aine": (1, D("8.30")), "Cadet": (2, D("7.47"))}),
+    ],
+)
+def test_cancelling_reprices_the_other_children(leisure, reception_a, cancelled, reason, left):
     household, children = household_with(leisure.activity.centre)
     for key in BIRTHS:
         register(leisure, household, children[key])
-    eldest = Registration.objects.get(child=children["aine"])
-    registrations.cancel(registration=eldest, by=reception_a, reason="Déménagement")
-    eldest.refresh_from_db()
-    assert eldest.status == Registration.Status.CANCELLED and eldest.cancel_reason == "Déménagement"
-    assert state(household, leisure.period) == {"Cadet": (1, D("8.30")), "Benjamin": (2, D("7.47"))}
-    # Registered again: back to the first rank, the others back to theirs.
-    register(leisure, household, children["aine"])
+    registration = Registration.objects.get(child=children[cancelled])
+    registrations.cancel(registration=registration, by=reception_a, reason=reason)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED and registration.cancel_reason == reason
+    assert state(household, leisure.period) == left
+    # Registered again: back to their rank, the others back to theirs.
+    register(leisure, household, children[cancelled])
     assert state(household, leisure.period) == EXPECTED
-
-
-@pytest.mark.django_db
-def test_cancelling_the_middle_child_moves_the_youngest_up(leisure, reception_a):
-    household, children = household_with(leisure.activity.centre)
-    for key in BIRTHS:
-        register(leisure, household, children[key])
-    middle = Registration.objects.get(child=children["cadet"])
-    registrations.cancel(registration=middle, by=reception_a, reason="Malade toute la semaine")
-    assert state(household, leisure.period) == {"Aine": (1, D("8.30")), "Benjamin": (2, D("7.47"))}
 
 
 @pytest.mark.django_db

@@ -174,24 +174,37 @@ ISP_ROWS = [
 ]
 
 
-def test_brackets_with_cents_and_the_highest_rate_without_a_quotient(centre_a):
+def day_and_half_days(centre, rows, day, half_meal, half, **rules):
+    """An activity priced by the day and the half-day with or without the meal (a common shape), its grid
+    saved: `day`, `half_meal`, `half` are the prices, one per row."""
     activity, units = activity_with(
-        centre_a,
+        centre,
         ("day", "Journée", Unit.Kind.DAY),
         ("half_meal", "Demi-journée avec repas", Unit.Kind.HALF_DAY),
         ("half", "Demi-journée sans repas", Unit.Kind.HALF_DAY),
     )
+    prices = {"day": day, "half_meal": half_meal, "half": half}
+    cap = rules.pop("cap", False)
     save_grid(
         activity=activity,
         spec=spec(
-            ISP_ROWS,
-            {
-                ("day", Kind.BASE, 1): ["14", "17", "21", "23", "25"],
-                ("half_meal", Kind.BASE, 1): ["10", "13", "16", "19", "21"],
-                ("half", Kind.BASE, 1): ["8", "9", "12", "14", "17"],
-            },
+            rows,
+            {(key, Kind.BASE, 1): row for key, row in prices.items()},
             units,
+            daily_cap_unit_id=units["day"].pk if cap else None,
+            **rules,
         ),
+    )
+    return activity, units
+
+
+def test_brackets_with_cents_and_the_highest_rate_without_a_quotient(centre_a):
+    activity, units = day_and_half_days(
+        centre_a,
+        ISP_ROWS,
+        day=["14", "17", "21", "23", "25"],
+        half_meal=["10", "13", "16", "19", "21"],
+        half=["8", "9", "12", "14", "17"],
     )
     table = load_tariff_table(activity)
     assert [b.label for b in table.grids[None].brackets][1:3] == ["4500 à 7500 €", "7500,01 à 10500,00 €"]
@@ -500,26 +513,14 @@ HAUTERIVES_ROWS = [(0, 359), (360, 564), (565, 715), (716, 815), (816, 1000), (1
 
 
 def hauterives(centre_a, cap=False):
-    activity, units = activity_with(
+    return day_and_half_days(
         centre_a,
-        ("day", "Journée", Unit.Kind.DAY),
-        ("half", "Demi-journée sans repas", Unit.Kind.HALF_DAY),
-        ("half_meal", "Demi-journée avec repas", Unit.Kind.HALF_DAY),
+        HAUTERIVES_ROWS,
+        day=["10", "11", "12", "13", "14", "15", "16"],
+        half_meal=["7", "7.5", "8", "8.5", "9", "9.5", "10"],
+        half=["5", "5.5", "6", "6.5", "7", "7.5", "8"],
+        cap=cap,
     )
-    save_grid(
-        activity=activity,
-        spec=spec(
-            HAUTERIVES_ROWS,
-            {
-                ("day", Kind.BASE, 1): ["10", "11", "12", "13", "14", "15", "16"],
-                ("half", Kind.BASE, 1): ["5", "5.5", "6", "6.5", "7", "7.5", "8"],
-                ("half_meal", Kind.BASE, 1): ["7", "7.5", "8", "8.5", "9", "9.5", "10"],
-            },
-            units,
-            daily_cap_unit_id=units["day"].pk if cap else None,
-        ),
-    )
-    return activity, units
 
 
 def test_aids_are_deducted_for_eligible_families_and_never_below_zero(centre_a):
@@ -570,7 +571,7 @@ def test_two_half_days_on_one_day_never_cost_more_than_the_day(centre_a):
     # alone on day 2 stays 7 €.
     child = [kid("a", date(2016, 1, 1), booking(units, (1, "half_meal"), (1, "half"), (2, "half_meal")))]
     estimate = fee(activity, child, Family(D("300")))
-    assert [line.amount for line in estimate.lines] == [D("5.00"), D("14.00"), D("-2.00")]
+    assert [line.amount for line in estimate.lines] == [D("14.00"), D("5.00"), D("-2.00")]
     assert estimate.total == D("17.00")
     assert estimate.lines[-1].label == "A — plafond d'une journée à 10,00\u00a0€ (1 jour(s))"
 
