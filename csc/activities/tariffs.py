@@ -479,9 +479,17 @@ def estimate_fee(
                 return grid.highest_price(unit_id, kind, rank)
             return grid.unit_price(bracket, unit_id, kind, rank, family_quotient)
 
-        def subtotal(kind: str, counts=counts, price_of=price_of) -> Decimal:
+        def subtotal(
+            kind: str, child=child, grid=grid, bracket=bracket, rank=rank, counts=counts, price_of=price_of
+        ) -> Decimal:
+            # What the child's units cost in that column once the daily cap is taken off: the cap may
+            # differ between columns, and the most favourable column is the one the family pays least in.
             try:
-                return sum(price_of(unit_id, kind)[0] * quantity for unit_id, quantity in counts.items())
+                in_column = {unit_id: price_of(unit_id, kind)[0] for unit_id in counts}
+                over, _cap, _days = _over_cap(
+                    table, grid, child, in_column, bracket, kind, rank, family_quotient
+                )
+                return sum(in_column[unit_id] * quantity for unit_id, quantity in counts.items()) - over
             except KeyError:
                 return Decimal("Infinity")
 
@@ -591,6 +599,33 @@ def _rate_aid(
     return wanted, detail
 
 
+def _over_cap(
+    table: TariffTable,
+    grid: GridPrices,
+    child: ChildChoice,
+    prices: dict[int, Decimal],
+    bracket: int,
+    column: str,
+    rank: int,
+    family_quotient: Decimal | None,
+) -> tuple[Decimal, Decimal | None, int]:
+    """What the daily cap takes off the child's units (meals aside), the cap, and the days it caps."""
+    cap_unit = grid.daily_cap_unit_id
+    if cap_unit is None:
+        return Decimal(0), None, 0
+    try:
+        cap, _how = grid.unit_price(bracket, cap_unit, column, rank, family_quotient)
+    except KeyError:
+        return Decimal(0), None, 0
+    by_day: dict[int, Decimal] = defaultdict(Decimal)
+    for day_id, unit_id in child.bookings:
+        unit = table.units[unit_id]
+        if unit.kind != Unit.Kind.MEAL:
+            by_day[day_id] += prices[unit_id]
+    capped_days = [total - cap for total in by_day.values() if total > cap]
+    return round_cents(sum(capped_days, Decimal(0))), cap, len(capped_days)
+
+
 def _daily_cap(
     estimate: FeeEstimate,
     table: TariffTable,
@@ -603,27 +638,14 @@ def _daily_cap(
     family_quotient: Decimal | None,
 ) -> Decimal:
     """« Two half-days on one day never cost more than the day »: what the cap takes off, as one line."""
-    cap_unit = grid.daily_cap_unit_id
-    if cap_unit is None:
+    over, cap, days = _over_cap(table, grid, child, prices, bracket, column, rank, family_quotient)
+    if not days:
         return Decimal(0)
-    try:
-        cap, _how = grid.unit_price(bracket, cap_unit, column, rank, family_quotient)
-    except KeyError:
-        return Decimal(0)
-    by_day: dict[int, Decimal] = defaultdict(Decimal)
-    for day_id, unit_id in child.bookings:
-        unit = table.units[unit_id]
-        if unit.kind != Unit.Kind.MEAL:
-            by_day[day_id] += prices[unit_id]
-    capped_days = [total - cap for total in by_day.values() if total > cap]
-    if not capped_days:
-        return Decimal(0)
-    over = round_cents(sum(capped_days, Decimal(0)))
     estimate.lines.append(
         FeeLine(
             child_key=child.key,
             label=_("%(name)s — plafond d'une journée à %(cap)s (%(days)s jour(s))")
-            % {"name": child.name, "cap": euros(cap), "days": len(capped_days)},
+            % {"name": child.name, "cap": euros(cap), "days": days},
             amount=-over,
             is_reduction=True,
         )
