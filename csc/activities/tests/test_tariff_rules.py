@@ -167,3 +167,25 @@ def test_effort_rate_between_floor_and_ceiling(quotient, day):
     )
     estimate = estimate_fee(table_of(spec, [DAY]), [child()], Family(quotient))
     assert estimate.total == day
+
+
+def test_the_most_favourable_column_is_compared_after_the_daily_cap():
+    """Two half-days cost 12 € in the CAF column and 12,50 € in the social one, but the social day caps
+    them at 3 €: the family pays 3 €, the most favourable, not 12 €."""
+    prices = {Kind.BASE: ("12", "6"), Kind.CAF: ("12", "6"), Kind.SOCIAL: ("3", "6.25")}
+    spec = GridSpec(
+        brackets=[(D(0), None)],
+        cells={
+            (0, unit, column, 1): Cell(D(price))
+            for column, (day, half) in prices.items()
+            for unit, price in ((1, day), (2, half), (3, half))
+        },
+        columns=[Kind.BASE, Kind.CAF, Kind.SOCIAL],
+        column_choice=TariffGrid.ColumnChoice.FAVOURABLE,
+        daily_cap_unit_id=1,
+    )
+    table = table_of(spec, [DAY, MORNING, AFTERNOON])
+    family = Family(D("500"), regime="caf", social_rate=True)
+    estimate = estimate_fee(table, [child(bookings=[(1, 2), (1, 3)])], family)
+    assert estimate.columns == {"a": Kind.SOCIAL}
+    assert estimate.total == D("3.00")
