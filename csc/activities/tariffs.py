@@ -527,7 +527,9 @@ def estimate_fee(
                     unit_id=unit_id,
                 )
             )
-        child_sum -= _daily_cap(estimate, table, grid, child, prices, bracket, column, rank, family_quotient)
+        child_sum -= _daily_cap(
+            estimate, child, _over_cap(table, grid, child, prices, bracket, column, rank, family_quotient)
+        )
         percent = grid.reduction_for_rank(rank)
         if percent > 0 and child_sum > 0:
             # Never more than what the child's lines cost: a reduction cannot make a fee negative.
@@ -627,18 +629,11 @@ def _over_cap(
 
 
 def _daily_cap(
-    estimate: FeeEstimate,
-    table: TariffTable,
-    grid: GridPrices,
-    child: ChildChoice,
-    prices: dict[int, Decimal],
-    bracket: int,
-    column: str,
-    rank: int,
-    family_quotient: Decimal | None,
+    estimate: FeeEstimate, child: ChildChoice, capped: tuple[Decimal, Decimal | None, int]
 ) -> Decimal:
-    """« Two half-days on one day never cost more than the day »: what the cap takes off, as one line."""
-    over, cap, days = _over_cap(table, grid, child, prices, bracket, column, rank, family_quotient)
+    """« Two half-days on one day never cost more than the day »: what the cap takes off (`capped`, as
+    `_over_cap` gives it), as one line."""
+    over, cap, days = capped
     if not days:
         return Decimal(0)
     estimate.lines.append(
