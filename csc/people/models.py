@@ -145,15 +145,15 @@ class Household(ChangeTrackingMixin, models.Model):
     def __str__(self):
         return self.name
 
-    def has_social_rate(self, on: date) -> bool:
-        return self.social_rate_until is not None and on <= self.social_rate_until
-
     def save(self, *args, **kwargs):
         self.search_text = household_search_text(self.name, self.address, self.postcode, self.city)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"search_text"}
         super().save(*args, **kwargs)
+
+    def has_social_rate(self, on: date) -> bool:
+        return self.social_rate_until is not None and on <= self.social_rate_until
 
 
 @audited(person_of=lambda p: p.pk)
