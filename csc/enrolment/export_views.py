@@ -123,7 +123,9 @@ def export_period(request, period_id: int, fmt: str):
         what="period",
         object_id=period.pk,
         group=group,
-        label=f"Inscrits — {period.name}" + (f", groupe {group.name}" if group else "") + " (Excel)",
+        label=f"Inscrits — {period.name}"
+        + (f", groupe {group.name}" if group else "")
+        + f" — {exports.LAYOUTS[export.layout].lower()} (Excel)",
     )
 
 
