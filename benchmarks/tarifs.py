@@ -258,10 +258,11 @@ async def measure_pages(base_url: str, password: str, load: dict, tries: int) ->
 
 def measure_fee_estimate(base_url: str, args) -> dict:
     """`fee_estimate_p95_ms`: 50 parents at once asking the live fee on a grid of 40 brackets × 6 units
-    with aids and ranks. Not written yet: it needs the new tariff rules (rank prices, aids), which are
-    being rewritten. Return {"p95_ms": …, …} once it is."""
-    return skipped("Pas encore mesuré : la grille de 40 tranches × 6 unités avec aides et rangs attend "
-                   "la réécriture des tarifs (issue 20).")  # fmt: skip
+    × 3 columns × 4 ranks with aids (benchmarks/tarifs_concurrent.py)."""
+    from benchmarks.tarifs_concurrent import fee_estimate
+
+    result = fee_estimate(base_url, parents=args.parents, runs=args.fee_runs)
+    return {"p95_ms": result["fee_estimate_p95_ms"], **result}
 
 
 def measure_desk_registration(base_url: str, args) -> dict:
@@ -274,6 +275,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8089")
     parser.add_argument("--tries", type=int, default=20)
+    parser.add_argument("--parents", type=int, default=50, help="parents at once asking the live fee")
+    parser.add_argument("--fee-runs", type=int, default=3)
     parser.add_argument("--password", default=os.environ.get("CSC_BENCH_PASSWORD", "bench-csc-2026"))
     parser.add_argument("--git", default="unknown")
     parser.add_argument("--generation-seconds", type=float, default=None)
