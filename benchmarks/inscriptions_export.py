@@ -97,7 +97,7 @@ def _build(count: int):
     from csc.activities.models import BookedUnit, Period, Registration
     from csc.core.models import Centre, Federation, Territory
     from csc.core.text import normalize
-    from csc.people.models import Household, HouseholdMember, Person
+    from csc.people.models import Household, HouseholdMember, Person, household_search_text
 
     rng = random.Random(SEED)
     federation, _ = Federation.objects.get_or_create(
@@ -126,13 +126,19 @@ def _build(count: int):
     first_names = ["Léa", "Hugo", "Chloé", "Lucas", "Inès", "Adam", "Jade", "Nathan", "Zoé", "Yanis"]
     first_names += ["Emma", "Louis", "Manon", "Rayan", "Camille", "Mohamed", "Sarah", "Noé", "Aya", "Éloïse"]
 
+    def _household(**fields):
+        # bulk_create skips save(): the search column is filled as save() would.
+        household = Household(**fields)
+        household.search_text = household_search_text(household.name, "", "", household.city)
+        return household
+
     # About 7,000 households: most with one child at the centre, some with two or three.
     sizes = []
     while sum(sizes) < count:
         sizes.append(min(rng.choices([1, 2, 3], weights=[60, 30, 10])[0], count - sum(sizes)))
     households = Household.objects.bulk_create(
         (
-            Household(
+            _household(
                 centre=centre,
                 name=f"Famille {rng.choice(last_names)}",
                 city=rng.choice(["Lille", "Lille", "Lille", "Roubaix", "Villeneuve-d'Ascq"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the `socle` benchmark of the platform foundation, then `inscriptions`, `presences`,
-# `animation`, `borne` and `accompagnement` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions,
-# presences, animation, borne or accompagnement runs one of them. BENCH_ONLY=exploitation (as root, never
+# `animation`, `borne`, `accompagnement` and `tarifs` (benchmarks/README.md). BENCH_ONLY=socle, inscriptions,
+# presences, animation, borne, accompagnement or tarifs runs one of them. BENCH_ONLY=exploitation (as root, never
 # part of the whole run: it restarts the machine's PostgreSQL server) runs benchmarks/exploitation.py on
 # the several-machines layout of deploy/drill/up.sh instead of this script's gunicorn.
 #
@@ -24,6 +24,8 @@
 # BENCH_CASEWORK_ARGS (extra arguments of its generator), BENCH_ACCOMPAGNEMENT_USERS,
 # BENCH_ACCOMPAGNEMENT_THINK_MS, BENCH_ACCOMPAGNEMENT_DIRECTORS, BENCH_ACCOMPAGNEMENT_PARTS (load,stats),
 # BENCH_ACCOMPAGNEMENT_PAGES (the pages the social workers loop over), BENCH_ACCOMPAGNEMENT_OUTPUT; for
+# `tarifs` BENCH_TARIFS_TRIES (20), BENCH_TARIFS_ARGS (extra arguments of generate_noethys_data),
+# BENCH_TARIFS_OUTPUT; for
 # `exploitation` BENCH_EXPLOITATION_SECONDS (600, the drill), BENCH_EXPLOITATION_ATTENDANCE_ARGS (the
 # attendance generator's arguments, --attendance-rows 1000000), BENCH_EXPLOITATION_ARGS (extra
 # arguments of benchmarks/exploitation.py), BENCH_EXPLOITATION_OUTPUT.
@@ -113,12 +115,15 @@ if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then
   "$BIN/python" manage.py generate_animation_data --delete
   "$BIN/python" manage.py generate_attendance_data --delete
 fi
+# `tarifs` works on a centre of its own (generate_noethys_data below): the national network is not needed.
+if [[ "${BENCH_ONLY:-}" != tarifs ]]; then
 # shellcheck disable=SC2086  # BENCH_SCALE_ARGS is a list of arguments
 "$BIN/python" manage.py generate_scale_data --staff-password "$PASSWORD" "${generate_args[@]}" \
   ${BENCH_SCALE_ARGS:-} | tee "$TMP/generate.log"
 # The generation time is the one of the last real generation (a run on existing data skips it).
 generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate.log" | tail -1)
 if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/generation_seconds"; fi
+fi
 generation_args=()
 if [[ -s "$TMP/generation_seconds" ]]; then
   generation_args=(--generation-seconds "$(cat "$TMP/generation_seconds")")
@@ -172,6 +177,23 @@ if selected accompagnement; then
   if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/accompagnement_generation_seconds"; fi
   if [[ -s "$TMP/accompagnement_generation_seconds" ]]; then
     accompagnement_generation_args=(--generation-seconds "$(cat "$TMP/accompagnement_generation_seconds")")
+  fi
+fi
+
+tarifs_generation_args=()
+if selected tarifs; then
+  # The Noethysweb-shaped dataset of one centre: 3,000 households, 12,000 people, a school-year activity
+  # with 3 groups, 1,500 registrations and 150,000 booked units (skipped when already there; --rebuild
+  # with BENCH_REBUILD=1); each run refreshes its reception account.
+  tarifs_rebuild=()
+  if [[ "${BENCH_REBUILD:-0}" == "1" ]]; then tarifs_rebuild=(--rebuild); fi
+  # shellcheck disable=SC2086  # BENCH_TARIFS_ARGS is a list of arguments
+  "$BIN/python" manage.py generate_noethys_data --staff-password "$PASSWORD" "${tarifs_rebuild[@]}" \
+    ${BENCH_TARIFS_ARGS:-} | tee "$TMP/generate_tarifs.log"
+  generated=$(sed -n 's/.*prêt en \([0-9.]*\) s.*/\1/p' "$TMP/generate_tarifs.log" | tail -1)
+  if [[ -n "$generated" ]]; then echo "$generated" > "$TMP/tarifs_generation_seconds"; fi
+  if [[ -s "$TMP/tarifs_generation_seconds" ]]; then
+    tarifs_generation_args=(--generation-seconds "$(cat "$TMP/tarifs_generation_seconds")")
   fi
 fi
 
@@ -310,4 +332,15 @@ if selected accompagnement; then
     --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
     --output "${BENCH_ACCOMPAGNEMENT_OUTPUT:-$ROOT/benchmarks/results/accompagnement.json}"
   echo "Résultat : ${BENCH_ACCOMPAGNEMENT_OUTPUT:-$ROOT/benchmarks/results/accompagnement.json}"
+fi
+
+# The `tarifs` benchmark: the pages reception works from on one centre's school year, one request at a
+# time (registrations list, household search, a day's attendance for 3 groups, the Excel export).
+if selected tarifs; then
+  echo "== Tarifs : une requête à la fois, ${BENCH_TARIFS_TRIES:-20} essais par page =="
+  "$BIN/python" benchmarks/tarifs.py --base-url "http://127.0.0.1:$PORT" \
+    --tries "${BENCH_TARIFS_TRIES:-20}" --git "$git_commit" "${tarifs_generation_args[@]}" \
+    --server-description "gunicorn $("$BIN/gunicorn" --version 2>&1 | tr -dc "0-9."), $WORKERS sync workers, $WSGI_APP, DEBUG=0${PGOPTIONS:+, PGOPTIONS=$PGOPTIONS}" \
+    --output "${BENCH_TARIFS_OUTPUT:-$ROOT/benchmarks/results/tarifs.json}"
+  echo "Résultat : ${BENCH_TARIFS_OUTPUT:-$ROOT/benchmarks/results/tarifs.json}"
 fi

@@ -73,6 +73,14 @@ MODULE = Module(
             20,
         ),
         Tile(
+            "Inscriptions",
+            "Les inscrits par période et par groupe : jours réservés, montants dus, foyers.",
+            "activities:registration_index",
+            ACTIVITIES_VIEW,
+            Theme.ACTIVITIES,
+            25,
+        ),
+        Tile(
             "Activités et tarifs",
             "Créer les activités ; saisons, accueils de loisirs, périodes, places et grilles tarifaires.",
             "activities:activity_list",

@@ -175,6 +175,7 @@ def register(
     Raises AlreadyRegistered, RegistrationRefused, capacity.PlacesFull or TariffMissing; nothing is
     written then.
     """
+    _lock_household(household.pk)
     if Registration.objects.filter(period=period, child=child, status=Registration.Status.ACTIVE).exists():
         raise AlreadyRegistered(f"{child.first_name} est déjà inscrit(e) sur cette période.")
     table = load_tariff_table(period.activity)
@@ -232,6 +233,7 @@ def cancel(*, registration: Registration, by, reason: str) -> Registration:
     reason = (reason or "").strip()
     if not reason:
         raise RegistrationRefused("Indiquez le motif de l'annulation.")
+    _lock_household(registration.household_id)
     registration = (
         Registration.objects.select_for_update().select_related("period__activity").get(pk=registration.pk)
     )
@@ -263,6 +265,13 @@ def cancel(*, registration: Registration, by, reason: str) -> Registration:
         actor=by,
     )
     return registration
+
+
+def _lock_household(household_id: int) -> None:
+    """Register and cancel one at a time per household: each prices its child from the household's other
+    registrations of the period, so two receptions registering two siblings at once would otherwise
+    each see only its own child and both give rank 1. Always taken first, before the places' rows."""
+    list(Household.objects.select_for_update().filter(pk=household_id).values_list("pk", flat=True))
 
 
 def _reprice(period: Period, household: Household, table: TariffTable, skip: int | None = None) -> None:

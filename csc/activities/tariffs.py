@@ -176,6 +176,17 @@ class GridPrices:
             }
         return cell.price, ""
 
+    def highest_price(self, unit_id: int, column: str, rank: int) -> tuple[Decimal, str]:
+        """The most a unit costs anywhere in the grid: what a family without a quotient pays for a unit
+        whose price falls as the quotient rises (its last bracket holds its lowest price).
+
+        Raises KeyError when the grid has no cell for it."""
+        return max(
+            self.unit_price(index, unit_id, column, rank, quotient)[0]
+            for index, band in enumerate(self.brackets)
+            for quotient in (None, band.lower, band.upper)
+        ), _("tarif le plus haut, sans quotient")
+
 
 @dataclass(frozen=True)
 class Aid:
@@ -463,12 +474,26 @@ def estimate_fee(
             if unit_id not in table.units:
                 raise TariffMissing(_("Cette unité n'existe pas pour cette activité."))
 
-        def subtotal(kind: str, child=child, bracket=bracket, rank=rank, grid=grid, counts=counts) -> Decimal:
+        def price_of(unit_id: int, kind: str, bracket=bracket, rank=rank, grid=grid) -> tuple[Decimal, str]:
+            # « Sans quotient, le tarif le plus haut »: for a unit whose price falls as the quotient rises
+            # (a meal), the highest price is not in the last bracket.
+            if family_quotient is None and not getattr(
+                table.units[unit_id], "price_rises_with_quotient", True
+            ):
+                return grid.highest_price(unit_id, kind, rank)
+            return grid.unit_price(bracket, unit_id, kind, rank, family_quotient)
+
+        def subtotal(
+            kind: str, child=child, grid=grid, bracket=bracket, rank=rank, counts=counts, price_of=price_of
+        ) -> Decimal:
+            # What the child's units cost in that column once the daily cap is taken off: the cap may
+            # differ between columns, and the most favourable column is the one the family pays least in.
             try:
-                return sum(
-                    grid.unit_price(bracket, unit_id, kind, rank, family_quotient)[0] * quantity
-                    for unit_id, quantity in counts.items()
+                in_column = {unit_id: price_of(unit_id, kind)[0] for unit_id in counts}
+                over, _cap, _days = _over_cap(
+                    table, grid, child, in_column, bracket, kind, rank, family_quotient
                 )
+                return sum(in_column[unit_id] * quantity for unit_id, quantity in counts.items()) - over
             except KeyError:
                 return Decimal("Infinity")
 
@@ -487,7 +512,7 @@ def estimate_fee(
         ):
             unit = table.units[unit_id]
             try:
-                unit_price, how = grid.unit_price(bracket, unit_id, column, rank, family_quotient)
+                unit_price, how = price_of(unit_id, column)
             except KeyError:
                 raise TariffMissing(_("Pas de prix pour « %(unit)s ».") % {"unit": unit.name}) from None
             prices[unit_id] = unit_price
@@ -506,7 +531,9 @@ def estimate_fee(
                     unit_id=unit_id,
                 )
             )
-        child_sum -= _daily_cap(estimate, table, grid, child, prices, bracket, column, rank, family_quotient)
+        child_sum -= _daily_cap(
+            estimate, child, _over_cap(table, grid, child, prices, bracket, column, rank, family_quotient)
+        )
         percent = grid.reduction_for_rank(rank)
         if percent > 0 and child_sum > 0:
             # Never more than what the child's lines cost: a reduction cannot make a fee negative.
@@ -524,19 +551,22 @@ def estimate_fee(
         for aid in table.aids:
             if child_sum <= 0 or not aid.applies_to(family):
                 continue
-            per_unit = {unit_id: aid.per_unit_amount(unit_id, prices[unit_id]) for unit_id in counts}
-            wanted = sum((per_unit[u] * q for u, q in counts.items()), Decimal(0))
+            if aid.mode == TariffAid.Mode.RATE:
+                wanted, detail = _rate_aid(aid, table, counts, prices, child_sum)
+            else:
+                per_unit = {unit_id: aid.per_unit_amount(unit_id, prices[unit_id]) for unit_id in counts}
+                wanted = sum((per_unit[u] * q for u, q in counts.items()), Decimal(0))
+                by_amount: Counter = Counter()
+                for unit_id, quantity in counts.items():
+                    if per_unit[unit_id] > 0:
+                        by_amount[per_unit[unit_id]] += quantity
+                detail = ", ".join(
+                    f"{quantity} × {euros(amount)}" for amount, quantity in sorted(by_amount.items())
+                )
             if wanted <= 0:
                 continue
             deduction = min(round_cents(wanted), round_cents(child_sum))
             child_sum -= deduction
-            by_amount: Counter = Counter()
-            for unit_id, quantity in counts.items():
-                if per_unit[unit_id] > 0:
-                    by_amount[per_unit[unit_id]] += quantity
-            detail = ", ".join(
-                f"{quantity} × {euros(amount)}" for amount, quantity in sorted(by_amount.items())
-            )
             estimate.lines.append(
                 FeeLine(
                     child_key=child.key,
@@ -555,8 +585,31 @@ def estimate_fee(
     return estimate
 
 
-def _daily_cap(
-    estimate: FeeEstimate,
+def _rate_aid(
+    aid: Aid, table: TariffTable, counts: Counter, prices: dict[int, Decimal], child_sum: Decimal
+) -> tuple[Decimal, str]:
+    """A rate aid takes its share of what the child's units cost once the daily cap, the rank reduction
+    and the aids before it are taken off (each unit weighing what it costs): a share of the prices before
+    them would make a family earning more pay less under the cap, and a 2nd child's fee fall to zero."""
+    gross = sum((prices[u] * q for u, q in counts.items()), Decimal(0))
+    if gross <= 0:
+        return Decimal(0), ""
+    rates = {u: aid.per_unit.get(u, Decimal(0)) for u in counts}
+    weighted = sum((prices[u] * q * rates[u] for u, q in counts.items()), Decimal(0)) / gross
+    wanted = child_sum * weighted / HUNDRED
+    shown = sorted({rate for u, rate in rates.items() if rate > 0 and prices[u] > 0})
+    if len(shown) == 1:
+        detail = f"{shown[0].normalize():f} % de {euros(child_sum)}".replace(".", ",")
+    else:
+        detail = ", ".join(
+            f"{table.units[u].name} : {f'{rates[u].normalize():f}'.replace('.', ',')} %"
+            for u in sorted(counts, key=lambda u: (table.units[u].position, u))
+            if rates[u] > 0
+        )
+    return wanted, detail
+
+
+def _over_cap(
     table: TariffTable,
     grid: GridPrices,
     child: ChildChoice,
@@ -565,29 +618,37 @@ def _daily_cap(
     column: str,
     rank: int,
     family_quotient: Decimal | None,
-) -> Decimal:
-    """« Two half-days on one day never cost more than the day »: what the cap takes off, as one line."""
+) -> tuple[Decimal, Decimal | None, int]:
+    """What the daily cap takes off the child's units (meals aside), the cap, and the days it caps."""
     cap_unit = grid.daily_cap_unit_id
     if cap_unit is None:
-        return Decimal(0)
+        return Decimal(0), None, 0
     try:
         cap, _how = grid.unit_price(bracket, cap_unit, column, rank, family_quotient)
     except KeyError:
-        return Decimal(0)
+        return Decimal(0), None, 0
     by_day: dict[int, Decimal] = defaultdict(Decimal)
     for day_id, unit_id in child.bookings:
         unit = table.units[unit_id]
         if unit.kind != Unit.Kind.MEAL:
             by_day[day_id] += prices[unit_id]
     capped_days = [total - cap for total in by_day.values() if total > cap]
-    if not capped_days:
+    return round_cents(sum(capped_days, Decimal(0))), cap, len(capped_days)
+
+
+def _daily_cap(
+    estimate: FeeEstimate, child: ChildChoice, capped: tuple[Decimal, Decimal | None, int]
+) -> Decimal:
+    """« Two half-days on one day never cost more than the day »: what the cap takes off (`capped`, as
+    `_over_cap` gives it), as one line."""
+    over, cap, days = capped
+    if not days:
         return Decimal(0)
-    over = round_cents(sum(capped_days, Decimal(0)))
     estimate.lines.append(
         FeeLine(
             child_key=child.key,
             label=_("%(name)s — plafond d'une journée à %(cap)s (%(days)s jour(s))")
-            % {"name": child.name, "cap": euros(cap), "days": len(capped_days)},
+            % {"name": child.name, "cap": euros(cap), "days": days},
             amount=-over,
             is_reduction=True,
         )

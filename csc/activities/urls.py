@@ -4,6 +4,7 @@ from . import views
 from .attendance import urls as attendance_urls
 from .desk import urls as desk_urls
 from .imports import urls as import_urls
+from .lists import urls as list_urls
 from .reports import urls as report_urls
 
 app_name = "activities"
@@ -38,5 +39,6 @@ urlpatterns = [
     *attendance_urls.urlpatterns,
     *report_urls.urlpatterns,
     *import_urls.urlpatterns,
+    *list_urls.urlpatterns,
     *desk_urls.urlpatterns,
 ]

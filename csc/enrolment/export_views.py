@@ -12,9 +12,11 @@ leads to the job's page, with its progress and then the file; below, it is answe
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from csc.activities.models import Group, Period, Registration
@@ -37,12 +39,14 @@ def _xlsx_in_request_rows() -> int:
     return getattr(settings, "CSC_XLSX_IN_REQUEST_ROWS", 2000)
 
 
-def _answer(request, export, fmt: str, rows, *, centre, what: str, object_id: int, label: str, group=None):
-    """The file at once (a CSV, or an XLSX of at most `XLSX_IN_REQUEST_ROWS` rows: one COUNT query),
-    or the page of the job that prepares a larger XLSX (the person's own one not finished yet, if they
-    click twice)."""
-    if fmt == "xlsx" and rows.count() > _xlsx_in_request_rows():
+def _answer(request, export, fmt: str, count, *, centre, what: str, object_id: int, label: str, group=None):
+    """The file at once (a CSV, or an XLSX of at most `XLSX_IN_REQUEST_ROWS` rows: `count()` is one
+    COUNT query), or the page of the job that prepares a larger XLSX (the person's own one not finished
+    yet, if they click twice)."""
+    if fmt == "xlsx" and count() > _xlsx_in_request_rows():
         parameters = {"export": what, "id": object_id, "group": group.pk if group else None}
+        if export.layout:
+            parameters["layout"] = export.layout
         job = jobs.unfinished(EXPORT_JOB, user=request.user, **parameters) or jobs.start(
             EXPORT_JOB, user=request.user, centre=centre, parameters=parameters, label=label
         )
@@ -77,6 +81,17 @@ def _group(request, period: Period) -> Group | None:
     return get_object_or_404(Group, pk=group_id, activity_id=period.activity_id)
 
 
+def _layout(request) -> str | None:
+    """The `?presentation=` of the request: absent or empty means the period's default layout; an
+    unknown one is a 404, as a bad group is."""
+    value = request.GET.get("presentation", "").strip()
+    if not value:
+        return None
+    if value not in exports.LAYOUTS:
+        raise Http404
+    return value
+
+
 @login_required
 @require_GET
 @from_replica
@@ -84,22 +99,33 @@ def export_period(request, period_id: int, fmt: str):
     fmt = _format(fmt)
     period = _period(request, period_id)
     group = _group(request, period)
-    export = exports.period_registrations(period, group=group)
+    layout = _layout(request)
+    try:
+        export = exports.period_registrations(period, group=group, layout=layout)
+    except exports.LayoutRefused as refusal:
+        # Back to the export form, with the message naming the layouts that suit the period.
+        messages.error(request, str(refusal))
+        return redirect(f"{reverse('enrolment:inbox')}?periode={period.pk}#exports-title")
     detail = f"inscrits de la période {period.pk}"
     if group is not None:
         detail += f", groupe {group.pk}"
+    if layout:
+        detail += f", présentation {layout}"
     record("enrolment.export", centre=period.activity.centre, obj=period, detail=f"{detail} ({fmt})")
     rows = Registration.objects.filter(period=period, status=Registration.Status.ACTIVE)
+    rows = rows.filter(group=group) if group else rows
     return _answer(
         request,
         export,
         fmt,
-        rows.filter(group=group) if group else rows,
+        lambda: exports.registration_row_count(rows, export.layout),
         centre=period.activity.centre,
         what="period",
         object_id=period.pk,
         group=group,
-        label=f"Inscrits — {period.name}" + (f", groupe {group.name}" if group else "") + " (Excel)",
+        label=f"Inscrits — {period.name}"
+        + (f", groupe {group.name}" if group else "")
+        + f" — {exports.LAYOUTS[export.layout].lower()} (Excel)",
     )
 
 
@@ -120,7 +146,7 @@ def export_amounts_due(request, period_id: int, fmt: str):
         request,
         export,
         fmt,
-        Registration.objects.filter(period=period, status=Registration.Status.ACTIVE),
+        Registration.objects.filter(period=period, status=Registration.Status.ACTIVE).count,
         centre=period.activity.centre,
         what="amounts",
         object_id=period.pk,
@@ -148,7 +174,7 @@ def export_memberships(request, season_id: int, fmt: str):
         request,
         export,
         fmt,
-        season.memberships.in_force(),
+        season.memberships.in_force().count,
         centre=season.centre,
         what="memberships",
         object_id=season.pk,

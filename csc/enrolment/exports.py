@@ -6,9 +6,9 @@ Each export is a list of columns and a generator of rows, read from the database
 
 - CSV as French Excel opens it with a double click: `;` between fields, UTF-8 with a byte-order mark
   (without it Excel reads "Hélène" as "HÃ©lÃ¨ne"), decimal comma, dates dd/mm/yyyy. It streams.
-- XLSX through openpyxl's write-only mode: rows go to the file as they come, amounts are numbers shown
-  in euros and dates are dates, so a director can sum and sort without retyping. openpyxl needs a
-  seekable file, so the workbook goes to a temporary file (in memory while small) that is then sent.
+- XLSX through `csc.core.spreadsheets.write_xlsx_rows`: rows go to the file as they come, amounts are
+  numbers shown in euros and dates are dates, so a director can sum and sort without retyping. The zip
+  needs a seekable file, so the workbook goes to a temporary file (in memory while small) then is sent.
 
 Values a family typed (names, e-mails) may start with "=", "+", "-" or "@": they are written as text,
 never as formulas a spreadsheet would run (CSV injection).
@@ -25,15 +25,27 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, F, Value
+from django.db.models import Case, Count, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
-from csc.activities.models import BookedUnit, Group, Period, Registration, Unit
-from csc.core.spreadsheets import XLSX_CONTENT_TYPE, as_text
+from csc.activities.models import BookedUnit, Group, Period, PeriodDay, Registration, Unit
+from csc.core.replica import read_connection
+from csc.core.spreadsheets import (
+    DATE,
+    DATE_FORMAT,
+    INTEGER,
+    MONEY,
+    MONEY_FORMAT,
+    TEXT,
+    XLSX_CONTENT_TYPE,
+    SheetColumn,
+    as_text,
+    write_xlsx_rows,
+)
 from csc.core.validators import display_phone
 from csc.people.models import HouseholdMember, Membership, Season
 
@@ -42,18 +54,10 @@ CHUNK = 1000
 # Below this size the XLSX stays in memory; above, it spills to disk.
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-MONEY_FORMAT = '#,##0.00 "€"'
-DATE_FORMAT = "DD/MM/YYYY"
 WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 
-TEXT, INTEGER, MONEY, DATE = "text", "integer", "money", "date"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: str = TEXT
-    width: int = 16  # in characters, for the XLSX
+Column = SheetColumn
+__all__ = ["DATE", "DATE_FORMAT", "INTEGER", "MONEY", "MONEY_FORMAT", "TEXT", "XLSX_CONTENT_TYPE"]
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Export:
     filename: str
     columns: list[Column]
     rows: Iterator[tuple]
+    layout: str = ""  # for the registrations of a period: LAYOUT_DAYS, LAYOUT_LINES or LAYOUT_SUMMARY
 
 
 @dataclass(frozen=True)
@@ -155,104 +160,299 @@ def household_contacts(household_ids: Iterable[int]) -> dict[int, Contact]:
 
 
 # --- a. Registrations of a period ----------------------------------------------------------------------
+#
+# Three layouts, chosen by staff on the export form:
+# - « une colonne par jour » (`jours`): reception reads it to know who comes on a given day, how many
+#   meals to order; Excel's filter on a day's column gives the day's list and its count. Readable for a
+#   holiday period (5 to 31 days), not for a school year (115 to 230 columns): refused above
+#   MAX_DAY_COLUMNS days, with a message naming the two others;
+# - « une ligne par enfant et par jour » (`lignes`): the long layout a pivot table or another program
+#   reads, whatever the length of the period;
+# - « résumé » (`resume`): one row per child, days booked per month and units booked per unit, with the
+#   amount due and whom to call. The default for a long period.
+
+LAYOUT_DAYS, LAYOUT_LINES, LAYOUT_SUMMARY = "jours", "lignes", "resume"
+LAYOUTS = {
+    LAYOUT_DAYS: "Une colonne par jour",
+    LAYOUT_LINES: "Une ligne par enfant et par jour",
+    LAYOUT_SUMMARY: "Résumé : une ligne par enfant",
+}
+MAX_DAY_COLUMNS = 31
+MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
-def period_registrations(period: Period, group: Group | None = None) -> Export:
-    """The children registered to a period (or one of its groups), their days, what is due, whom to call.
+class LayoutRefused(Exception):
+    """A layout that does not suit the period; the message is French and names the ones that do."""
 
-    One column per day of the period, holding the units booked that day ("Matinée + Repas du midi"):
-    reception reads the export to know who comes on a given day, how many meals to order, whom to
-    expect in the afternoon. With a column per day, Excel's filter on that column gives the day's list
-    and its count; a single "Jours" text column would have to be read line by line. A period has 5 to
-    about 40 days, which stays readable.
-    """
+
+def default_layout(day_count: int) -> str:
+    return LAYOUT_DAYS if day_count <= MAX_DAY_COLUMNS else LAYOUT_SUMMARY
+
+
+def check_layout(layout: str, day_count: int) -> None:
+    if layout == LAYOUT_DAYS and day_count > MAX_DAY_COLUMNS:
+        raise LayoutRefused(
+            f"Cette période compte {day_count} jours : une colonne par jour donnerait une feuille de "
+            f"{day_count} colonnes, illisible. Choisissez « {LAYOUTS[LAYOUT_LINES]} » (pour un tableau "
+            f"croisé dynamique) ou « {LAYOUTS[LAYOUT_SUMMARY]} » (jours réservés par mois et montant dû)."
+        )
+
+
+def registration_row_count(registrations, layout: str) -> int:
+    """The number of rows the export will have (one query): a row per child, or per child and day."""
+    if layout == LAYOUT_LINES:
+        return (
+            BookedUnit.objects.filter(registration__in=registrations)
+            .values("registration_id", "day_id")
+            .distinct()
+            .count()
+        )
+    return registrations.count()
+
+
+def period_registrations(period: Period, group: Group | None = None, layout: str | None = None) -> Export:
+    """The children registered to a period (or one of its groups): their days in the chosen layout,
+    what is due, whom to call. Raises LayoutRefused for a layout that does not suit the period."""
     days = list(period.days.order_by("date").values_list("id", "date"))
+    layout = layout or default_layout(len(days))
+    check_layout(layout, len(days))
     units = {
         pk: (position, name)
         for pk, position, name in Unit.objects.filter(activity_id=period.activity_id).values_list(
             "id", "position", "name"
         )
     }
-    columns = [
-        Column("Nom", width=18),
-        Column("Prénom", width=16),
-        Column("Date de naissance", DATE, width=12),
-        Column("Groupe", width=18),
-        *[Column(f"{WEEKDAYS[day.weekday()]} {day:%d/%m}", width=12) for _, day in days],
-        Column("Jours réservés", INTEGER, width=9),
-        Column("Montant dû", MONEY, width=12),
-        Column("Quotient familial appliqué", MONEY, width=12),
-        Column("Tranche", width=16),
-        Column("Responsable du foyer", width=22),
-        Column("Téléphone", width=16),
-        Column("E-mail", width=28),
-        Column("Commune", width=18),
-    ]
     registrations = Registration.objects.filter(period=period, status=Registration.Status.ACTIVE)
     if group is not None:
         registrations = registrations.filter(group=group)
     registrations = registrations.order_by(
         "group__min_age", "group__name", "group_id", "child__last_name", "child__first_name", "id"
-    ).values_list(
-        "id",
-        "child__last_name",
-        "child__first_name",
-        "child__birth_date",
-        "group__name",
-        "amount",
-        "family_quotient",
-        "bracket_label",
-        "household_id",
-        "household__city",
-    )
+    ).values_list(*REGISTRATION_FIELDS)
     name = f"inscrits-{file_slug(period.name)}"
     if group is not None:
         name += f"-{file_slug(group.name)}"
+    if layout != default_layout(len(days)):
+        name += f"-{layout}"
+    if layout == LAYOUT_LINES:
+        return Export(
+            sheet="Inscrits par jour",
+            filename=name,
+            columns=LINE_COLUMNS,
+            rows=_line_rows(registrations, dict(days), units),
+            layout=layout,
+        )
+    if layout == LAYOUT_SUMMARY:
+        months = list(dict.fromkeys((day.year, day.month) for _, day in days))
+        unit_order = sorted(units, key=lambda u: units[u])
+        columns = [
+            *CHILD_COLUMNS,
+            *[Column(f"Jours {MONTHS[month - 1]} {year}", INTEGER, width=9) for year, month in months],
+            *[Column(units[u][1], INTEGER, width=10) for u in unit_order],
+            *FAMILY_COLUMNS,
+        ]
+        return Export(
+            sheet="Résumé des inscrits",
+            filename=name,
+            columns=columns,
+            rows=_summary_rows(registrations, months, unit_order),
+            layout=layout,
+        )
+    columns = [
+        *CHILD_COLUMNS,
+        *[Column(f"{WEEKDAYS[day.weekday()]} {day:%d/%m}", width=12) for _, day in days],
+        *FAMILY_COLUMNS,
+    ]
     return Export(
         sheet="Inscrits",
         filename=name,
         columns=columns,
         rows=_registration_rows(registrations, [pk for pk, _ in days], units),
+        layout=layout,
+    )
+
+
+REGISTRATION_FIELDS = (
+    "id",
+    "child__last_name",
+    "child__first_name",
+    "child__birth_date",
+    "group__name",
+    "amount",
+    "family_quotient",
+    "bracket_label",
+    "household_id",
+    "household__city",
+    "household__name",
+)
+CHILD_COLUMNS = [
+    Column("Nom", width=18),
+    Column("Prénom", width=16),
+    Column("Date de naissance", DATE, width=12),
+    Column("Groupe", width=18),
+]
+FAMILY_COLUMNS = [
+    Column("Jours réservés", INTEGER, width=9),
+    Column("Montant dû", MONEY, width=12),
+    Column("Quotient familial appliqué", MONEY, width=12),
+    Column("Tranche", width=16),
+    Column("Responsable du foyer", width=22),
+    Column("Téléphone", width=16),
+    Column("E-mail", width=28),
+    Column("Commune", width=18),
+]
+LINE_COLUMNS = [
+    Column("Nom", width=18),
+    Column("Prénom", width=16),
+    Column("Foyer", width=22),
+    Column("Groupe", width=18),
+    Column("Date", DATE, width=12),
+    Column("Jour", width=6),
+    Column("Unités réservées", width=28),
+    Column("Prix du jour (avant réduction)", MONEY, width=12),
+]
+
+
+def _booked_days(chunk: list[tuple], bits: dict[int, int], with_price: bool = False) -> dict:
+    """The days booked by the registrations of a chunk, by registration and day: the set of units of
+    each day as a bit mask (bit i for the i-th unit) and, when asked, the day's price. One query that
+    returns a row per child and day (a third fewer rows than the units booked, no Decimal per unit)."""
+    mask = Sum(Case(*[When(unit_id=unit, then=Value(bit)) for unit, bit in bits.items()], default=Value(0)))
+    rows = (
+        BookedUnit.objects.filter(registration_id__in=[row[0] for row in chunk])
+        .order_by()
+        .values("registration_id", "day_id")
+        .annotate(mask=mask, **({"price": Sum("price")} if with_price else {}))
+        .values_list("registration_id", "day_id", "mask", *(["price"] if with_price else []))
+    )
+    booked: dict[int, dict[int, tuple]] = {}
+    for registration_id, day_id, *day in rows:
+        booked.setdefault(registration_id, {})[day_id] = day
+    return booked
+
+
+class _UnitLabels(dict):
+    """« Matinée + Repas du midi » for a day's mask of units, in the units' order: computed once per mask."""
+
+    def __init__(self, names: list[str]):
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, mask: int) -> str:
+        label = self[mask] = " + ".join(name for i, name in enumerate(self.names) if mask & (1 << i))
+        return label
+
+
+def _unit_bits(units: dict[int, tuple[int, str]]) -> tuple[dict[int, int], list[str]]:
+    ordered = sorted(units, key=lambda u: units[u])
+    return {unit: 1 << index for index, unit in enumerate(ordered)}, [units[u][1] for u in ordered]
+
+
+def _family_cells(row: tuple, days_booked: int, contact: Contact) -> tuple:
+    _pk, _last, _first, _birth, _group, amount, quotient, bracket, _household, city, _name = row
+    return (
+        days_booked,
+        amount,
+        quotient,
+        bracket,
+        contact.name,
+        contact.phone,
+        contact.email,
+        city,
     )
 
 
 def _registration_rows(
     registrations, day_ids: list[int], units: dict[int, tuple[int, str]]
 ) -> Iterator[tuple]:
+    bits, names = _unit_bits(units)
+    labels = _UnitLabels(names)
     for chunk in _chunks(registrations.iterator(chunk_size=CHUNK)):
-        booked: dict[int, dict[int, list[int]]] = {}
-        for registration_id, day_id, unit_id in (
-            BookedUnit.objects.filter(registration_id__in=[row[0] for row in chunk])
-            .order_by()
-            .values_list("registration_id", "day_id", "unit_id")
-        ):
-            booked.setdefault(registration_id, {}).setdefault(day_id, []).append(unit_id)
+        booked = _booked_days(chunk, bits)
         contacts = household_contacts(row[8] for row in chunk)
-        for pk, last, first, birth, group, amount, quotient, bracket, household_id, city in chunk:
-            by_day = booked.get(pk, {})
-            cells = []
-            for day_id in day_ids:
-                booked_units = by_day.get(day_id)
-                if booked_units:
-                    names = [units[u][1] for u in sorted(booked_units, key=lambda u: units[u])]
-                    cells.append(" + ".join(names))
-                else:
-                    cells.append(None)
-            contact = contacts.get(household_id, NO_CONTACT)
+        for row in chunk:
+            by_day = booked.get(row[0], {})
+            cells = [None] * len(day_ids)
+            if by_day:
+                for index, day_id in enumerate(day_ids):
+                    day = by_day.get(day_id)
+                    if day:
+                        cells[index] = labels[day[0]]
+            contact = contacts.get(row[8], NO_CONTACT)
+            yield (row[1], row[2], row[3], row[4], *cells, *_family_cells(row, len(by_day), contact))
+
+
+def _line_rows(registrations, dates: dict[int, date], units: dict[int, tuple[int, str]]) -> Iterator[tuple]:
+    bits, names = _unit_bits(units)
+    labels = _UnitLabels(names)
+    for chunk in _chunks(registrations.iterator(chunk_size=CHUNK)):
+        booked = _booked_days(chunk, bits, with_price=True)
+        for row in chunk:
+            by_day = booked.get(row[0], {})
+            for day_id in sorted(by_day, key=dates.__getitem__):
+                mask, price = by_day[day_id]
+                day = dates[day_id]
+                yield (row[1], row[2], row[10], row[4], day, WEEKDAYS[day.weekday()], labels[mask], price)
+
+
+def _days_per_month(registration_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(registration id, year × 100 + month, days booked) for each registration and month: one query.
+
+    Raw SQL, since the ORM can only count distinct days through COUNT(DISTINCT) over the join, which
+    sorts every booked unit: here the unique index (registration, day, unit) gives the distinct days in
+    order, and only the days meet the period's dates (three times faster on a school year)."""
+    connection = read_connection()
+    day = "d.date"
+    if connection.vendor == "postgresql":
+        month = f"(EXTRACT(YEAR FROM {day})::int * 100 + EXTRACT(MONTH FROM {day})::int)"
+    else:
+        month = f"CAST(strftime('%%Y%%m', {day}) AS integer)"
+    booked, days = BookedUnit._meta.db_table, PeriodDay._meta.db_table
+    placeholders = ", ".join(["%s"] * len(registration_ids))
+    with connection.cursor() as cursor:
+        distinct_days = (
+            "SELECT DISTINCT registration_id, day_id "  # noqa: S608
+            f'FROM "{booked}" WHERE registration_id IN ({placeholders})'
+        )
+        cursor.execute(  # the interpolations are table names and a fixed expression; values are parameters
+            f'SELECT b.registration_id, {month}, COUNT(*) FROM ({distinct_days}) b JOIN "{days}" d '  # noqa: S608
+            "ON d.id = b.day_id GROUP BY 1, 2",
+            registration_ids,
+        )
+        return cursor.fetchall()
+
+
+def _summary_rows(registrations, months: list[tuple[int, int]], unit_order: list[int]) -> Iterator[tuple]:
+    """Days per month and units per unit of each child, counted by the database: two grouped queries
+    per chunk, a few rows per child, whatever the number of units booked."""
+    month_index = {month: index for index, month in enumerate(months)}
+    unit_index = {unit: index for index, unit in enumerate(unit_order)}
+    for chunk in _chunks(registrations.iterator(chunk_size=CHUNK)):
+        ids = [row[0] for row in chunk]
+        booked = BookedUnit.objects.filter(registration_id__in=ids).order_by()
+        per_month: dict[int, list[int]] = {}
+        for registration_id, month, days in _days_per_month(ids):
+            counts = per_month.setdefault(registration_id, [0] * len(months))
+            counts[month_index[divmod(month, 100)]] = days
+        per_unit: dict[int, list[int]] = {}
+        for registration_id, unit_id, count in (
+            booked.values("registration_id", "unit_id")
+            .annotate(n=Count("id"))
+            .values_list("registration_id", "unit_id", "n")
+        ):
+            per_unit.setdefault(registration_id, [0] * len(unit_order))[unit_index[unit_id]] = count
+        contacts = household_contacts(row[8] for row in chunk)
+        for row in chunk:
+            months_booked = per_month.get(row[0], [0] * len(months))
+            units_booked = per_unit.get(row[0], [0] * len(unit_order))
+            contact = contacts.get(row[8], NO_CONTACT)
             yield (
-                last,
-                first,
-                birth,
-                group,
-                *cells,
-                len(by_day),
-                amount,
-                quotient,
-                bracket,
-                contact.name,
-                contact.phone,
-                contact.email,
-                city,
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                *(count or None for count in months_booked),
+                *(count or None for count in units_booked),
+                *_family_cells(row, sum(months_booked), contact),
             )
 
 
@@ -477,63 +677,7 @@ def csv_chunks(export: Export, rows_per_chunk: int = 200) -> Iterator[bytes]:
 
 def write_xlsx(export: Export, handle) -> int:
     """Write the export as an XLSX workbook to a seekable binary file. Returns the number of data rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(export.sheet[:31])
-    last_column = get_column_letter(len(export.columns))
-    for index, column in enumerate(export.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-
-    bold = Font(bold=True)
-    header = []
-    for column in export.columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-
-    # One styled cell per column, reused on every row: write-only mode writes a row's cells as soon
-    # as they are appended, and a cell per value would cost a third of the export's time.
-    styled: dict[int, WriteOnlyCell] = {}
-    for index, column in enumerate(export.columns):
-        if column.kind in (MONEY, DATE):
-            cell = WriteOnlyCell(sheet)
-            cell.number_format = MONEY_FORMAT if column.kind == MONEY else DATE_FORMAT
-            styled[index] = cell
-
-    def as_text(value: str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("=") or value in ERROR_CODES:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-        return value
-
-    count = 0
-    for row in export.rows:
-        values = list(row)
-        for index, value in enumerate(values):
-            if value is None:
-                continue
-            if index in styled and isinstance(value, (Decimal, date)):
-                cell = styled[index]
-                cell.value = value
-                values[index] = cell
-            elif isinstance(value, str):
-                values[index] = as_text(value)
-        sheet.append(values)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
-    workbook.save(handle)
-    return count
+    return write_xlsx_rows(handle, export.sheet, export.columns, export.rows)
 
 
 # --- Responses -------------------------------------------------------------------------------------------

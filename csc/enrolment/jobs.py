@@ -43,7 +43,11 @@ def _export(parameters: dict, user) -> tuple[exports.Export, int]:
         if group is None:
             raise JobError(GONE)
         registrations = registrations.filter(group=group)
-    return exports.period_registrations(period, group=group), registrations.count()
+    try:
+        export = exports.period_registrations(period, group=group, layout=parameters.get("layout"))
+    except exports.LayoutRefused as refusal:
+        raise JobError(str(refusal)) from None
+    return export, exports.registration_row_count(registrations, export.layout)
 
 
 def _counted(rows: Iterator[tuple], total: int, progress) -> Iterator[tuple]:

@@ -19,7 +19,7 @@ from csc.core.tenancy import require_capability
 from csc.core.uploads import CONTENT_TYPES, EXTENSIONS, sniff_document
 from csc.people.models import Household, Season
 
-from . import services
+from . import exports, services
 from .capabilities import ENROLMENT_PROCESS
 from .documents import reception_pdf, request_context
 from .forms import DocumentsForm, EnrolmentSettingsForm, ReasonForm, ValidateForm, WaitingListForm
@@ -113,6 +113,7 @@ def inbox(request):
             "groups": groups,
             "group": group,
             "season": Season.objects.filter(centre=centre).current().first(),
+            "max_day_columns": exports.MAX_DAY_COLUMNS,
         },
     )
 

@@ -241,6 +241,10 @@ class SearchForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label="Nom ou prénom", max_length=100, required=False)
 
 
+class HouseholdSearchForm(CleanTextMixin, forms.Form):
+    q = forms.CharField(label="Nom, adresse, commune ou téléphone", max_length=100, required=False)
+
+
 class ConfirmForm(AccessibleFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="Je confirme", error_messages={"required": "Cochez la case pour confirmer."}

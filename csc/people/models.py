@@ -129,6 +129,9 @@ class Household(ChangeTrackingMixin, models.Model):
         help_text=_("Vide : on compte les enfants du foyer. Sert à la règle des familles nombreuses."),
     )
     notes = models.TextField(_("remarques"), blank=True)
+    # The name and address as the household search compares them (csc.core.text.normalize), kept by
+    # save() like Person.search_name; a bulk insert fills it with `household_search_text`.
+    search_text = models.CharField(max_length=520, editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,6 +144,13 @@ class Household(ChangeTrackingMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = household_search_text(self.name, self.address, self.postcode, self.city)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"search_text"}
+        super().save(*args, **kwargs)
 
     def has_social_rate(self, on: date) -> bool:
         return self.social_rate_until is not None and on <= self.social_rate_until
@@ -206,6 +216,11 @@ def age_on(birth_date: date | None, when: date) -> int | None:
     if birth_date is None:
         return None
     return when.year - birth_date.year - ((when.month, when.day) < (birth_date.month, birth_date.day))
+
+
+def household_search_text(name: str, address: str, postcode: str, city: str) -> str:
+    """What the household search compares: name, address, postcode and commune, normalised."""
+    return normalize(f"{name} {address} {postcode} {city}")
 
 
 class HouseholdMemberQuerySet(models.QuerySet):

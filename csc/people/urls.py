@@ -15,6 +15,7 @@ urlpatterns = [
     path("personnes/<int:person_id>/anonymiser/", views.person_anonymise, name="person_anonymise"),
     path("personnes/<int:person_id>/supprimer/", views.person_erase, name="person_erase"),
     path("foyers/", views.household_list, name="household_list"),
+    path("foyers/recherche/", views.household_search, name="household_search"),
     path("foyers/nouveau/", views.household_create, name="household_create"),
     path("foyers/<int:household_id>/", views.household_detail, name="household_detail"),
     path("foyers/<int:household_id>/modifier/", views.household_edit, name="household_edit"),

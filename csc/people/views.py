@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from csc.core.models import Centre
 from csc.core.money import euros
 from csc.core.pagination import CountSparingPaginator
 from csc.core.registry import household_sections, person_sections
-from csc.core.tenancy import has_capability, require_capability
+from csc.core.tenancy import current_centre, has_capability, require_capability
 
 from . import memberships as membership_services
 from . import queries, services
@@ -25,6 +26,7 @@ from .forms import (
     ConfirmForm,
     ConsentForm,
     HouseholdForm,
+    HouseholdSearchForm,
     MemberForm,
     MemberFormSet,
     MembershipTakeForm,
@@ -60,28 +62,56 @@ def _owned(request, obj, capability):
     return obj
 
 
-@login_required
-def search(request):
+def _search_page(request, form_class, paginate, results: str, page_template: str, **context):
+    """A search page of this app: the form read from the address, the page `paginate(query, number)`
+    gives, the results alone for htmx."""
     centre = require_capability(request, PEOPLE_VIEW)
-    form = SearchForm(request.GET or None)
+    form = form_class(request.GET or None)
     page = None
     query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
+        page = paginate(query, request.GET.get("page"))
+    context |= {"centre": centre, "form": form, "page": page, "query": query}
+    context["querystring"] = urlencode({"q": query})
+    return render(request, results if request.htmx else page_template, context)
+
+
+@login_required
+def search(request):
+    def paginate(query, number):
         people = queries.search_people(Person.objects.visible_to(request.user), query)
-        paginator = CountSparingPaginator(queries.with_households(people, request.user), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-    template = "people/_search_results.html" if request.htmx else "people/search.html"
-    return render(
+        # Without COUNT on a first page that is not full: most name searches find a handful of people.
+        return CountSparingPaginator(queries.with_households(people, request.user), PAGE_SIZE).get_page(
+            number
+        )
+
+    return _search_page(
         request,
-        template,
-        {
-            "centre": centre,
-            "form": form,
-            "page": page,
-            "query": query,
-            "can_edit": has_capability(request.user, PEOPLE_EDIT, centre),
-        },
+        SearchForm,
+        paginate,
+        "people/_search_results.html",
+        "people/search.html",
+        can_edit=has_capability(request.user, PEOPLE_EDIT, current_centre(request)),
+    )
+
+
+@login_required
+def household_search(request):
+    """« Foyers » beside « Personnes »: households by name, address, postcode, commune or phone."""
+
+    def paginate(query, number):
+        households = Household.objects.visible_to(request.user)
+        return queries.household_search_page(
+            queries.search_households(households, request.user, query), number
+        )
+
+    return _search_page(
+        request,
+        HouseholdSearchForm,
+        paginate,
+        "people/_household_search_results.html",
+        "people/household_search.html",
     )
 
 

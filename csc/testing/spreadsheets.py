@@ -8,6 +8,8 @@ import io
 import zipfile
 from collections.abc import Iterable
 
+from csc.core.spreadsheets import column_letter
+
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
 SHEET_START = (
@@ -103,18 +105,10 @@ def workbook_with_rows(rows: Iterable[bytes], **kwargs) -> bytes:
 def inline_row(number: int, *values: str) -> bytes:
     """A row of text cells written inline (no shared strings), numbered as the sheet numbers it."""
     cells = "".join(
-        f'<c r="{_column(index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        f'<c r="{column_letter(index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
         for index, value in enumerate(values, start=1)
     )
     return f'<row r="{number}">{cells}</row>'.encode()
-
-
-def _column(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def one_cell_rows(count: int, *, start: int = 1, batch: int = 10_000) -> Iterable[bytes]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from csc.core import audit
 from csc.people.models import Person
 
-from ..models import Activity, Attendance, HeadCount, Registration, Session
+from ..models import Activity, Attendance, BookedUnit, HeadCount, Participant, Registration, Session
 
 MAX_HEAD_COUNT = 2000
 
@@ -342,31 +342,59 @@ def activity_sessions(activity: Activity, start: date, end: date):
 
 def grid_people(
     activity: Activity, sessions: list[Session]
-) -> tuple[list[Person], dict[tuple[int, int], str]]:
-    """The rows of the paper-sheet grid (everyone expected at one of the sessions, or noted at one) and
-    what is already noted per (session id, person id). Three queries whatever the size of the grid."""
+) -> tuple[list[Person], dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """The rows of the paper-sheet grid and what each cell holds.
+
+    Returns the people (everyone expected at one of the sessions, or noted at one), what is already
+    noted per (session id, person id), and the cells to fill: (session id, person id) where the person
+    is expected — booked that day in that session's group for a leisure-centre period, enrolled on that
+    date (in its group) otherwise — or already noted. A child of the 3-5 ans has no cell on the 9-12
+    ans' session of the same day: that is what a paper sheet per group shows, and two thirds of a day's
+    grid of three groups. Four queries at most, whatever the size of the grid."""
     if not sessions:
-        return [], {}
+        return [], {}, set()
     noted = {
         (session_id, person_id): status
         for session_id, person_id, status in Attendance.objects.filter(session__in=sessions).values_list(
             "session_id", "person_id", "status"
         )
     }
-    first, last = sessions[0].date, sessions[-1].date
-    day_ids = [session.period_day_id for session in sessions if session.period_day_id]
-    expected = Q(participations__activity=activity, participations__joined_on__lte=last) & (
-        Q(participations__left_on__isnull=True) | Q(participations__left_on__gt=first)
-    )
-    if day_ids:
-        expected |= Q(
-            registrations__status=Registration.Status.ACTIVE, registrations__booked_units__day_id__in=day_ids
+    cells = set(noted)
+    by_day: dict[int, list[Session]] = {}
+    plain = []
+    for session in sessions:
+        if session.period_day_id:
+            by_day.setdefault(session.period_day_id, []).append(session)
+        else:
+            plain.append(session)
+    if by_day:
+        booked = (
+            BookedUnit.objects.filter(day_id__in=by_day, registration__status=Registration.Status.ACTIVE)
+            .values_list("registration__child_id", "registration__group_id", "day_id")
+            .distinct()
         )
-    expected |= Q(pk__in={person_id for _, person_id in noted})
+        for person_id, group_id, day_id in booked:
+            for session in by_day[day_id]:
+                if session.group_id is None or session.group_id == group_id:
+                    cells.add((session.pk, person_id))
+    if plain:
+        first, last = plain[0].date, plain[-1].date
+        enrolled = Participant.objects.filter(activity=activity, joined_on__lte=last).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=first)
+        )
+        for person_id, group_id, joined_on, left_on in enrolled.values_list(
+            "person_id", "group_id", "joined_on", "left_on"
+        ):
+            for session in plain:
+                if (
+                    joined_on <= session.date
+                    and (left_on is None or left_on > session.date)
+                    and (session.group_id is None or group_id is None or group_id == session.group_id)
+                ):
+                    cells.add((session.pk, person_id))
     people = list(
-        Person.objects.filter(expected, centre_id=activity.centre_id)
-        .distinct()
+        Person.objects.filter(pk__in={person_id for _, person_id in cells}, centre_id=activity.centre_id)
         .only("id", "first_name", "last_name", "birth_date", "centre_id", "anonymised_at")
         .order_by("last_name", "first_name", "id")
     )
-    return people, noted
+    return people, noted, cells

@@ -390,3 +390,83 @@ def test_the_sheet_row_says_the_status_as_the_model_names_it(client, animator, s
         HTTP_HX_REQUEST="true",
     )
     assert "Enregistré : excusé(e)" in visible_text(response)
+
+
+# --- The grid of one day of a leisure centre: three groups, each child on its group's session only -----
+
+
+def register_on(leisure, day, count, start=0):
+    """`count` children registered in turn to the three groups, booked on `day` (and only that day)."""
+    from decimal import Decimal
+
+    from csc.activities.models import BookedUnit, Registration
+    from csc.people.models import Household
+
+    centre = leisure.activity.centre
+    household = Household.objects.create(centre=centre, name=f"Famille Grille{start}")
+    children = []
+    for index in range(start, start + count):
+        group = leisure.groups[index % 3]
+        child = PersonFactory(centre=centre, last_name=f"Enfant{index:03d}", first_name="Léa")
+        registration = Registration.objects.create(
+            centre=centre,
+            period=leisure.period,
+            group=group,
+            child=child,
+            household=household,
+            amount=Decimal("5.00"),
+        )
+        BookedUnit.objects.create(
+            registration=registration, day=day, unit=leisure.units["day"], price=Decimal("5")
+        )
+        children.append((child, group))
+    return children
+
+
+def test_a_days_grid_of_three_groups_offers_each_child_its_groups_session_only(
+    client, animator, centre_a, today, django_assert_max_num_queries
+):
+    from csc.activities.demo import build_leisure_centre
+
+    leisure = build_leisure_centre(
+        centre_a, today=today - timedelta(days=40), holiday_start=today - timedelta(days=14)
+    )
+    sessions.create_period_sessions(leisure.period, start_time=time(8, 30), end_time=time(17, 30))
+    day = leisure.period.days.order_by("date").first()
+    by_group = {s.group_id: s for s in Session.objects.filter(period_day=day)}
+    assert len(by_group) == 3
+    client.force_login(animator)
+    url = reverse("activities:attendance_grid", args=[leisure.activity.pk]) + f"?du={day.date}&au={day.date}"
+
+    counts = []
+    for start, count in ((0, 3), (3, 27)):
+        children = register_on(leisure, day, count, start=start)
+        with django_assert_max_num_queries(14) as captured:
+            page = client.get(url)
+        counts.append(len(captured.captured_queries))
+        assert page.status_code == 200
+    assert counts[0] == counts[1], counts
+
+    html = page.content.decode()
+    assert html.count("<select ") == 30  # one cell per child, not three
+    for child, group in children[:3]:
+        own = by_group[group.pk]
+        field = f"c-{own.pk}-{child.pk}"
+        assert (
+            f'<label class="visually-hidden" for="{field}">Léa {child.last_name}, {day.date:%d/%m/%Y}</label>'
+            in html
+        )
+        for other in by_group.values():
+            if other.pk != own.pk:
+                assert f"c-{other.pk}-{child.pk}" not in html
+    assert "Une case vide : la personne n'est pas attendue à cette séance" in visible_text(page)
+
+    # Saving a child's cell, and one refused, still work.
+    child, group = children[0]
+    own = by_group[group.pk]
+    response = client.post(url, {f"c-{own.pk}-{child.pk}": "present"})
+    assert response.status_code == 302
+    assert Attendance.objects.get(person=child).session_id == own.pk
+    other = next(s for s in by_group.values() if s.pk != own.pk)
+    client.post(url, {f"c-{other.pk}-{child.pk}": "present"})  # not a cell of the grid: ignored
+    assert Attendance.objects.filter(person=child).count() == 1

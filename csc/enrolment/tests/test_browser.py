@@ -1,5 +1,6 @@
 """A parent on a phone, then reception at the desk, in a real Chromium; axe-core on every page."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -207,4 +208,36 @@ def test_a_director_rewrites_an_e_mail_and_a_closed_period_says_so(
     )
     page.goto(f"{live_server.url}/inscriptions/{centre_a.slug}/periodes/{leisure.period.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Les pré-inscriptions sont fermées")
+    assert_accessible(page, visited)
+
+
+def test_reception_chooses_the_layout_of_the_registrations_export(page, live_server, leisure, reception_a):
+    from openpyxl import load_workbook
+
+    from csc.activities import services as activity_services
+
+    visited = []
+    log_in(page, live_server, reception_a)
+    page.goto(f"{live_server.url}/demandes/?periode={leisure.period.pk}")
+    assert_accessible(page, visited)
+    layouts = page.get_by_role("group", name="Présentation des inscrits")
+    expect(layouts.get_by_label("Une colonne par jour")).to_be_checked()
+    layouts.get_by_label("Résumé : une ligne par enfant").check()
+    page.get_by_label("Groupe", exact=True).last.select_option(label=leisure.groups[1].name)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger les inscrits (Excel)").click()
+    assert download.value.suggested_filename.endswith("-resume.xlsx")
+    with open(download.value.path(), "rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
+    header = next(workbook.worksheets[0].iter_rows(values_only=True))
+    assert "Jours réservés" in header and "Montant dû" in header
+
+    # A school year: a column per day is no longer offered, and says why.
+    first = leisure.period.days.order_by("date").first().date
+    dates = activity_services.weekdays_between(first, first + timedelta(days=90), {0, 1, 2, 3, 4})
+    activity_services.set_period_days(leisure.period, dates[:40])
+    page.reload()
+    expect(layouts.get_by_label("Une colonne par jour")).to_be_disabled()
+    expect(layouts).to_contain_text("elle compte 40 jours")
+    expect(layouts.get_by_label("Résumé : une ligne par enfant")).to_be_checked()
     assert_accessible(page, visited)

@@ -3,7 +3,7 @@
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -416,24 +416,31 @@ def bulk_registrations(leisure, count: int, start: int = 0, *, per_household: in
 
 
 @pytest.mark.parametrize(
-    "name, fmt",
+    "name, fmt, layout",
     [
-        ("export_period", "csv"),
-        ("export_period", "xlsx"),
-        ("export_amounts_due", "csv"),
-        ("export_amounts_due", "xlsx"),
+        ("export_period", "csv", ""),
+        ("export_period", "xlsx", ""),
+        ("export_period", "csv", "lignes"),
+        ("export_period", "xlsx", "lignes"),
+        ("export_period", "csv", "resume"),
+        ("export_period", "xlsx", "resume"),
+        ("export_amounts_due", "csv", ""),
+        ("export_amounts_due", "xlsx", ""),
     ],
 )
 def test_queries_do_not_grow_with_the_number_of_registrations(
-    login, reception_a, leisure, django_assert_max_num_queries, name, fmt
+    login, reception_a, leisure, django_assert_max_num_queries, name, fmt, layout
 ):
     client = login(reception_a)
     url = reverse(f"enrolment:{name}", args=[leisure.period.pk, fmt])
+    if layout:
+        # One day booked per child in the line layout: still a line per child.
+        url += f"?presentation={layout}"
     content(client.get(url))  # the session and roles are loaded once, as on any page
     counts = []
     for start, count in ((0, 5), (5, 45)):
-        bulk_registrations(leisure, count, start=start)
-        with django_assert_max_num_queries(11) as captured:
+        bulk_registrations(leisure, count, start=start, days=1 if layout == "lignes" else 2)
+        with django_assert_max_num_queries(12) as captured:
             body = content(client.get(url))
         counts.append(len(captured.captured_queries))
         lines = body.count(b"\r\n") if fmt == "csv" else xlsx_row_count(body)
@@ -482,19 +489,166 @@ def test_ten_thousand_registrations_export_completely(login, reception_a, leisur
 # --- The links ---------------------------------------------------------------------------------------------
 
 
-def test_the_links_fragment_names_each_download(leisure):
+def test_the_export_form_names_each_download_and_offers_the_layouts(leisure):
     html = render_to_string(
         "enrolment/_export_links.html",
-        {"period": leisure.period, "groups": leisure.groups, "season": leisure.season},
+        {
+            "period": leisure.period,
+            "groups": leisure.groups,
+            "season": leisure.season,
+            "max_day_columns": exports.MAX_DAY_COLUMNS,
+        },
     )
+    period_xlsx = reverse("enrolment:export_period", args=[leisure.period.pk, "xlsx"])
     period_csv = reverse("enrolment:export_period", args=[leisure.period.pk, "csv"])
-    assert f'href="{period_csv}" download>Télécharger les inscrits (CSV)</a>' in html
-    assert ">Télécharger les inscrits (Excel)</a>" in html
-    assert f'href="{period_csv}?groupe={leisure.groups[2].pk}"' in html
-    assert "Télécharger les inscrits du groupe Grands (9-11 ans) </span>(CSV)" in html
+    assert f'<form method="get" action="{period_xlsx}"' in html
+    assert f'formaction="{period_csv}">Télécharger les inscrits (CSV)</button>' in html
+    assert ">Télécharger les inscrits (Excel)</button>" in html
+    # Ten days: a column per day is offered and chosen; every option is labelled and described.
+    for value in exports.LAYOUTS:
+        assert f'id="presentation-{value}" name="presentation" value="{value}"' in html
+        assert f'<label for="presentation-{value}">' in html
+        assert f'aria-describedby="presentation-{value}-aide"' in html
+    assert 'value="jours" aria-describedby="presentation-jours-aide" checked>' in html
+    assert f'<option value="{leisure.groups[2].pk}">Grands (9-11 ans)</option>' in html
     assert reverse("enrolment:export_amounts_due", args=[leisure.period.pk, "xlsx"]) in html
     assert reverse("enrolment:export_memberships", args=[leisure.season.pk, "xlsx"]) in html
     assert render_to_string("enrolment/_export_links.html", {}).strip() == ""
+
+
+# --- Layouts: a column per day, a line per child and day, a summary ----------------------------------------
+
+
+def long_period(leisure, days: int = 40):
+    """The leisure centre's period stretched to `days` weekdays, as a school year's Wednesdays and
+    holidays would be (the families' bookings stay on its first days)."""
+    from csc.activities import services as activity_services
+
+    first = leisure.period.days.order_by("date").first().date
+    dates = activity_services.weekdays_between(first, first + timedelta(days=days * 2), {0, 1, 2, 3, 4})
+    activity_services.set_period_days(leisure.period, dates[:days])
+    return dates[:days]
+
+
+def test_a_line_per_child_and_day_in_excel_and_csv(login, reception_a, leisure):
+    d1, d2, d3 = validated_families(leisure, reception_a)
+    client = login(reception_a)
+    response = client.get(period_url(leisure, "xlsx", presentation="lignes"))
+    assert response["Content-Disposition"].endswith('-lignes.xlsx"')
+    rows = list(xlsx_sheet(response).iter_rows(values_only=True))
+    assert rows[0] == (
+        "Nom",
+        "Prénom",
+        "Foyer",
+        "Groupe",
+        "Date",
+        "Jour",
+        "Unités réservées",
+        "Prix du jour (avant réduction)",
+    )
+    booked = {
+        (r.registration.child.first_name, r.day.date, r.unit.name): r.price
+        for r in BookedUnit.objects.select_related("registration__child", "day", "unit")
+    }
+    enfant0 = [row for row in rows[1:] if row[1] == "Enfant0"]
+    assert [row[4].date() for row in enfant0] == [d1.date, d2.date]  # by date
+    assert enfant0[1][:4] == ("Martin", "Enfant0", "Famille Martin", "Moyens (6-8 ans)")
+    assert enfant0[1][5:7] == (exports.WEEKDAYS[d2.date.weekday()], "Matinée + Repas du midi")
+    day_price = booked[("Enfant0", d2.date, "Matinée")] + booked[("Enfant0", d2.date, "Repas du midi")]
+    assert Decimal(str(enfant0[1][7])) == day_price
+    assert [row[1] for row in rows[1:]] == ["Awa", "Enfant0", "Enfant0", "Enfant1"]
+
+    csv_body = csv_rows(client.get(period_url(leisure, "csv", presentation="lignes")))
+    assert csv_body[0][4:7] == ["Date", "Jour", "Unités réservées"]
+    awa = csv_body[1]
+    assert awa[:5] == ["Diallo", "Awa", "Famille Diallo", "Moyens (6-8 ans)", d3.date.strftime("%d/%m/%Y")]
+    assert awa[6:] == [
+        "Journée avec repas",
+        f"{booked[('Awa', d3.date, 'Journée avec repas')]:.2f}".replace(".", ","),
+    ]
+
+
+def test_the_summary_counts_days_per_month_and_units_per_unit(login, reception_a, leisure):
+    d1, d2, d3 = validated_families(leisure, reception_a)
+    client = login(reception_a)
+    response = client.get(period_url(leisure, "xlsx", presentation="resume"))
+    rows = list(xlsx_sheet(response).iter_rows(values_only=True))
+    header = rows[0]
+    months = sorted({(d.date.year, d.date.month) for d in leisure.period.days.all()})
+    month_headers = [f"Jours {exports.MONTHS[m - 1]} {y}" for y, m in months]
+    unit_headers = ["Journée avec repas", "Matinée", "Après-midi", "Repas du midi"]
+    assert header == (
+        "Nom",
+        "Prénom",
+        "Date de naissance",
+        "Groupe",
+        *month_headers,
+        *unit_headers,
+        "Jours réservés",
+        "Montant dû",
+        "Quotient familial appliqué",
+        "Tranche",
+        "Responsable du foyer",
+        "Téléphone",
+        "E-mail",
+        "Commune",
+    )
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    enfant0 = by_name["Enfant0"]
+    month_of = {d.date: f"Jours {exports.MONTHS[d.date.month - 1]} {d.date.year}" for d in (d1, d2)}
+    assert sum(enfant0[h] or 0 for h in month_headers) == 2
+    assert enfant0[month_of[d1.date]] >= 1
+    assert (
+        enfant0["Journée avec repas"],
+        enfant0["Matinée"],
+        enfant0["Après-midi"],
+        enfant0["Repas du midi"],
+    ) == (
+        1,
+        1,
+        None,
+        1,
+    )
+    assert enfant0["Jours réservés"] == 2
+    registration = Registration.objects.get(child__first_name="Enfant0")
+    assert Decimal(str(enfant0["Montant dû"])) == registration.amount
+    assert enfant0["Responsable du foyer"] == "Nadia Martin"
+    assert by_name["Awa"]["Jours réservés"] == 1
+
+    csv_body = csv_rows(client.get(period_url(leisure, "csv", presentation="resume")))
+    assert csv_body[0] == list(header)
+    assert [row[1] for row in csv_body[1:]] == ["Awa", "Enfant0", "Enfant1"]
+
+
+def test_a_column_per_day_is_refused_for_a_long_period_with_the_other_layouts_named(
+    login, reception_a, leisure
+):
+    validated_families(leisure, reception_a)
+    dates = long_period(leisure, days=40)
+    client = login(reception_a)
+    for fmt in ("xlsx", "csv"):
+        response = client.get(period_url(leisure, fmt, presentation="jours"))
+        assert response.status_code == 302
+        assert (
+            response["Location"] == f"{reverse('enrolment:inbox')}?periode={leisure.period.pk}#exports-title"
+        )
+    page = client.get(response["Location"])
+    text = " ".join(m.message for m in page.context["messages"])
+    assert "Cette période compte 40 jours" in text
+    assert "« Une ligne par enfant et par jour »" in text and "« Résumé : une ligne par enfant »" in text
+    html = page.content.decode()
+    assert 'value="jours" aria-describedby="presentation-jours-aide" disabled>' in html
+    assert 'value="resume" aria-describedby="presentation-resume-aide" checked>' in html
+    assert "elle compte 40 jours" in html
+    assert not AuditEvent.objects.filter(action="enrolment.export").exists()
+
+    # Without a choice, a long period gets the summary; the two other layouts work.
+    header = csv_rows(client.get(period_url(leisure, "csv")))[0]
+    assert "Jours réservés" in header and len(header) < 30
+    assert f"{exports.WEEKDAYS[dates[0].weekday()]} {dates[0]:%d/%m}" not in header
+    assert len(csv_rows(client.get(period_url(leisure, "csv", presentation="lignes")))) == 5
+    for bad in ("colonnes", "JOURS", "%27"):
+        assert client.get(period_url(leisure, "csv", presentation=bad)).status_code == 404, bad
 
 
 # --- A large Excel export, prepared in the background -------------------------------------------------------
@@ -540,3 +694,20 @@ def test_a_small_excel_export_is_still_answered_at_once(login, reception_a, leis
     response = login(reception_a).get(period_url(leisure, "xlsx"))
     assert response.status_code == 200
     assert len(list(xlsx_sheet(response).iter_rows(values_only=True))) == 6
+
+
+def test_the_line_layout_counts_its_lines_for_the_background_threshold(login, reception_a, leisure, settings):
+    from django.test import TestCase
+
+    from csc.testing.jobs import job_url_of, run_jobs
+
+    settings.CSC_XLSX_IN_REQUEST_ROWS = 10
+    bulk_registrations(leisure, 8, days=2)  # 8 children, 16 lines
+    client = login(reception_a)
+    assert client.get(period_url(leisure, "xlsx", presentation="resume")).status_code == 200
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job_url = job_url_of(client.get(period_url(leisure, "xlsx", presentation="lignes")))
+    run_jobs()
+    response = client.get(job_url + "fichier/")
+    assert response["Content-Disposition"].endswith('-lignes.xlsx"')
+    assert len(list(xlsx_sheet(response).iter_rows(values_only=True))) == 17

@@ -25,7 +25,7 @@ from faker import Faker
 from csc.core.models import Centre, Federation, StaffRole, Territory, User
 from csc.core.roles import Role
 from csc.core.text import normalize
-from csc.people.models import Household, HouseholdMember, HouseholdShare, Person
+from csc.people.models import Household, HouseholdMember, HouseholdShare, Person, household_search_text
 
 FEDERATION_SLUG = "bench"
 EMAIL_DOMAIN = "bench.localhost"
@@ -348,6 +348,9 @@ class Command(BaseCommand):
                         address,
                         centre["postcode"],
                         centre["city"],
+                        household_search_text(
+                            f"Famille {last_name}", address, centre["postcode"], centre["city"]
+                        ),
                         in_qpv,
                         Decimal(rng.randint(0, 200000)) / 100 if has_quotient else None,
                         today - timedelta(days=rng.randint(0, 400)) if has_quotient else None,
@@ -433,6 +436,7 @@ class Command(BaseCommand):
                     "address",
                     "postcode",
                     "city",
+                    "search_text",
                     "in_qpv",
                     "family_quotient",
                     "family_quotient_date",

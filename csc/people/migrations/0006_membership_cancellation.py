@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0012_job'),
-        ('people', '0004_tariff_rules'),
+        ('people', '0005_household_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""The staff list of an activity's registrations (« Inscriptions »): filters, sorts, pages, totals."""
