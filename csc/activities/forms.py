@@ -22,8 +22,10 @@ from csc.core.forms import (
 )
 from csc.people.models import FAMILY_QUOTIENT_TOO_HIGH, MAX_FAMILY_QUOTIENT, Season
 
-from .models import Activity, Group, Period, Unit
-from .services import GridRow, weekdays_between
+from .models import Activity, Group, Period, TariffColumn, TariffGrid, Unit
+from .services import weekdays_between
+from .tariff_setup import MAX_BRACKETS
+from .tariffs import Cell
 
 # A period longer than this is a typing mistake (a year typed 2207), not a programme of days.
 MAX_PERIOD_DAYS = 400
@@ -422,6 +424,7 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
     """
 
     rows = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    max_rows = MAX_GRID_ROWS
 
     def __init__(self, data=None, *, initial_rows=None, extra=BLANK_ROWS, **kwargs):
         self.row_errors: dict[int, list[str]] = {}
@@ -436,13 +439,13 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
                     initial[self.row_name(index, key)] = value
             kwargs["initial"] = initial
         self.filled = filled
-        self.row_total = max(filled, min(filled + extra, MAX_GRID_ROWS))
+        self.row_total = max(filled, min(filled + extra, self.max_rows))
         super().__init__(data, **kwargs)
         self.fields["rows"].initial = self.row_total
         for index in range(self.row_total):
             number = index + 1
-            self.fields[self.row_name(index, "lower")] = quotient_field(f"De (€), tranche {number}")
-            self.fields[self.row_name(index, "upper")] = quotient_field(f"Jusqu'à (€), tranche {number}")
+            self.fields[self.row_name(index, "lower")] = self.bound_field(f"De (€), tranche {number}")
+            self.fields[self.row_name(index, "upper")] = self.bound_field(f"Jusqu'à (€), tranche {number}")
             for key, value_field in self.value_fields(number):
                 self.fields[self.row_name(index, key)] = value_field
         if data is not None:
@@ -454,7 +457,10 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
 
     @property
     def can_add_row(self) -> bool:
-        return self.row_total < MAX_GRID_ROWS
+        return self.row_total < self.max_rows
+
+    def bound_field(self, label: str) -> forms.Field:
+        return quotient_field(label)
 
     def value_keys(self) -> list[str]:
         return [key for key, _ in self.value_fields(1)]
@@ -468,7 +474,7 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
     def _compact(self, data):
         """Drop the blank rows of the submitted data and renumber the others from 0, in order."""
         try:
-            count = max(0, min(int(data.get("rows") or 0), MAX_GRID_ROWS))
+            count = max(0, min(int(data.get("rows") or 0), self.max_rows))
         except (TypeError, ValueError):
             count = 0
         self.posted_rows = count
@@ -588,79 +594,375 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
         ]
 
 
-class TariffGridForm(BracketGridForm):
+# --- tariff grids ----------------------------------------------------------------------------------
+#
+# A grid is edited in two parts on one page: its rules (GridRulesForm: method, price columns, child
+# rank, large families, daily cap) shape the table of prices (TariffGridForm: one table per price
+# column and rank, a row per bracket, the inputs the method needs per unit). « Appliquer ces règles »
+# redraws the table with the new rules and keeps what was typed, without JavaScript.
+
+Method = TariffGrid.Method
+RankMode = TariffGrid.RankMode
+Kind = TariffColumn.Kind
+# The columns a director may add to the base one, in the order the grid shows them by default.
+OPTIONAL_COLUMNS = [kind for kind, _label in Kind.choices if kind != Kind.BASE]
+# What a cell holds per method: (key, label on screen). « prix » is the price, the floor or the
+# minimum and « max » the ceiling or the maximum, so that switching method keeps the typed amounts.
+CELL_INPUTS = {
+    Method.BRACKETS: [("prix", "Prix")],
+    Method.EFFORT_RATE: [("taux", "Taux d'effort (%)"), ("prix", "Plancher"), ("max", "Plafond")],
+    Method.LINEAR: [("prix", "Minimum"), ("max", "Maximum")],
+}
+
+
+def rank_label(rank: int, rank_count: int) -> str:
+    if rank == 1:
+        return "1er enfant"
+    return f"{rank}e enfant{' et plus' if rank == rank_count else ''}"
+
+
+@dataclass(frozen=True)
+class GridShape:
+    """What the table of prices looks like: the method's inputs, the columns and the ranks."""
+
+    method: str = Method.BRACKETS
+    columns: tuple[str, ...] = (Kind.BASE,)
+    rank_count: int = 1  # 1 unless the grid has a price per rank
+
+    @property
+    def ranks(self) -> range:
+        return range(1, self.rank_count + 1)
+
+    @property
+    def inputs(self) -> list[tuple[str, str]]:
+        return CELL_INPUTS.get(self.method, CELL_INPUTS[Method.BRACKETS])
+
+    @property
+    def signature(self) -> str:
+        """Sent back with the table, so the page knows which rules the typed amounts were drawn with."""
+        return f"{self.method}|{','.join(self.columns)}|{self.rank_count}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> GridShape | None:
+        try:
+            method, columns, rank_count = (text or "").split("|")
+            kinds = tuple(columns.split(","))
+            count = int(rank_count)
+        except ValueError:
+            return None
+        if method not in CELL_INPUTS or not set(kinds) <= set(Kind.values) or not 1 <= count <= 4:
+            return None
+        return cls(method=method, columns=kinds, rank_count=count)
+
+
+def rate_field(label: str) -> EurosField:
+    return EurosField(
+        label=label,
+        max_digits=9,
+        decimal_places=5,
+        error_messages={
+            "invalid": "Saisissez un taux en pourcentage, par exemple 0,85.",
+            "max_decimal_places": "Cinq chiffres après la virgule au plus.",
+            "max_digits": "Ce taux est trop élevé : c'est un pourcentage du quotient.",
+            "max_whole_digits": "Ce taux est trop élevé : c'est un pourcentage du quotient.",
+        },
+    )
+
+
+class GridRulesForm(AccessibleFormMixin, forms.Form):
+    method = forms.ChoiceField(
+        label="Calcul du prix",
+        choices=Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez comment le prix est calculé.",
+            "invalid_choice": "Choisissez un calcul.",
+        },
+    )
+    columns = forms.MultipleChoiceField(
+        label="Colonnes de prix en plus du tarif de base",
+        choices=[(kind, Kind(kind).label) for kind in OPTIONAL_COLUMNS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Le tarif de base s'applique toujours aux familles qu'aucune autre colonne ne concerne.",
+        error_messages={"invalid_choice": "Choisissez parmi les colonnes proposées."},
+    )
+    column_choice = forms.ChoiceField(
+        label="Quand plusieurs colonnes s'appliquent à une famille",
+        choices=TariffGrid.ColumnChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la colonne qui s'applique.",
+            "invalid_choice": "Choisissez une règle.",
+        },
+    )
+    rank_mode = forms.ChoiceField(
+        label="Rang de l'enfant",
+        choices=RankMode.choices,
+        widget=forms.RadioSelect,
+        help_text="Le rang compte les enfants du foyer inscrits sur la période, de l'aîné au plus jeune.",
+        error_messages={
+            "required": "Choisissez une règle de rang.",
+            "invalid_choice": "Choisissez une règle.",
+        },
+    )
+    rank_count = forms.TypedChoiceField(
+        label="Nombre de rangs (prix par rang)",
+        choices=[
+            (2, "2 : 1er, 2e et plus"),
+            (3, "3 : 1er, 2e, 3e et plus"),
+            (4, "4 : 1er, 2e, 3e, 4e et plus"),
+        ],
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": "De 2 à 4 rangs."},
+    )
     second_child_reduction = PercentField(label="Réduction pour le 2e enfant (%)")
-    third_child_reduction = PercentField(label="Réduction à partir du 3e enfant (%)")
+    third_child_reduction = PercentField(label="Réduction pour le 3e enfant (%)")
+    fourth_child_reduction = PercentField(
+        label="Réduction à partir du 4e enfant (%)", help_text="Vide : la même que pour le 3e enfant."
+    )
+    large_family_children = forms.IntegerField(
+        label="Familles nombreuses : à partir de combien d'enfants à charge",
+        required=False,
+        min_value=2,
+        max_value=20,
+        help_text="Ces familles paient la tranche du dessous (grille par tranches). Vide : pas de règle.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 3}),
+        error_messages={
+            "invalid": "Saisissez un nombre d'enfants, par exemple 3.",
+            "min_value": "Une famille nombreuse compte au moins 2 enfants à charge.",
+            "max_value": "Au plus 20 enfants : vérifiez le nombre.",
+        },
+    )
+    daily_cap_unit = forms.TypedChoiceField(
+        label="Plafond par jour",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=(
+            "Les unités réservées un même jour ne coûtent jamais plus que cette unité (deux demi-journées "
+            "pas plus qu'une journée). Les repas ne comptent pas."
+        ),
+        error_messages={"invalid_choice": "Choisissez une unité de l'activité."},
+    )
 
     def __init__(self, data=None, *, units, **kwargs):
+        super().__init__(data, **kwargs)
         self.units = list(units)
+        self.fields["daily_cap_unit"].choices = [("", "Pas de plafond")] + [
+            (u.pk, u.name) for u in self.units
+        ]
+        for kind in OPTIONAL_COLUMNS:
+            self.fields[f"ordre_{kind}"] = forms.IntegerField(
+                label=f"Ordre de la colonne « {Kind(kind).label} »",
+                required=False,
+                min_value=1,
+                max_value=9,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 2}),
+                error_messages={
+                    "invalid": "Un numéro d'ordre, par exemple 1.",
+                    "min_value": "De 1 à 9.",
+                    "max_value": "De 1 à 9.",
+                },
+            )
+
+    @classmethod
+    def initial_of(cls, spec) -> dict:
+        optional = [kind for kind in spec.columns if kind != Kind.BASE]
+        initial = {
+            "method": spec.method,
+            "columns": optional,
+            "column_choice": spec.column_choice,
+            "rank_mode": spec.rank_mode,
+            "rank_count": spec.rank_count if spec.rank_mode == RankMode.PRICE else 2,
+            "second_child_reduction": spec.second_child_reduction,
+            "third_child_reduction": spec.third_child_reduction,
+            "fourth_child_reduction": spec.fourth_child_reduction,
+            "large_family_children": spec.large_family_children,
+            "daily_cap_unit": spec.daily_cap_unit_id,
+        }
+        for position, kind in enumerate(optional, start=1):
+            initial[f"ordre_{kind}"] = position
+        return initial
+
+    def column_order_fields(self):
+        return [(kind, self[f"ordre_{kind}"]) for kind in OPTIONAL_COLUMNS]
+
+    def _value(self, name, default):
+        """A rule as typed when it is valid, else as the form started: the table keeps a shape."""
+        if self.is_bound and hasattr(self, "cleaned_data") and name in self.cleaned_data:
+            value = self.cleaned_data[name]
+            return default if value in (None, "") else value
+        value = self.initial.get(name, self.fields[name].initial)
+        return default if value in (None, "") else value
+
+    def chosen_columns(self) -> list[str]:
+        chosen = [kind for kind in self._value("columns", []) if kind in OPTIONAL_COLUMNS]
+        default = {kind: i + 1 for i, kind in enumerate(OPTIONAL_COLUMNS)}
+        chosen.sort(
+            key=lambda kind: (self._value(f"ordre_{kind}", default[kind]), OPTIONAL_COLUMNS.index(kind))
+        )
+        return [Kind.BASE, *chosen]
+
+    def shape(self) -> GridShape:
+        if self.is_bound and not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        rank_mode = self._value("rank_mode", RankMode.NONE)
+        return GridShape(
+            method=self._value("method", Method.BRACKETS),
+            columns=tuple(self.chosen_columns()),
+            rank_count=int(self._value("rank_count", 2)) if rank_mode == RankMode.PRICE else 1,
+        )
+
+    def rules(self) -> dict:
+        """The rules as GridSpec takes them (call after is_valid)."""
+        data = self.cleaned_data
+        rank_mode = data["rank_mode"]
+        return {
+            "method": data["method"],
+            "columns": self.chosen_columns(),
+            "column_choice": data["column_choice"],
+            "rank_mode": rank_mode,
+            "rank_count": (data.get("rank_count") or 2) if rank_mode == RankMode.PRICE else 1,
+            "second_child_reduction": data.get("second_child_reduction") or Decimal(0),
+            "third_child_reduction": data.get("third_child_reduction") or Decimal(0),
+            "fourth_child_reduction": data.get("fourth_child_reduction"),
+            "large_family_children": data.get("large_family_children"),
+            "daily_cap_unit_id": data.get("daily_cap_unit"),
+        }
+
+
+@dataclass
+class PriceTable:
+    """One table of the editor: the prices of one column (and one rank), a row per bracket."""
+
+    id: str
+    caption: str
+    rows: list = field(default_factory=list)  # [(GridRowView, [(unit, [bound fields])])]
+
+
+class TariffGridForm(BracketGridForm):
+    """The brackets (with cents) and the cells of a grid, shaped by its rules (`shape`)."""
+
+    max_rows = MAX_BRACKETS
+
+    def __init__(self, data=None, *, units, shape: GridShape, **kwargs):
+        self.units = list(units)
+        self.shape = shape
         super().__init__(data, **kwargs)
 
     def _extra_kwargs(self):
-        return {"units": self.units}
+        return {"units": self.units, "shape": self.shape}
 
-    @property
-    def column_count(self) -> int:
-        return 3 + 2 * len(self.units)
+    def bound_field(self, label):
+        return EurosField(
+            label=label,
+            max_digits=9,
+            min_value=Decimal(0),
+            max_value=MAX_FAMILY_QUOTIENT,
+            error_messages={
+                "invalid": "Saisissez un quotient en euros, par exemple 308,01.",
+                "min_value": "Le quotient ne peut pas être négatif.",
+                "max_value": FAMILY_QUOTIENT_TOO_HIGH,
+            },
+        )
+
+    @staticmethod
+    def cell_key(unit_id: int, column: str, rank: int, key: str) -> str:
+        return f"{unit_id}-{column}-{rank}-{key}"
+
+    def _cell_label(self, what: str, unit, number: int, column: str, rank: int) -> str:
+        label = f"{what} {unit.name}, tranche {number}, colonne {Kind(column).label}"
+        if self.shape.rank_count > 1:
+            label += f", {rank_label(rank, self.shape.rank_count)}"
+        return label
 
     def value_fields(self, number):
         result = []
-        for unit in self.units:
-            result.append((f"prix-{unit.pk}", EurosField(label=f"Prix {unit.name}, tranche {number}")))
-            result.append(
-                (
-                    f"hors-{unit.pk}",
-                    EurosField(label=f"Prix hors commune {unit.name}, tranche {number}"),
-                )
-            )
+        for column in self.shape.columns:
+            for rank in self.shape.ranks:
+                for unit in self.units:
+                    for key, what in self.shape.inputs:
+                        label = self._cell_label(what, unit, number, column, rank)
+                        value_field = rate_field(label) if key == "taux" else EurosField(label=label)
+                        result.append((self.cell_key(unit.pk, column, rank, key), value_field))
         return result
 
-    def unit_columns(self, row: GridRowView):
-        """The row's fields by unit: [(unit, price field, outside price field)]."""
-        return [(unit, row.values[2 * i], row.values[2 * i + 1]) for i, unit in enumerate(self.units)]
+    @property
+    def column_count(self) -> int:
+        return 3
 
-    def grid_rows(self):
-        rows = super().grid_rows()
-        for row in rows:
-            row.units = self.unit_columns(row)
-        return rows
+    def reshaped(self, shape: GridShape, extra: int = 0) -> TariffGridForm:
+        """The same brackets and amounts, not checked, drawn with other rules (or one more row)."""
+        initial_rows = [
+            {
+                name[len(self.row_name(index, "")) :]: value
+                for name, value in self.data.items()
+                if name.startswith(self.row_name(index, ""))
+            }
+            for index in range(self.filled)
+        ]
+        blank = max(self.posted_rows - self.filled, 0) if extra else BLANK_ROWS
+        return type(self)(initial_rows=initial_rows, extra=blank + extra, units=self.units, shape=shape)
 
-    def grid(self) -> list[GridRow]:
-        """The typed rows as the service takes them (call after is_valid)."""
+    def tables(self) -> list[PriceTable]:
+        rows = self.grid_rows()
+        result = []
+        for column in self.shape.columns:
+            for rank in self.shape.ranks:
+                caption = f"Colonne « {Kind(column).label} »"
+                if self.shape.rank_count > 1:
+                    caption += f", {rank_label(rank, self.shape.rank_count)}"
+                table = PriceTable(id=f"prix-{column}-{rank}", caption=caption)
+                for row in rows:
+                    cells = [
+                        (
+                            unit,
+                            [
+                                self[self.row_name(row.index, self.cell_key(unit.pk, column, rank, key))]
+                                for key, _what in self.shape.inputs
+                            ],
+                        )
+                        for unit in self.units
+                    ]
+                    table.rows.append((row, cells))
+                result.append(table)
+        return result
+
+    def brackets(self) -> list[tuple[Decimal, Decimal | None]]:
+        return [self.bracket(index) for index in range(self.filled)]
+
+    def cells(self) -> dict:
+        """The typed cells as GridSpec takes them (call after is_valid); a cell left blank is absent."""
         data = self.cleaned_data
-        rows = []
+        result = {}
         for index in range(self.filled):
-            lower, upper = self.bracket(index)
-            rows.append(
-                GridRow(
-                    lower=lower,
-                    upper=upper,
-                    prices={u.pk: data.get(self.row_name(index, f"prix-{u.pk}")) for u in self.units},
-                    outside_prices={u.pk: data.get(self.row_name(index, f"hors-{u.pk}")) for u in self.units},
-                )
-            )
-        return rows
-
-    def reductions(self) -> dict[str, Decimal]:
-        return {
-            "second_child_reduction": self.cleaned_data.get("second_child_reduction") or Decimal(0),
-            "third_child_reduction": self.cleaned_data.get("third_child_reduction") or Decimal(0),
-        }
+            for column in self.shape.columns:
+                for rank in self.shape.ranks:
+                    for unit in self.units:
+                        values = {
+                            key: data.get(self.row_name(index, self.cell_key(unit.pk, column, rank, key)))
+                            for key, _what in self.shape.inputs
+                        }
+                        if all(value is None for value in values.values()):
+                            continue
+                        result[(index, unit.pk, column, rank)] = Cell(
+                            price=values.get("prix"), price_max=values.get("max"), rate=values.get("taux")
+                        )
+        return result
 
     @staticmethod
-    def initial_rows(grid) -> list[dict]:
-        """A saved grid (with brackets and prices prefetched) as rows of the form."""
-        rows = []
-        for bracket in grid.brackets.all():
-            values = {"lower": bracket.lower, "upper": bracket.upper}
-            for price in bracket.prices.all():
-                if price.rank != 1:
-                    continue
-                if price.column.kind == "base":
-                    values[f"prix-{price.unit_id}"] = price.price
-                elif price.column.kind == "hors_commune":
-                    values[f"hors-{price.unit_id}"] = price.price
-            rows.append(values)
+    def initial_rows(spec) -> list[dict]:
+        """A saved grid (GridSpec) as rows of the form."""
+        rows = [{"lower": lower, "upper": upper} for lower, upper in spec.brackets]
+        for (row, unit_id, column, rank), cell in spec.cells.items():
+            values = rows[row]
+            values[TariffGridForm.cell_key(unit_id, column, rank, "prix")] = cell.price
+            if cell.price_max is not None:
+                values[TariffGridForm.cell_key(unit_id, column, rank, "max")] = cell.price_max
+            if cell.rate is not None:
+                values[TariffGridForm.cell_key(unit_id, column, rank, "taux")] = cell.rate.normalize()
         return rows
 
 

@@ -11,25 +11,29 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from csc.core.forms import date_lines, error_summary, posted
+from csc.core.money import euros
 from csc.core.pagination import CountSparingPaginator
 from csc.core.tenancy import centres_with, require_capability
 from csc.people.models import Season
 
-from . import services
+from . import services, tariff_setup
 from .capabilities import ACTIVITIES_CONFIGURE
 from .forms import (
     ActivityForm,
     CapacityForm,
     DayListForm,
     DaysGeneratorForm,
+    GridRulesForm,
+    GridShape,
     GroupForm,
     MembershipGridForm,
     PeriodForm,
     SeasonForm,
     TariffGridForm,
     UnitForm,
+    rank_label,
 )
-from .models import Activity, Group, GroupDay, Period, TariffGrid, Unit
+from .models import Activity, Group, GroupDay, Period, TariffAid, TariffColumn, TariffFee, TariffGrid, Unit
 from .tariffs import load_tariff_table
 
 CONFIGURE = ACTIVITIES_CONFIGURE
@@ -470,8 +474,54 @@ def period_days(request, period_id):
 # --- tariff grids ----------------------------------------------------------------------------------
 
 
+def _percent(value) -> str:
+    return f"{value.normalize():f}".replace(".", ",") + " %"
+
+
+def _cell_text(grid, index, unit_id, column, rank) -> str | None:
+    """A cell as a family reads it: « 4,15 € », « 0,85 % du quotient, entre 3,00 € et 12,00 € »."""
+    cell = grid.cells.get((index, unit_id, column, rank))
+    if cell is None:
+        return None
+    if grid.method == TariffGrid.Method.EFFORT_RATE and cell.rate is not None:
+        return f"{_percent(cell.rate)} du quotient, entre {euros(cell.price)} et {euros(cell.price_max)}"
+    if grid.method == TariffGrid.Method.LINEAR and cell.price_max not in (None, cell.price):
+        return f"de {euros(cell.price)} à {euros(cell.price_max)}"
+    return euros(cell.price)
+
+
+def _grid_rules(grid, units) -> list[str]:
+    """The rules of a saved grid, one sentence each, as the read-only page states them."""
+    Kind = TariffColumn.Kind
+    rules = [str(TariffGrid.Method(grid.method).label) + "."]
+    if len(grid.columns) > 1:
+        names = ", ".join(f"« {Kind(kind).label} »" for kind in grid.columns)
+        rules.append(
+            f"Colonnes de prix : {names}. Quand plusieurs s'appliquent : "
+            f"{str(TariffGrid.ColumnChoice(grid.column_choice).label).lower()}."
+        )
+    if grid.rank_mode == TariffGrid.RankMode.PERCENT:
+        fourth = grid.fourth_child_reduction
+        rules.append(
+            f"Réduction selon le rang de l'enfant : 2e enfant {_percent(grid.second_child_reduction)}, "
+            f"3e enfant {_percent(grid.third_child_reduction)}, 4e et plus "
+            f"{_percent(fourth if fourth is not None else grid.third_child_reduction)}."
+        )
+    elif grid.rank_mode == TariffGrid.RankMode.PRICE:
+        rules.append(f"Un prix par rang de l'enfant ({grid.rank_count} rangs, le dernier vaut « et plus »).")
+    if grid.large_family_children:
+        rules.append(
+            f"Familles de {grid.large_family_children} enfants à charge ou plus : la tranche du dessous."
+        )
+    cap = next((u for u in units if u.pk == grid.daily_cap_unit_id), None)
+    if cap:
+        rules.append(f"Les unités d'un même jour (repas à part) ne coûtent jamais plus que « {cap.name} ».")
+    return rules
+
+
 def _grid_tables(activity, groups):
-    """The saved grids as the read-only page shows them: the general one first, then each group's."""
+    """The saved grids as the read-only page shows them: the general one first, then each group's; per
+    grid its rules and one table per price column (and rank)."""
     table = load_tariff_table(activity)
     units = list(table.units.values())
     result = []
@@ -479,28 +529,32 @@ def _grid_tables(activity, groups):
         grid = table.grids.get(group.pk if group else None)
         if grid is None:
             continue
-        rows = [
-            {
-                "label": bracket.label,
-                "cells": [
-                    (
-                        getattr(grid.cells.get((index, unit.pk, "base", 1)), "price", None),
-                        getattr(grid.cells.get((index, unit.pk, "hors_commune", 1)), "price", None),
-                    )
-                    for unit in units
-                ],
-            }
-            for index, bracket in enumerate(grid.brackets)
-        ]
-        result.append({"group": group, "grid": grid, "rows": rows})
-    return units, result
+        ranks = range(1, (grid.rank_count if grid.rank_mode == TariffGrid.RankMode.PRICE else 1) + 1)
+        price_tables = []
+        for column in grid.columns:
+            for rank in ranks:
+                caption = f"Colonne « {TariffColumn.Kind(column).label} »"
+                if len(ranks) > 1:
+                    caption += f", {rank_label(rank, len(ranks))}"
+                rows = [
+                    {
+                        "label": bracket.label,
+                        "cells": [_cell_text(grid, index, unit.pk, column, rank) for unit in units],
+                    }
+                    for index, bracket in enumerate(grid.brackets)
+                ]
+                price_tables.append({"caption": caption, "rows": rows})
+        result.append(
+            {"group": group, "grid": grid, "rules": _grid_rules(grid, units), "tables": price_tables}
+        )
+    return units, table, result
 
 
 @login_required
 def tariffs(request, activity_id):
     activity = _activity(request, activity_id)
     groups = list(activity.groups.all())
-    units, grids = _grid_tables(activity, groups)
+    units, table, grids = _grid_tables(activity, groups)
     with_grid = {entry["group"].pk for entry in grids if entry["group"]}
     return render(
         request,
@@ -509,47 +563,73 @@ def tariffs(request, activity_id):
             "activity": activity,
             "units": units,
             "grids": grids,
+            "aids": [
+                {
+                    "aid": aid,
+                    "funder": TariffAid.Funder(aid.funder).label,
+                    "amounts": [
+                        (table.units[u].name, v) for u, v in aid.per_unit.items() if u in table.units
+                    ],
+                }
+                for aid in table.aids
+            ],
+            "fees": [
+                (name, TariffFee.Kind(kind).label, amount) for kind, (name, amount) in table.fees.items()
+            ],
+            "commune_lists": activity.resident_commune_lists.all(),
             "has_general_grid": any(entry["group"] is None for entry in grids),
             "groups_without_grid": [g for g in groups if g.pk not in with_grid],
         },
     )
 
 
+def _saved_spec(activity, group):
+    """The grid the editor starts from: the group's own, else the general one (a group's first grid
+    starts from it: most centres change a few prices only), else an empty grid."""
+    wanted = Q(group__isnull=True) | Q(group=group) if group else Q(group__isnull=True)
+    grids = {
+        grid.group_id: grid
+        for grid in TariffGrid.objects.filter(wanted, activity=activity).prefetch_related(
+            "brackets", "columns"
+        )
+    }
+    source = grids.get(group.pk if group else None) or grids.get(None)
+    return tariff_setup.spec_of(source) if source else tariff_setup.GridSpec(brackets=[], cells={})
+
+
 def _edit_grid(request, activity, group=None):
     units = list(activity.units.all())
+    notice = None
     if request.method == "POST":
-        form = TariffGridForm(request.POST, units=units)
-    else:
-        wanted = Q(group__isnull=True) | Q(group=group) if group else Q(group__isnull=True)
-        grids = {
-            grid.group_id: grid
-            for grid in TariffGrid.objects.filter(wanted, activity=activity).prefetch_related(
-                "brackets__prices__column"
+        rules = GridRulesForm(request.POST, units=units)
+        shape = rules.shape()
+        # The amounts were typed in the table drawn with the rules sent back in « forme »: read them
+        # that way, then redraw the table if the rules changed (keeping every amount that still fits).
+        drawn = GridShape.parse(request.POST.get("forme")) or shape
+        form = TariffGridForm(request.POST, units=units, shape=drawn)
+        if _adds_row(request):
+            form = form.reshaped(shape, extra=1)
+        elif drawn != shape or request.POST.get("action") == "regles":
+            form = form.reshaped(shape)
+            notice = (
+                "Le tableau des prix suit maintenant ces règles : complétez-le puis enregistrez la grille."
             )
-        }
-        # A group's first grid starts from the general one: most centres change a few prices only.
-        source = grids.get(group.pk if group else None) or grids.get(None)
-        rows = TariffGridForm.initial_rows(source) if source else []
-        initial = (
-            {
-                "second_child_reduction": source.second_child_reduction,
-                "third_child_reduction": source.third_child_reduction,
-            }
-            if source
-            else {}
+        elif units and rules.is_valid() and form.is_valid():
+            spec = tariff_setup.GridSpec(brackets=form.brackets(), cells=form.cells(), **rules.rules())
+            try:
+                tariff_setup.save_grid(activity=activity, group=group, spec=spec)
+            except tariff_setup.GridInvalid as error:
+                form.add_row_errors(error.errors)
+            else:
+                whose = f"du groupe « {group.name} »" if group else "générale"
+                messages.success(request, f"Grille tarifaire {whose} enregistrée.")
+                return redirect("activities:tariffs", activity_id=activity.pk)
+    else:
+        spec = _saved_spec(activity, group)
+        rules = GridRulesForm(units=units, initial=GridRulesForm.initial_of(spec))
+        form = TariffGridForm(
+            units=units, shape=rules.shape(), initial_rows=TariffGridForm.initial_rows(spec)
         )
-        form = TariffGridForm(units=units, initial=initial, initial_rows=rows)
-    if _adds_row(request):
-        form = form.with_more_rows()
-    elif request.method == "POST" and units and form.is_valid():
-        try:
-            services.save_tariff_grid(activity=activity, group=group, rows=form.grid(), **form.reductions())
-        except services.GridInvalid as error:
-            form.add_row_errors(error.errors)
-        else:
-            whose = f"du groupe « {group.name} »" if group else "générale"
-            messages.success(request, f"Grille tarifaire {whose} enregistrée.")
-            return redirect("activities:tariffs", activity_id=activity.pk)
     return render(
         request,
         "activities/tariff_form.html",
@@ -557,8 +637,10 @@ def _edit_grid(request, activity, group=None):
             "activity": activity,
             "group": group,
             "units": units,
+            "rules": rules,
             "form": form,
-            "summary": error_summary(form),
+            "notice": notice,
+            "summary": error_summary(rules, form),
         },
     )
 
