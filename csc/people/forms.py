@@ -152,10 +152,12 @@ class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
             },
         }
         help_texts = {
-            "benefits_regime": "Certaines grilles ont une colonne de prix par régime (CAF, MSA…), et les aides en dépendent.",
+            "benefits_regime": (
+                "Certaines grilles ont une colonne de prix par régime (CAF, MSA…), et les aides en dépendent."
+            ),
             "social_rate_until": (
-                "Vide : pas de tarif social. Indiquez la fin de la décision du CCAS : le foyer paie la colonne "
-                "« Tarif social » et reçoit les aides du CCAS jusqu'à cette date."
+                "Vide : pas de tarif social. Indiquez la fin de la décision du CCAS : le foyer paie la "
+                "colonne « Tarif social » et reçoit les aides du CCAS jusqu'à cette date."
             ),
             "benefits_number": "Facultatif. Il figure sur l'attestation de la CAF.",
             "notes": "N'y mettez que ce qui sert à l'accueil du foyer.",
