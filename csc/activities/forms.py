@@ -22,7 +22,7 @@ from csc.core.forms import (
 )
 from csc.people.models import FAMILY_QUOTIENT_TOO_HIGH, MAX_FAMILY_QUOTIENT, Season
 
-from .models import Activity, Group, Period, TariffColumn, TariffGrid, Unit
+from .models import Activity, CommuneList, Group, Period, TariffAid, TariffColumn, TariffFee, TariffGrid, Unit
 from .services import weekdays_between
 from .tariff_setup import MAX_BRACKETS
 from .tariffs import Cell
@@ -116,8 +116,11 @@ class ActivityForm(AccessibleFormMixin, forms.ModelForm):
             "description",
             "age_reference_date",
             "resident_communes",
+            "resident_commune_lists",
+            "workers_count_as_residents",
         ]
         widgets = {
+            "resident_commune_lists": forms.CheckboxSelectMultiple,
             "age_reference_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 4}),
             "resident_communes": forms.Textarea(attrs={"rows": 4}),
@@ -131,10 +134,19 @@ class ActivityForm(AccessibleFormMixin, forms.ModelForm):
             "season": {"invalid_choice": "Choisissez une saison dans la liste."},
         }
 
-    def __init__(self, *args, seasons, **kwargs):
+    def __init__(self, *args, seasons, commune_lists, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["season"].queryset = seasons
         self.fields["season"].empty_label = "Aucune saison"
+        # Only the centre's own lists: another centre's list is not a choice (an invalid one if posted).
+        self.fields["resident_commune_lists"].queryset = commune_lists
+        self.fields["resident_commune_lists"].error_messages["invalid_choice"] = (
+            "Choisissez parmi les listes de communes du centre."
+        )
+        self.fields["resident_commune_lists"].help_text = (
+            "Les communes de ces listes paient aussi le tarif habitant (listes : « Communes » dans les "
+            "réglages des activités)."
+        )
 
     def clean_resident_communes(self):
         lines = [line.strip() for line in self.cleaned_data.get("resident_communes", "").splitlines()]
@@ -191,7 +203,8 @@ class GroupForm(AccessibleFormMixin, forms.ModelForm):
 class UnitForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "kind", "position"]
+        fields = ["name", "kind", "position", "groups", "price_rises_with_quotient"]
+        widgets = {"groups": forms.CheckboxSelectMultiple}
         labels = {"position": "Ordre d'affichage"}
         help_texts = {
             "kind": "Un repas ne prend pas de place : il accompagne une journée ou une demi-journée.",
@@ -201,7 +214,12 @@ class UnitForm(AccessibleFormMixin, forms.ModelForm):
             "name": {"required": "Donnez un nom à l'unité, par exemple « Journée avec repas »."},
             "kind": {"required": "Choisissez le type d'unité.", "invalid_choice": "Choisissez un type."},
             "position": {"invalid": "Saisissez un nombre.", "min_value": "Un nombre positif."},
+            "groups": {"invalid_choice": "Choisissez parmi les groupes de l'activité."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.filter(activity_id=self.instance.activity_id)
 
 
 # --- periods and days ------------------------------------------------------------------------------
@@ -982,3 +1000,122 @@ class MembershipGridForm(BracketGridForm):
             (*self.bracket(index), self.cleaned_data.get(self.row_name(index, "montant")))
             for index in range(self.filled)
         ]
+
+
+# --- aids, fixed fees, commune lists ---------------------------------------------------------------
+
+
+class TariffAidForm(AccessibleFormMixin, forms.ModelForm):
+    """An aid deducted from the fee, with its amount (or rate) for each unit of the activity."""
+
+    class Meta:
+        model = TariffAid
+        fields = ["name", "funder", "max_quotient", "mode"]
+        widgets = {
+            "max_quotient": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
+            "mode": forms.RadioSelect,
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom à l'aide, par exemple « Aide aux temps libres CAF »."},
+            "funder": {"required": "Dites quelles familles y ont droit.", "invalid_choice": "Choisissez."},
+            "mode": {"required": "Choisissez un montant ou un pourcentage.", "invalid_choice": "Choisissez."},
+            "max_quotient": {
+                "invalid": "Saisissez un quotient en euros, par exemple 700.",
+                "max_digits": FAMILY_QUOTIENT_TOO_HIGH,
+                "max_whole_digits": FAMILY_QUOTIENT_TOO_HIGH,
+                "max_decimal_places": "Deux chiffres après la virgule au plus.",
+            },
+        }
+
+    def __init__(self, *args, units, amounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        self.fields["max_quotient"].localize = True
+        self.fields["max_quotient"].widget.is_localized = True
+        for unit in self.units:
+            self.fields[f"montant-{unit.pk}"] = EurosField(
+                label=f"Déduction pour « {unit.name} » (€ ou %)",
+                min_value=Decimal(0),
+                initial=(amounts or {}).get(unit.pk),
+                help_text="Vide : pas d'aide sur cette unité.",
+                error_messages={"min_value": "Une aide ne peut pas être négative."},
+            )
+
+    def clean_max_quotient(self):
+        value = self.cleaned_data.get("max_quotient")
+        if value is not None and not Decimal(0) <= value <= MAX_FAMILY_QUOTIENT:
+            raise forms.ValidationError(
+                "Le quotient ne peut pas être négatif." if value < 0 else FAMILY_QUOTIENT_TOO_HIGH
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == TariffAid.Mode.RATE:
+            for unit in self.units:
+                value = cleaned.get(f"montant-{unit.pk}")
+                if value is not None and value > 100:
+                    self.add_error(f"montant-{unit.pk}", "Un pourcentage du prix, au plus 100.")
+        if not self.errors and all(cleaned.get(f"montant-{u.pk}") is None for u in self.units):
+            self.add_error(None, "Indiquez la déduction d'au moins une unité.")
+        return cleaned
+
+    def amounts(self) -> dict[int, Decimal]:
+        return {
+            unit.pk: self.cleaned_data[f"montant-{unit.pk}"]
+            for unit in self.units
+            if self.cleaned_data.get(f"montant-{unit.pk}") is not None
+        }
+
+
+class TariffFeesForm(AccessibleFormMixin, forms.Form):
+    """The activity's fixed fees, one line per kind: an amount left blank means no such fee."""
+
+    def __init__(self, *args, fees, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = {fee.kind: fee for fee in fees}
+        for kind, label in TariffFee.Kind.choices:
+            fee = saved.get(kind)
+            self.fields[f"{kind}-amount"] = EurosField(
+                label=f"{label} (€)",
+                min_value=Decimal(0),
+                initial=fee.amount if fee else None,
+                help_text="Vide : pas de frais de ce type.",
+                error_messages={"min_value": "Un montant ne peut pas être négatif."},
+            )
+            self.fields[f"{kind}-name"] = forms.CharField(
+                label=f"Libellé sur le détail du montant ({label.lower()})",
+                required=False,
+                max_length=150,
+                initial=fee.name if fee else "",
+                help_text="Vide : le type de frais.",
+            )
+
+    def fees(self) -> dict[str, tuple[str, Decimal | None]]:
+        data = self.cleaned_data
+        return {
+            kind: ((data.get(f"{kind}-name") or "").strip() or str(label), data.get(f"{kind}-amount"))
+            for kind, label in TariffFee.Kind.choices
+        }
+
+
+class CommuneListForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = CommuneList
+        fields = ["name", "communes"]
+        widgets = {"communes": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "name": "Par exemple « Communauté de communes du Pays de … ».",
+            "communes": "Une commune par ligne, comme les familles l'écrivent dans leur adresse.",
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom à la liste."},
+            "communes": {"required": "Indiquez au moins une commune."},
+        }
+
+    def clean_communes(self):
+        lines = [line.strip() for line in self.cleaned_data.get("communes", "").splitlines()]
+        kept = "\n".join(line for line in lines if line)
+        if not kept:
+            raise forms.ValidationError("Indiquez au moins une commune.")
+        return kept

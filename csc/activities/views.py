@@ -21,6 +21,7 @@ from .capabilities import ACTIVITIES_CONFIGURE
 from .forms import (
     ActivityForm,
     CapacityForm,
+    CommuneListForm,
     DayListForm,
     DaysGeneratorForm,
     GridRulesForm,
@@ -29,11 +30,24 @@ from .forms import (
     MembershipGridForm,
     PeriodForm,
     SeasonForm,
+    TariffAidForm,
+    TariffFeesForm,
     TariffGridForm,
     UnitForm,
     rank_label,
 )
-from .models import Activity, Group, GroupDay, Period, TariffAid, TariffColumn, TariffFee, TariffGrid, Unit
+from .models import (
+    Activity,
+    CommuneList,
+    Group,
+    GroupDay,
+    Period,
+    TariffAid,
+    TariffColumn,
+    TariffFee,
+    TariffGrid,
+    Unit,
+)
 from .tariffs import load_tariff_table
 
 CONFIGURE = ACTIVITIES_CONFIGURE
@@ -173,11 +187,16 @@ def activity_list(request):
 @login_required
 def activity_create(request):
     centre = require_capability(request, CONFIGURE)
-    form = ActivityForm(posted(request), seasons=_seasons(request).filter(centre=centre))
+    form = ActivityForm(
+        posted(request),
+        seasons=_seasons(request).filter(centre=centre),
+        commune_lists=CommuneList.objects.filter(centre=centre),
+    )
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
         activity.centre = centre
         activity.save()
+        form.save_m2m()
         messages.success(
             request, f"Activité « {activity.name} » créée. Ajoutez ses groupes, ses unités et ses périodes."
         )
@@ -193,7 +212,10 @@ def activity_create(request):
 def activity_edit(request, activity_id):
     activity = _activity(request, activity_id)
     form = ActivityForm(
-        posted(request), instance=activity, seasons=_seasons(request).filter(centre=activity.centre_id)
+        posted(request),
+        instance=activity,
+        seasons=_seasons(request).filter(centre=activity.centre_id),
+        commune_lists=CommuneList.objects.filter(centre=activity.centre_id),
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -227,7 +249,7 @@ def activity_detail(request, activity_id):
 # --- groups and units ------------------------------------------------------------------------------
 
 
-def _object_form(request, *, form, title, activity, submit, intro=""):
+def _object_form(request, *, form, title, activity, submit, intro="", back=""):
     return render(
         request,
         "activities/object_form.html",
@@ -237,6 +259,7 @@ def _object_form(request, *, form, title, activity, submit, intro=""):
             "activity": activity,
             "submit": submit,
             "intro": intro,
+            "back": back,
             "summary": error_summary(form),
         },
     )
@@ -565,13 +588,19 @@ def tariffs(request, activity_id):
             "grids": grids,
             "aids": [
                 {
+                    # The engine's aids come in the same order (position, id) as their ids here.
+                    "id": aid_id,
                     "aid": aid,
                     "funder": TariffAid.Funder(aid.funder).label,
                     "amounts": [
                         (table.units[u].name, v) for u, v in aid.per_unit.items() if u in table.units
                     ],
                 }
-                for aid in table.aids
+                for aid_id, aid in zip(
+                    TariffAid.objects.filter(activity=activity).values_list("pk", flat=True),
+                    table.aids,
+                    strict=False,
+                )
             ],
             "fees": [
                 (name, TariffFee.Kind(kind).label, amount) for kind, (name, amount) in table.fees.items()
@@ -674,3 +703,137 @@ def tariff_group_delete(request, group_id):
             "back": "tariffs",
         },
     )
+
+
+# --- aids, fixed fees, commune lists ---------------------------------------------------------------
+
+
+def _aid(request, aid_id):
+    # Aids have no centre of their own: they are reached through their activity's.
+    aids = TariffAid.objects.filter(activity__centre_id__in=centres_with(request.user, CONFIGURE))
+    return get_object_or_404(aids.select_related("activity"), pk=aid_id)
+
+
+def _edit_aid(request, aid, activity):
+    units = list(activity.units.all())
+    amounts = {a.unit_id: a.value for a in aid.amounts.all()} if aid.pk else {}
+    form = TariffAidForm(posted(request), instance=aid, units=units, amounts=amounts)
+    if request.method == "POST" and form.is_valid():
+        services.save_tariff_aid(form.save(commit=False), form.amounts())
+        messages.success(request, f"Aide « {aid.name} » enregistrée : elle est déduite du tarif.")
+        return redirect("activities:tariffs", activity_id=activity.pk)
+    return _object_form(
+        request,
+        form=form,
+        title=f"Aide « {aid.name} »" if aid.pk else "Ajouter une aide déduite",
+        activity=activity,
+        submit="Enregistrer l'aide",
+        intro=(
+            "Une aide est déduite du prix de chaque unité réservée par les familles qui y ont droit : "
+            "un montant en euros ou un pourcentage du prix de l'unité. Le montant ne descend jamais "
+            "sous zéro."
+        ),
+        back="tariffs",
+    )
+
+
+@login_required
+def tariff_aid_create(request, activity_id):
+    activity = _activity(request, activity_id)
+    return _edit_aid(request, TariffAid(activity=activity), activity)
+
+
+@login_required
+def tariff_aid_edit(request, aid_id):
+    aid = _aid(request, aid_id)
+    return _edit_aid(request, aid, aid.activity)
+
+
+@login_required
+def tariff_aid_delete(request, aid_id):
+    aid = _aid(request, aid_id)
+    if request.method == "POST":
+        services.delete_tariff_aid(aid)
+        messages.success(request, f"Aide « {aid.name} » supprimée.")
+        return redirect("activities:tariffs", activity_id=aid.activity_id)
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "title": f"Supprimer l'aide « {aid.name} »",
+            "explanation": "Elle ne sera plus déduite des prochains montants calculés.",
+            "activity": aid.activity,
+            "error": None,
+            "back": "tariffs",
+        },
+    )
+
+
+@login_required
+def tariff_fees(request, activity_id):
+    activity = _activity(request, activity_id)
+    form = TariffFeesForm(posted(request), fees=TariffFee.objects.filter(activity=activity))
+    if request.method == "POST" and form.is_valid():
+        services.save_tariff_fees(activity, form.fees())
+        messages.success(request, "Frais fixes enregistrés.")
+        return redirect("activities:tariffs", activity_id=activity.pk)
+    return _object_form(
+        request,
+        form=form,
+        title=f"Frais fixes — {activity.name}",
+        activity=activity,
+        submit="Enregistrer les frais",
+        intro=(
+            "Les frais de dossier s'ajoutent une fois par saison (par enfant ou par foyer) au montant de la "
+            "première inscription ; la pénalité d'absence sert à la facturation d'une absence non prévenue."
+        ),
+        back="tariffs",
+    )
+
+
+def _commune_list(request, list_id):
+    return get_object_or_404(CommuneList.objects.visible_to(request.user, CONFIGURE), pk=list_id)
+
+
+@login_required
+def commune_lists(request):
+    centre = require_capability(request, CONFIGURE)
+    return render(
+        request,
+        "activities/commune_lists.html",
+        {"lists": CommuneList.objects.filter(centre=centre).prefetch_related("activities")},
+    )
+
+
+def _edit_commune_list(request, commune_list):
+    form = CommuneListForm(posted(request), instance=commune_list)
+    if request.method == "POST" and form.is_valid():
+        services.save_commune_list(form.save(commit=False))
+        messages.success(request, f"Liste « {commune_list.name} » enregistrée.")
+        return redirect("activities:commune_lists")
+    return render(
+        request,
+        "activities/commune_list_form.html",
+        {"form": form, "commune_list": commune_list, "summary": error_summary(form)},
+    )
+
+
+@login_required
+def commune_list_create(request):
+    centre = require_capability(request, CONFIGURE)
+    return _edit_commune_list(request, CommuneList(centre=centre))
+
+
+@login_required
+def commune_list_edit(request, list_id):
+    return _edit_commune_list(request, _commune_list(request, list_id))
+
+
+@login_required
+def commune_list_delete(request, list_id):
+    commune_list = _commune_list(request, list_id)
+    if request.method == "POST":
+        services.delete_commune_list(commune_list)
+        messages.success(request, f"Liste « {commune_list.name} » supprimée.")
+        return redirect("activities:commune_lists")
+    return render(request, "activities/commune_list_delete.html", {"commune_list": commune_list})

@@ -90,6 +90,10 @@ def every_url(leisure):
         reverse("activities:tariff_edit", args=[activity.pk]),
         reverse("activities:tariff_group_edit", args=[group.pk]),
         reverse("activities:tariff_group_delete", args=[group.pk]),
+        reverse("activities:tariff_aid_create", args=[activity.pk]),
+        reverse("activities:tariff_fees", args=[activity.pk]),
+        reverse("activities:commune_lists"),
+        reverse("activities:commune_list_create"),
     ]
 
 
@@ -204,6 +208,8 @@ def test_a_director_of_another_centre_gets_a_404_on_centre_a_objects(login, staf
         reverse("activities:season_create"),
         reverse("activities:activity_list"),
         reverse("activities:activity_create"),
+        reverse("activities:commune_lists"),
+        reverse("activities:commune_list_create"),
     }
     for url in every_url(leisure):
         if url in lists:
@@ -969,7 +975,7 @@ def test_the_grid_pages_make_a_bounded_number_of_queries(director, leisure, djan
     assert TariffGrid.objects.filter(activity=activity).count() == 3
     # The grids, their columns, brackets and cells, the units offered to groups, aids, fees and commune
     # lists: one query each, whatever the number of grids.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert director.get(reverse("activities:tariffs", args=[activity.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert director.get(reverse("activities:tariff_edit", args=[activity.pk])).status_code == 200
@@ -1016,7 +1022,7 @@ def test_the_read_only_page_and_the_editor_cost_the_same_queries_for_3_or_40_bra
                 response = director.get(reverse(f"activities:{name}", args=[leisure.activity.pk]))
             assert response.status_code == 200
             counts[(name, size)] = len(queries)
-    assert counts[("tariffs", 3)] == counts[("tariffs", 40)] <= 16
+    assert counts[("tariffs", 3)] == counts[("tariffs", 40)] <= 17
     assert counts[("tariff_edit", 3)] == counts[("tariff_edit", 40)] <= 12
     page = text(director.get(reverse("activities:tariffs", args=[leisure.activity.pk])))
     assert (
@@ -1024,3 +1030,149 @@ def test_the_read_only_page_and_the_editor_cost_the_same_queries_for_3_or_40_bra
     )
     assert "Frais de dossier (Frais de dossier par foyer et par saison) : 5,00 €" in page
     assert "900 € et plus" in page and "1 % du quotient, entre 1,00 € et 20,00 €" in page
+
+
+# --- aids, fixed fees, commune lists, units kept for some groups -----------------------------------
+
+
+def test_a_director_adds_an_aid_per_unit_edits_and_deletes_it(director, leisure):
+    units = leisure.units
+    url = reverse("activities:tariff_aid_create", args=[leisure.activity.pk])
+    assert director.get(url).status_code == 200
+    data = {
+        "name": "Aide aux temps libres CAF",
+        "funder": "caf",
+        "max_quotient": "700",
+        "mode": "montant",
+        f"montant-{units['day'].pk}": "2,50",
+        f"montant-{units['morning'].pk}": "1,25",
+    }
+    response = director.post(url, data)
+    assert response.status_code == 302
+    aid = TariffAid.objects.get(activity=leisure.activity)
+    assert aid.max_quotient == 700
+    assert {a.unit_id: a.value for a in aid.amounts.all()} == {
+        units["day"].pk: D("2.50"),
+        units["morning"].pk: D("1.25"),
+    }
+    page = text(director.get(reverse("activities:tariffs", args=[leisure.activity.pk])))
+    assert "quotient jusqu'à 700,00 € : Journée avec repas 2,50 € déduits par unité" in page
+    # Bad input: a rate above 100 %, a negative amount, a quotient too high — each named, nothing lost.
+    edit = reverse("activities:tariff_aid_edit", args=[aid.pk])
+    response = director.post(
+        edit,
+        {
+            **data,
+            "mode": "taux",
+            f"montant-{units['day'].pk}": "150",
+            f"montant-{units['meal'].pk}": "-1",
+            "max_quotient": "99999",
+        },
+    )
+    page = text(response)
+    assert "Un pourcentage du prix, au plus 100." in page
+    assert "Une aide ne peut pas être négative." in page
+    assert input_value(response, f"montant-{units['morning'].pk}") == "1,25"
+    assert TariffAid.objects.get().mode == "montant"
+    response = director.post(edit, {**data, f"montant-{units['morning'].pk}": ""})
+    assert response.status_code == 302
+    assert aid.amounts.count() == 1
+    director.post(reverse("activities:tariff_aid_delete", args=[aid.pk]))
+    assert not TariffAid.objects.exists()
+
+
+def test_a_director_sets_the_fixed_fees(director, leisure):
+    url = reverse("activities:tariff_fees", args=[leisure.activity.pk])
+    response = director.post(url, {"par_enfant-amount": "8", "par_enfant-name": "", "absence-amount": "-2"})
+    assert "Un montant ne peut pas être négatif." in text(response)
+    assert input_value(response, "par_enfant-amount") == "8"
+    assert not TariffFee.objects.exists()
+    response = director.post(
+        url, {"par_enfant-amount": "8", "absence-amount": "4,50", "absence-name": "Absence"}
+    )
+    assert response.status_code == 302
+    assert {f.kind: (f.name, f.amount) for f in TariffFee.objects.all()} == {
+        "par_enfant": ("Frais de dossier par enfant et par saison", D("8")),
+        "absence": ("Absence", D("4.50")),
+    }
+    director.post(url, {"par_enfant-amount": "", "absence-amount": "4,50", "absence-name": "Absence"})
+    assert list(TariffFee.objects.values_list("kind", flat=True)) == ["absence"]
+    assert "Absence (Pénalité pour une absence non prévenue (par unité)) : 4,50 €" in text(
+        director.get(reverse("activities:tariffs", args=[leisure.activity.pk]))
+    )
+
+
+def test_a_commune_list_is_made_and_an_activity_picks_it_with_habiter_ou_travailler(director, leisure):
+    from csc.activities.models import CommuneList
+
+    response = director.post(
+        reverse("activities:commune_list_create"), {"name": "CC du Val", "communes": " \n "}
+    )
+    assert "Indiquez au moins une commune." in text(response)
+    response = director.post(
+        reverse("activities:commune_list_create"), {"name": "CC du Val", "communes": "Roubaix\n\n Tourcoing "}
+    )
+    assert response.status_code == 302
+    commune_list = CommuneList.objects.get()
+    assert commune_list.commune_list == ["Roubaix", "Tourcoing"]
+    activity = leisure.activity
+    data = {
+        "name": activity.name,
+        "kind": activity.kind,
+        "season": activity.season_id,
+        "resident_communes": "Lille",
+        "resident_commune_lists": [commune_list.pk],
+        "workers_count_as_residents": "on",
+    }
+    assert director.post(reverse("activities:activity_edit", args=[activity.pk]), data).status_code == 302
+    activity.refresh_from_db()
+    assert list(activity.resident_commune_lists.all()) == [commune_list]
+    assert activity.workers_count_as_residents
+    page = text(director.get(reverse("activities:tariffs", args=[activity.pk])))
+    assert "les communes de « CC du Val » (Roubaix, Tourcoing), et dont aucun parent n'y travaille" in page
+    assert "CC du Val" in text(director.get(reverse("activities:commune_lists")))
+    director.post(reverse("activities:commune_list_delete", args=[commune_list.pk]))
+    assert not CommuneList.objects.exists()
+
+
+def test_an_activity_cannot_pick_another_centres_commune_list(director, leisure, centre_b):
+    from csc.activities.models import CommuneList
+
+    foreign = CommuneList.objects.create(centre=centre_b, name="Liste B", communes="Lens")
+    activity = leisure.activity
+    data = {"name": activity.name, "kind": activity.kind, "resident_commune_lists": [foreign.pk]}
+    response = director.post(reverse("activities:activity_edit", args=[activity.pk]), data)
+    assert "Choisissez parmi les listes de communes du centre." in text(response)
+    assert not activity.resident_commune_lists.exists()
+
+
+def test_a_unit_is_kept_for_some_groups_and_its_price_may_fall(director, leisure):
+    unit = leisure.units["afternoon"]
+    data = {"name": "Sortie ados", "kind": unit.kind, "position": "3", "groups": [leisure.groups[2].pk]}
+    response = director.post(reverse("activities:unit_edit", args=[unit.pk]), data)
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert list(unit.groups.all()) == [leisure.groups[2]]
+    assert unit.price_rises_with_quotient is False  # unchecked box
+
+
+def test_another_centres_aid_and_commune_list_get_a_404(director, centre_b):
+    from csc.activities.models import CommuneList
+
+    leisure_b = build_leisure_centre(centre_b, today=TODAY, holiday_start=HOLIDAYS)
+    aid = TariffAid.objects.create(activity=leisure_b.activity, name="Aide B", funder="caf")
+    commune_list = CommuneList.objects.create(centre=centre_b, name="Liste B", communes="Lens")
+    for url in (
+        reverse("activities:tariff_aid_edit", args=[aid.pk]),
+        reverse("activities:tariff_aid_delete", args=[aid.pk]),
+        reverse("activities:tariff_aid_create", args=[leisure_b.activity.pk]),
+        reverse("activities:tariff_fees", args=[leisure_b.activity.pk]),
+        reverse("activities:commune_list_edit", args=[commune_list.pk]),
+        reverse("activities:commune_list_delete", args=[commune_list.pk]),
+    ):
+        assert director.get(url).status_code == 404, url
+        assert director.post(url, {"name": "x"}).status_code == 404, url
+    assert (
+        TariffAid.objects.filter(pk=aid.pk).exists()
+        and CommuneList.objects.filter(pk=commune_list.pk).exists()
+    )
