@@ -295,8 +295,9 @@ def group_edit(request, group_id):
     )
 
 
-def _confirm_delete(request, *, delete, activity, title: str, explanation: str, done: str):
-    """Confirm, then delete; a deletion the data refuses (bookings exist) is explained on the page."""
+def _confirm_delete(request, *, delete, activity, title: str, explanation: str, done: str, back: str = ""):
+    """Confirm, then delete; a deletion the data refuses (bookings exist) is explained on the page.
+    `back="tariffs"`: the page comes from, and returns to, the activity's tariffs."""
     error = None
     if request.method == "POST":
         try:
@@ -305,11 +306,14 @@ def _confirm_delete(request, *, delete, activity, title: str, explanation: str, 
             error = str(refused)
         else:
             messages.success(request, done)
-            return redirect("activities:activity_detail", activity_id=activity.pk)
+            return redirect(
+                "activities:tariffs" if back == "tariffs" else "activities:activity_detail",
+                activity_id=activity.pk,
+            )
     return render(
         request,
         "activities/confirm_delete.html",
-        {"title": title, "explanation": explanation, "activity": activity, "error": error},
+        {"title": title, "explanation": explanation, "activity": activity, "error": error, "back": back},
     )
 
 
@@ -688,20 +692,14 @@ def tariff_group_edit(request, group_id):
 @login_required
 def tariff_group_delete(request, group_id):
     group = _group(request, group_id)
-    if request.method == "POST":
-        services.delete_group_tariff_grid(group)
-        messages.success(request, f"Le groupe « {group.name} » suit maintenant la grille générale.")
-        return redirect("activities:tariffs", activity_id=group.activity_id)
-    return render(
+    return _confirm_delete(
         request,
-        "activities/confirm_delete.html",
-        {
-            "title": f"Supprimer la grille propre au groupe « {group.name} »",
-            "explanation": "Le groupe suivra la grille générale de l'activité.",
-            "activity": group.activity,
-            "error": None,
-            "back": "tariffs",
-        },
+        delete=lambda: services.delete_group_tariff_grid(group),
+        activity=group.activity,
+        title=f"Supprimer la grille propre au groupe « {group.name} »",
+        explanation="Le groupe suivra la grille générale de l'activité.",
+        done=f"Le groupe « {group.name} » suit maintenant la grille générale.",
+        back="tariffs",
     )
 
 
@@ -752,20 +750,14 @@ def tariff_aid_edit(request, aid_id):
 @login_required
 def tariff_aid_delete(request, aid_id):
     aid = _aid(request, aid_id)
-    if request.method == "POST":
-        services.delete_tariff_aid(aid)
-        messages.success(request, f"Aide « {aid.name} » supprimée.")
-        return redirect("activities:tariffs", activity_id=aid.activity_id)
-    return render(
+    return _confirm_delete(
         request,
-        "activities/confirm_delete.html",
-        {
-            "title": f"Supprimer l'aide « {aid.name} »",
-            "explanation": "Elle ne sera plus déduite des prochains montants calculés.",
-            "activity": aid.activity,
-            "error": None,
-            "back": "tariffs",
-        },
+        delete=lambda: services.delete_tariff_aid(aid),
+        activity=aid.activity,
+        title=f"Supprimer l'aide « {aid.name} »",
+        explanation="Elle ne sera plus déduite des prochains montants calculés.",
+        done=f"Aide « {aid.name} » supprimée.",
+        back="tariffs",
     )
 
 
