@@ -851,13 +851,23 @@ class GridRulesForm(AccessibleFormMixin, forms.Form):
         }
 
 
+@dataclass(frozen=True)
+class CellInput:
+    id: str
+    name: str
+    label: str
+    value: str
+    invalid: bool = False
+    described_by: str = ""
+
+
 @dataclass
 class PriceTable:
     """One table of the editor: the prices of one column (and one rank), a row per bracket."""
 
     id: str
     caption: str
-    rows: list = field(default_factory=list)  # [(GridRowView, [(unit, [bound fields])])]
+    rows: list = field(default_factory=list)  # [(GridRowView, [CellInput, one per unit and input])]
 
 
 class TariffGridForm(BracketGridForm):
@@ -935,18 +945,28 @@ class TariffGridForm(BracketGridForm):
                 table = PriceTable(id=f"prix-{column}-{rank}", caption=caption)
                 for row in rows:
                     cells = [
-                        (
-                            unit,
-                            [
-                                self[self.row_name(row.index, self.cell_key(unit.pk, column, rank, key))]
-                                for key, _what in self.shape.inputs
-                            ],
-                        )
+                        self._cell_input(row.index, self.cell_key(unit.pk, column, rank, key))
                         for unit in self.units
+                        for key, _what in self.shape.inputs
                     ]
                     table.rows.append((row, cells))
                 result.append(table)
         return result
+
+    def _cell_input(self, index: int, key: str) -> CellInput:
+        """What the template needs to draw one price input. A 40-bracket grid of 6 units has thousands
+        of inputs: drawn from these plain values, not through a widget template each, the page stays
+        quick to serve."""
+        bound = self[self.row_name(index, key)]
+        attrs = bound.field.widget.attrs
+        return CellInput(
+            id=bound.auto_id,
+            name=bound.html_name,
+            label=bound.label,
+            value=bound.field.widget.format_value(bound.value()) or "",
+            invalid=attrs.get("aria-invalid") == "true",
+            described_by=attrs.get("aria-describedby", ""),
+        )
 
     def brackets(self) -> list[tuple[Decimal, Decimal | None]]:
         return [self.bracket(index) for index in range(self.filled)]

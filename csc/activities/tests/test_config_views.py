@@ -783,6 +783,10 @@ def test_a_gap_in_the_tariff_grid_is_named_on_its_row_nothing_saved_typing_kept(
     assert f'<a href="#id_tranche-1-lower">{message}' in body
     assert input_value(response, "tranche-0-upper") == "650"
     assert input_value(response, f"tranche-1-{units['meal'].pk}-base-1-prix") == "2,10"
+    meal_input = re.search(rf'<input[^>]*name="tranche-1-{units["meal"].pk}-base-1-prix"[^>]*>', body).group(
+        0
+    )
+    assert 'aria-invalid="true" aria-describedby="tranche-1-erreurs"' in meal_input
     assert input_value(response, "second_child_reduction") == "10"
     assert saved_grid(leisure.activity) == before
 
