@@ -49,6 +49,9 @@ def test_a_director_enters_a_taux_d_effort_grid_and_a_parent_sees_the_explained_
     page.get_by_label("Hors commune", exact=True).uncheck()  # the demo grid had one: not this grid
     page.get_by_label("Le tarif le plus favorable à la famille").check()
     page.get_by_label("Pas de tarif selon le rang de l'enfant").check()
+    # The script shows only the rules that apply: no rank, no reductions; no large families here.
+    expect(page.get_by_label("Réduction pour le 2e enfant (%)")).to_be_hidden()
+    expect(page.get_by_label("Familles nombreuses : à partir de combien d'enfants à charge")).to_be_hidden()
     page.get_by_role("button", name="Appliquer ces règles au tableau").click()
     expect(page.get_by_text("Le tableau des prix suit maintenant ces règles")).to_be_visible()
     expect(page.get_by_role("table", name="Colonne « Allocataires MSA »")).to_be_visible()
