@@ -174,13 +174,16 @@ class BookingChildForm(ChildForm):
         """For the template: each day with the units the child may book, ticked as the parent left
         them, with the groups a unit is kept for."""
         chosen = set(self["choices"].value() or [])
-        units = [(unit, self.restricted_to(unit)) for unit in self.units if self.offered(unit)]
+        units = [(unit, self.restricted_to(unit)) for unit in self.units]
+        # A unit kept for other groups is left out once the child's group is known, unless it was
+        # ticked: then it stays, with its error, so that the parent can untick it.
         return [
             (
                 day,
                 [
                     (f"{day.pk}:{unit.pk}", unit, f"{day.pk}:{unit.pk}" in chosen, only)
                     for unit, only in units
+                    if self.offered(unit) or f"{day.pk}:{unit.pk}" in chosen
                 ],
             )
             for day in self.days

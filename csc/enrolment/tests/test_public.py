@@ -414,5 +414,9 @@ def test_a_unit_kept_for_other_groups_is_refused_for_the_child(client, leisure):
     assert f"Après-midi (réservé : {leisure.groups[2].name})" in page
     days = list(leisure.period.days.all())
     data = registration_data(leisure, **{"enfant-0-choices": [f"{days[0].pk}:{outing.pk}"]})
-    page = visible_text(client.post(url(leisure), {**data, "action": "verifier"}))
-    assert f"« Après-midi » est réservé aux groupes {leisure.groups[2].name}" in page
+    response = client.post(url(leisure), {**data, "action": "verifier"})
+    assert f"« Après-midi » est réservé aux groupes {leisure.groups[2].name}" in visible_text(response)
+    # The ticked box stays so that it can be unticked; on the other days the unit is gone.
+    body = response.content.decode()
+    assert f'value="{days[0].pk}:{outing.pk}" checked' in body
+    assert f'value="{days[1].pk}:{outing.pk}"' not in body
