@@ -16,7 +16,7 @@ from . import sessions
 from .attendance import services as attendance
 from .demo import build_leisure_centre
 from .imports import services as imports
-from .models import Activity, Closure, Schedule
+from .models import Activity, Closure, CommuneList, Schedule, TariffAid
 
 
 def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
@@ -48,7 +48,11 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     past_import = imports.prepare_import(
         centre_b, ContentFile(table.encode(), name=f"{SECRET_LAST_NAME}.csv"), None
     )
+    aid = TariffAid.objects.create(activity=leisure.activity, name="Aide secrète", funder="caf")
+    commune_list = CommuneList.objects.create(centre=centre_b, name="Liste secrète", communes="Lille")
     return {
+        "aid_id": aid,
+        "list_id": commune_list,
         "season_id": leisure.season,
         "activity_id": leisure.activity,
         "period_id": leisure.period,
