@@ -43,7 +43,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.loadgen import check_loopback, log_in, percentile, write_result  # noqa: E402  (after the path is set)
+from benchmarks.loadgen import CSRF_INPUT, check_loopback, log_in, percentile, write_result  # noqa: E402  (after the path is set)
 
 TARGETS = {
     "registrations_page_100_ms": 100,
@@ -265,10 +265,102 @@ def measure_fee_estimate(base_url: str, args) -> dict:
     return {"p95_ms": result["fee_estimate_p95_ms"], **result}
 
 
-def measure_desk_registration(base_url: str, args) -> dict:
-    """`desk_registration_p95_ms`: reception registering a child from the household's page. Not written
-    yet: the desk registration page is being built. Return {"p95_ms": …, …} once it is."""
-    return skipped("Pas encore mesuré : l'inscription au guichet (issue 20) n'est pas encore là.")
+def desk_candidates(period_id: int, count: int) -> list[dict]:
+    """Children of the bench centre's households, of an age one of the period's groups takes and not
+    registered on it, each with ten days of a group's unit: what reception registers at the desk."""
+    from csc.activities.models import Period, Registration
+    from csc.activities.tariffs import age_reference_date, group_for
+    from csc.people.models import HouseholdMember
+
+    period = Period.objects.select_related("activity").get(pk=period_id)
+    groups = list(period.activity.groups.all())
+    reference = age_reference_date(period)
+    unit = period.activity.units.filter(kind="journee").order_by("position").first()
+    days = list(period.days.filter(date__gte=reference).order_by("date").values_list("pk", flat=True))
+    registered = set(
+        Registration.objects.filter(period=period, status="active").values_list("child_id", flat=True)
+    )
+    found = []
+    members = (
+        HouseholdMember.objects.filter(household__centre_id=period.activity.centre_id, relation="enfant")
+        .exclude(person_id__in=registered)
+        .select_related("person")
+        .order_by("id")
+    )
+    for member in members.iterator():
+        group = group_for(groups, member.person.birth_date, reference) if member.person.birth_date else None
+        if group is None:
+            continue
+        start = len(found) % max(1, len(days) - 10)
+        found.append(
+            {
+                "household": member.household_id,
+                "child": member.person_id,
+                "group": group.pk,
+                "bookings": [f"{day}-{unit.pk}" for day in days[start : start + 10]],
+            }
+        )
+        if len(found) == count:
+            break
+    return found
+
+
+def undo_desk_registrations(period_id: int, children: list[int]) -> None:
+    """Take back what the measure registered, places included, so the dataset stays as generated."""
+    from csc.activities import registrations
+    from csc.activities.models import Registration
+
+    for registration in Registration.objects.filter(
+        period_id=period_id, child_id__in=children, status="active"
+    ):
+        registrations.cancel(registration=registration, by=None, reason="benchmark")
+    Registration.objects.filter(period_id=period_id, child_id__in=children).delete()
+
+
+async def measure_desk_registration(base_url: str, password: str, load: dict, tries: int) -> dict:
+    """`desk_registration_p95_ms`: reception registers a child from the household's page, one after the
+    other: the POST « Inscrire » of the desk screen (10 days, fee computed, places held, journaled),
+    timed to its redirect to the household's page. The registrations are taken back afterwards."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("activities:desk_register", args=[1])
+    except NoReverseMatch:
+        return skipped("L'URL activities:desk_register ne se résout pas : pas d'inscription au guichet.")
+    candidates = await asyncio.to_thread(desk_candidates, load["period"], tries + 1)
+    times = []
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=60, follow_redirects=False) as http:
+            await log_in(http, load["email"], password)
+            for index, child in enumerate(candidates):
+                url = reverse("activities:desk_register", args=[child["household"]])
+                page = await http.get(url, params={"enfant": child["child"], "periode": load["period"]})
+                csrf = CSRF_INPUT.search(page.text)
+                if page.status_code != 200 or csrf is None:
+                    raise RuntimeError(f"HTTP {page.status_code} {url}")
+                data = {
+                    "csrfmiddlewaretoken": csrf.group(1),
+                    "enfant": child["child"],
+                    "periode": load["period"],
+                    "groupe": child["group"],
+                    "reservations": child["bookings"],
+                    "action": "inscrire",
+                }
+                started = time.perf_counter()
+                answer = await http.post(url, data=data, headers={"Referer": base_url + url})
+                elapsed = (time.perf_counter() - started) * 1000
+                if answer.status_code != 302:
+                    raise RuntimeError(f"inscrire : HTTP {answer.status_code} {url}")
+                if index:  # the first one warms the worker up
+                    times.append(elapsed)
+    finally:
+        await asyncio.to_thread(undo_desk_registrations, load["period"], [c["child"] for c in candidates])
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": percentile(times, 95),
+        "max_ms": round(max(times), 1),
+        "tries": len(times),
+    }
 
 
 def main(argv=None):
@@ -289,7 +381,7 @@ def main(argv=None):
     pages = asyncio.run(measure_pages(args.base_url, args.password, load, args.tries))
     pages["export_layouts"]["worker_seconds"] = {"lignes": worker_seconds(load["period"], "lignes")}
     fee = measure_fee_estimate(args.base_url, args)
-    desk = measure_desk_registration(args.base_url, args)
+    desk = asyncio.run(measure_desk_registration(args.base_url, args.password, load, args.tries * 2))
     metrics = {
         "registrations_page_100_ms": pages["registrations_page_100"]["median_ms"],
         "household_search_ms": pages["household_search"]["median_ms"],

@@ -22,8 +22,10 @@ from csc.core.forms import (
 )
 from csc.people.models import FAMILY_QUOTIENT_TOO_HIGH, MAX_FAMILY_QUOTIENT, Season
 
-from .models import Activity, Group, Period, Unit
-from .services import GridRow, weekdays_between
+from .models import Activity, CommuneList, Group, Period, TariffAid, TariffColumn, TariffFee, TariffGrid, Unit
+from .services import weekdays_between
+from .tariff_setup import MAX_BRACKETS
+from .tariffs import Cell
 
 # A period longer than this is a typing mistake (a year typed 2207), not a programme of days.
 MAX_PERIOD_DAYS = 400
@@ -114,8 +116,11 @@ class ActivityForm(AccessibleFormMixin, forms.ModelForm):
             "description",
             "age_reference_date",
             "resident_communes",
+            "resident_commune_lists",
+            "workers_count_as_residents",
         ]
         widgets = {
+            "resident_commune_lists": forms.CheckboxSelectMultiple,
             "age_reference_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 4}),
             "resident_communes": forms.Textarea(attrs={"rows": 4}),
@@ -129,10 +134,19 @@ class ActivityForm(AccessibleFormMixin, forms.ModelForm):
             "season": {"invalid_choice": "Choisissez une saison dans la liste."},
         }
 
-    def __init__(self, *args, seasons, **kwargs):
+    def __init__(self, *args, seasons, commune_lists, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["season"].queryset = seasons
         self.fields["season"].empty_label = "Aucune saison"
+        # Only the centre's own lists: another centre's list is not a choice (an invalid one if posted).
+        self.fields["resident_commune_lists"].queryset = commune_lists
+        self.fields["resident_commune_lists"].error_messages["invalid_choice"] = (
+            "Choisissez parmi les listes de communes du centre."
+        )
+        self.fields["resident_commune_lists"].help_text = (
+            "Les communes de ces listes paient aussi le tarif habitant (listes : « Communes » dans les "
+            "réglages des activités)."
+        )
 
     def clean_resident_communes(self):
         lines = [line.strip() for line in self.cleaned_data.get("resident_communes", "").splitlines()]
@@ -189,7 +203,8 @@ class GroupForm(AccessibleFormMixin, forms.ModelForm):
 class UnitForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "kind", "position"]
+        fields = ["name", "kind", "position", "groups", "price_rises_with_quotient"]
+        widgets = {"groups": forms.CheckboxSelectMultiple}
         labels = {"position": "Ordre d'affichage"}
         help_texts = {
             "kind": "Un repas ne prend pas de place : il accompagne une journée ou une demi-journée.",
@@ -199,7 +214,12 @@ class UnitForm(AccessibleFormMixin, forms.ModelForm):
             "name": {"required": "Donnez un nom à l'unité, par exemple « Journée avec repas »."},
             "kind": {"required": "Choisissez le type d'unité.", "invalid_choice": "Choisissez un type."},
             "position": {"invalid": "Saisissez un nombre.", "min_value": "Un nombre positif."},
+            "groups": {"invalid_choice": "Choisissez parmi les groupes de l'activité."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.filter(activity_id=self.instance.activity_id)
 
 
 # --- periods and days ------------------------------------------------------------------------------
@@ -422,6 +442,7 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
     """
 
     rows = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    max_rows = MAX_GRID_ROWS
 
     def __init__(self, data=None, *, initial_rows=None, extra=BLANK_ROWS, **kwargs):
         self.row_errors: dict[int, list[str]] = {}
@@ -436,13 +457,13 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
                     initial[self.row_name(index, key)] = value
             kwargs["initial"] = initial
         self.filled = filled
-        self.row_total = max(filled, min(filled + extra, MAX_GRID_ROWS))
+        self.row_total = max(filled, min(filled + extra, self.max_rows))
         super().__init__(data, **kwargs)
         self.fields["rows"].initial = self.row_total
         for index in range(self.row_total):
             number = index + 1
-            self.fields[self.row_name(index, "lower")] = quotient_field(f"De (€), tranche {number}")
-            self.fields[self.row_name(index, "upper")] = quotient_field(f"Jusqu'à (€), tranche {number}")
+            self.fields[self.row_name(index, "lower")] = self.bound_field(f"De (€), tranche {number}")
+            self.fields[self.row_name(index, "upper")] = self.bound_field(f"Jusqu'à (€), tranche {number}")
             for key, value_field in self.value_fields(number):
                 self.fields[self.row_name(index, key)] = value_field
         if data is not None:
@@ -454,7 +475,10 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
 
     @property
     def can_add_row(self) -> bool:
-        return self.row_total < MAX_GRID_ROWS
+        return self.row_total < self.max_rows
+
+    def bound_field(self, label: str) -> forms.Field:
+        return quotient_field(label)
 
     def value_keys(self) -> list[str]:
         return [key for key, _ in self.value_fields(1)]
@@ -468,7 +492,7 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
     def _compact(self, data):
         """Drop the blank rows of the submitted data and renumber the others from 0, in order."""
         try:
-            count = max(0, min(int(data.get("rows") or 0), MAX_GRID_ROWS))
+            count = max(0, min(int(data.get("rows") or 0), self.max_rows))
         except (TypeError, ValueError):
             count = 0
         self.posted_rows = count
@@ -588,79 +612,395 @@ class BracketGridForm(AccessibleFormMixin, forms.Form):
         ]
 
 
-class TariffGridForm(BracketGridForm):
+# --- tariff grids ----------------------------------------------------------------------------------
+#
+# A grid is edited in two parts on one page: its rules (GridRulesForm: method, price columns, child
+# rank, large families, daily cap) shape the table of prices (TariffGridForm: one table per price
+# column and rank, a row per bracket, the inputs the method needs per unit). « Appliquer ces règles »
+# redraws the table with the new rules and keeps what was typed, without JavaScript.
+
+Method = TariffGrid.Method
+RankMode = TariffGrid.RankMode
+Kind = TariffColumn.Kind
+# The columns a director may add to the base one, in the order the grid shows them by default.
+OPTIONAL_COLUMNS = [kind for kind, _label in Kind.choices if kind != Kind.BASE]
+# What a cell holds per method: (key, label on screen). « prix » is the price, the floor or the
+# minimum and « max » the ceiling or the maximum, so that switching method keeps the typed amounts.
+CELL_INPUTS = {
+    Method.BRACKETS: [("prix", "Prix")],
+    Method.EFFORT_RATE: [("taux", "Taux d'effort (%)"), ("prix", "Plancher"), ("max", "Plafond")],
+    Method.LINEAR: [("prix", "Minimum"), ("max", "Maximum")],
+}
+
+
+def rank_label(rank: int, rank_count: int) -> str:
+    if rank == 1:
+        return "1er enfant"
+    return f"{rank}e enfant{' et plus' if rank == rank_count else ''}"
+
+
+@dataclass(frozen=True)
+class GridShape:
+    """What the table of prices looks like: the method's inputs, the columns and the ranks."""
+
+    method: str = Method.BRACKETS
+    columns: tuple[str, ...] = (Kind.BASE,)
+    rank_count: int = 1  # 1 unless the grid has a price per rank
+
+    @property
+    def ranks(self) -> range:
+        return range(1, self.rank_count + 1)
+
+    @property
+    def inputs(self) -> list[tuple[str, str]]:
+        return CELL_INPUTS.get(self.method, CELL_INPUTS[Method.BRACKETS])
+
+    @property
+    def signature(self) -> str:
+        """Sent back with the table, so the page knows which rules the typed amounts were drawn with."""
+        return f"{self.method}|{','.join(self.columns)}|{self.rank_count}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> GridShape | None:
+        try:
+            method, columns, rank_count = (text or "").split("|")
+            kinds = tuple(columns.split(","))
+            count = int(rank_count)
+        except ValueError:
+            return None
+        if method not in CELL_INPUTS or not set(kinds) <= set(Kind.values) or not 1 <= count <= 4:
+            return None
+        return cls(method=method, columns=kinds, rank_count=count)
+
+
+def rate_field(label: str) -> EurosField:
+    return EurosField(
+        label=label,
+        max_digits=9,
+        decimal_places=5,
+        error_messages={
+            "invalid": "Saisissez un taux en pourcentage, par exemple 0,85.",
+            "max_decimal_places": "Cinq chiffres après la virgule au plus.",
+            "max_digits": "Ce taux est trop élevé : c'est un pourcentage du quotient.",
+            "max_whole_digits": "Ce taux est trop élevé : c'est un pourcentage du quotient.",
+        },
+    )
+
+
+class GridRulesForm(AccessibleFormMixin, forms.Form):
+    method = forms.ChoiceField(
+        label="Calcul du prix",
+        choices=Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez comment le prix est calculé.",
+            "invalid_choice": "Choisissez un calcul.",
+        },
+    )
+    columns = forms.MultipleChoiceField(
+        label="Colonnes de prix en plus du tarif de base",
+        choices=[(kind, Kind(kind).label) for kind in OPTIONAL_COLUMNS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Le tarif de base s'applique toujours aux familles qu'aucune autre colonne ne concerne.",
+        error_messages={"invalid_choice": "Choisissez parmi les colonnes proposées."},
+    )
+    column_choice = forms.ChoiceField(
+        label="Quand plusieurs colonnes s'appliquent à une famille",
+        choices=TariffGrid.ColumnChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la colonne qui s'applique.",
+            "invalid_choice": "Choisissez une règle.",
+        },
+    )
+    rank_mode = forms.ChoiceField(
+        label="Rang de l'enfant",
+        choices=RankMode.choices,
+        widget=forms.RadioSelect,
+        help_text="Le rang compte les enfants du foyer inscrits sur la période, de l'aîné au plus jeune.",
+        error_messages={
+            "required": "Choisissez une règle de rang.",
+            "invalid_choice": "Choisissez une règle.",
+        },
+    )
+    rank_count = forms.TypedChoiceField(
+        label="Nombre de rangs (prix par rang)",
+        choices=[
+            (2, "2 : 1er, 2e et plus"),
+            (3, "3 : 1er, 2e, 3e et plus"),
+            (4, "4 : 1er, 2e, 3e, 4e et plus"),
+        ],
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": "De 2 à 4 rangs."},
+    )
     second_child_reduction = PercentField(label="Réduction pour le 2e enfant (%)")
-    third_child_reduction = PercentField(label="Réduction à partir du 3e enfant (%)")
+    third_child_reduction = PercentField(label="Réduction pour le 3e enfant (%)")
+    fourth_child_reduction = PercentField(
+        label="Réduction à partir du 4e enfant (%)", help_text="Vide : la même que pour le 3e enfant."
+    )
+    large_family_children = forms.IntegerField(
+        label="Familles nombreuses : à partir de combien d'enfants à charge",
+        required=False,
+        min_value=2,
+        max_value=20,
+        help_text="Ces familles paient la tranche du dessous (grille par tranches). Vide : pas de règle.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 3}),
+        error_messages={
+            "invalid": "Saisissez un nombre d'enfants, par exemple 3.",
+            "min_value": "Une famille nombreuse compte au moins 2 enfants à charge.",
+            "max_value": "Au plus 20 enfants : vérifiez le nombre.",
+        },
+    )
+    daily_cap_unit = forms.TypedChoiceField(
+        label="Plafond par jour",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=(
+            "Les unités réservées un même jour ne coûtent jamais plus que cette unité (deux demi-journées "
+            "pas plus qu'une journée). Les repas ne comptent pas."
+        ),
+        error_messages={"invalid_choice": "Choisissez une unité de l'activité."},
+    )
 
     def __init__(self, data=None, *, units, **kwargs):
+        super().__init__(data, **kwargs)
         self.units = list(units)
+        self.fields["daily_cap_unit"].choices = [("", "Pas de plafond")] + [
+            (u.pk, u.name) for u in self.units
+        ]
+        for kind in OPTIONAL_COLUMNS:
+            self.fields[f"ordre_{kind}"] = forms.IntegerField(
+                label=f"Ordre de la colonne « {Kind(kind).label} »",
+                required=False,
+                min_value=1,
+                max_value=9,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 2}),
+                error_messages={
+                    "invalid": "Un numéro d'ordre, par exemple 1.",
+                    "min_value": "De 1 à 9.",
+                    "max_value": "De 1 à 9.",
+                },
+            )
+
+    @classmethod
+    def initial_of(cls, spec) -> dict:
+        optional = [kind for kind in spec.columns if kind != Kind.BASE]
+        initial = {
+            "method": spec.method,
+            "columns": optional,
+            "column_choice": spec.column_choice,
+            "rank_mode": spec.rank_mode,
+            "rank_count": spec.rank_count if spec.rank_mode == RankMode.PRICE else 2,
+            "second_child_reduction": spec.second_child_reduction,
+            "third_child_reduction": spec.third_child_reduction,
+            "fourth_child_reduction": spec.fourth_child_reduction,
+            "large_family_children": spec.large_family_children,
+            "daily_cap_unit": spec.daily_cap_unit_id,
+        }
+        for position, kind in enumerate(optional, start=1):
+            initial[f"ordre_{kind}"] = position
+        return initial
+
+    def column_order_fields(self):
+        return [(kind, self[f"ordre_{kind}"]) for kind in OPTIONAL_COLUMNS]
+
+    def _value(self, name, default):
+        """A rule as typed when it is valid, else as the form started: the table keeps a shape."""
+        if self.is_bound and hasattr(self, "cleaned_data") and name in self.cleaned_data:
+            value = self.cleaned_data[name]
+            return default if value in (None, "") else value
+        value = self.initial.get(name, self.fields[name].initial)
+        return default if value in (None, "") else value
+
+    def chosen_columns(self) -> list[str]:
+        chosen = [kind for kind in self._value("columns", []) if kind in OPTIONAL_COLUMNS]
+        default = {kind: i + 1 for i, kind in enumerate(OPTIONAL_COLUMNS)}
+        chosen.sort(
+            key=lambda kind: (self._value(f"ordre_{kind}", default[kind]), OPTIONAL_COLUMNS.index(kind))
+        )
+        return [Kind.BASE, *chosen]
+
+    def shape(self) -> GridShape:
+        if self.is_bound and not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        rank_mode = self._value("rank_mode", RankMode.NONE)
+        return GridShape(
+            method=self._value("method", Method.BRACKETS),
+            columns=tuple(self.chosen_columns()),
+            rank_count=int(self._value("rank_count", 2)) if rank_mode == RankMode.PRICE else 1,
+        )
+
+    def rules(self) -> dict:
+        """The rules as GridSpec takes them (call after is_valid)."""
+        data = self.cleaned_data
+        rank_mode = data["rank_mode"]
+        return {
+            "method": data["method"],
+            "columns": self.chosen_columns(),
+            "column_choice": data["column_choice"],
+            "rank_mode": rank_mode,
+            "rank_count": (data.get("rank_count") or 2) if rank_mode == RankMode.PRICE else 1,
+            "second_child_reduction": data.get("second_child_reduction") or Decimal(0),
+            "third_child_reduction": data.get("third_child_reduction") or Decimal(0),
+            "fourth_child_reduction": data.get("fourth_child_reduction"),
+            "large_family_children": data.get("large_family_children"),
+            "daily_cap_unit_id": data.get("daily_cap_unit"),
+        }
+
+
+@dataclass(frozen=True)
+class CellInput:
+    id: str
+    name: str
+    label: str
+    value: str
+    invalid: bool = False
+    described_by: str = ""
+
+
+@dataclass
+class PriceTable:
+    """One table of the editor: the prices of one column (and one rank), a row per bracket."""
+
+    id: str
+    caption: str
+    rows: list = field(default_factory=list)  # [(GridRowView, [CellInput, one per unit and input])]
+
+
+class TariffGridForm(BracketGridForm):
+    """The brackets (with cents) and the cells of a grid, shaped by its rules (`shape`)."""
+
+    max_rows = MAX_BRACKETS
+
+    def __init__(self, data=None, *, units, shape: GridShape, **kwargs):
+        self.units = list(units)
+        self.shape = shape
         super().__init__(data, **kwargs)
 
     def _extra_kwargs(self):
-        return {"units": self.units}
+        return {"units": self.units, "shape": self.shape}
 
-    @property
-    def column_count(self) -> int:
-        return 3 + 2 * len(self.units)
+    def bound_field(self, label):
+        return EurosField(
+            label=label,
+            max_digits=9,
+            min_value=Decimal(0),
+            max_value=MAX_FAMILY_QUOTIENT,
+            error_messages={
+                "invalid": "Saisissez un quotient en euros, par exemple 308,01.",
+                "min_value": "Le quotient ne peut pas être négatif.",
+                "max_value": FAMILY_QUOTIENT_TOO_HIGH,
+            },
+        )
+
+    @staticmethod
+    def cell_key(unit_id: int, column: str, rank: int, key: str) -> str:
+        return f"{unit_id}-{column}-{rank}-{key}"
+
+    def _cell_label(self, what: str, unit, number: int, column: str, rank: int) -> str:
+        label = f"{what} {unit.name}, tranche {number}, colonne {Kind(column).label}"
+        if self.shape.rank_count > 1:
+            label += f", {rank_label(rank, self.shape.rank_count)}"
+        return label
 
     def value_fields(self, number):
         result = []
-        for unit in self.units:
-            result.append((f"prix-{unit.pk}", EurosField(label=f"Prix {unit.name}, tranche {number}")))
-            result.append(
-                (
-                    f"hors-{unit.pk}",
-                    EurosField(label=f"Prix hors commune {unit.name}, tranche {number}"),
-                )
-            )
+        for column in self.shape.columns:
+            for rank in self.shape.ranks:
+                for unit in self.units:
+                    for key, what in self.shape.inputs:
+                        label = self._cell_label(what, unit, number, column, rank)
+                        value_field = rate_field(label) if key == "taux" else EurosField(label=label)
+                        result.append((self.cell_key(unit.pk, column, rank, key), value_field))
         return result
 
-    def unit_columns(self, row: GridRowView):
-        """The row's fields by unit: [(unit, price field, outside price field)]."""
-        return [(unit, row.values[2 * i], row.values[2 * i + 1]) for i, unit in enumerate(self.units)]
+    @property
+    def column_count(self) -> int:
+        return 3
 
-    def grid_rows(self):
-        rows = super().grid_rows()
-        for row in rows:
-            row.units = self.unit_columns(row)
-        return rows
+    def reshaped(self, shape: GridShape, extra: int = 0) -> TariffGridForm:
+        """The same brackets and amounts, not checked, drawn with other rules (or one more row)."""
+        initial_rows = [
+            {
+                name[len(self.row_name(index, "")) :]: value
+                for name, value in self.data.items()
+                if name.startswith(self.row_name(index, ""))
+            }
+            for index in range(self.filled)
+        ]
+        blank = max(self.posted_rows - self.filled, 0) if extra else BLANK_ROWS
+        return type(self)(initial_rows=initial_rows, extra=blank + extra, units=self.units, shape=shape)
 
-    def grid(self) -> list[GridRow]:
-        """The typed rows as the service takes them (call after is_valid)."""
+    def tables(self) -> list[PriceTable]:
+        rows = self.grid_rows()
+        result = []
+        for column in self.shape.columns:
+            for rank in self.shape.ranks:
+                caption = f"Colonne « {Kind(column).label} »"
+                if self.shape.rank_count > 1:
+                    caption += f", {rank_label(rank, self.shape.rank_count)}"
+                table = PriceTable(id=f"prix-{column}-{rank}", caption=caption)
+                for row in rows:
+                    cells = [
+                        self._cell_input(row.index, self.cell_key(unit.pk, column, rank, key))
+                        for unit in self.units
+                        for key, _what in self.shape.inputs
+                    ]
+                    table.rows.append((row, cells))
+                result.append(table)
+        return result
+
+    def _cell_input(self, index: int, key: str) -> CellInput:
+        """What the template needs to draw one price input. A 40-bracket grid of 6 units has thousands
+        of inputs: drawn from these plain values, not through a widget template each, the page stays
+        quick to serve."""
+        bound = self[self.row_name(index, key)]
+        attrs = bound.field.widget.attrs
+        return CellInput(
+            id=bound.auto_id,
+            name=bound.html_name,
+            label=bound.label,
+            value=bound.field.widget.format_value(bound.value()) or "",
+            invalid=attrs.get("aria-invalid") == "true",
+            described_by=attrs.get("aria-describedby", ""),
+        )
+
+    def brackets(self) -> list[tuple[Decimal, Decimal | None]]:
+        return [self.bracket(index) for index in range(self.filled)]
+
+    def cells(self) -> dict:
+        """The typed cells as GridSpec takes them (call after is_valid); a cell left blank is absent."""
         data = self.cleaned_data
-        rows = []
+        result = {}
         for index in range(self.filled):
-            lower, upper = self.bracket(index)
-            rows.append(
-                GridRow(
-                    lower=lower,
-                    upper=upper,
-                    prices={u.pk: data.get(self.row_name(index, f"prix-{u.pk}")) for u in self.units},
-                    outside_prices={u.pk: data.get(self.row_name(index, f"hors-{u.pk}")) for u in self.units},
-                )
-            )
-        return rows
-
-    def reductions(self) -> dict[str, Decimal]:
-        return {
-            "second_child_reduction": self.cleaned_data.get("second_child_reduction") or Decimal(0),
-            "third_child_reduction": self.cleaned_data.get("third_child_reduction") or Decimal(0),
-        }
+            for column in self.shape.columns:
+                for rank in self.shape.ranks:
+                    for unit in self.units:
+                        values = {
+                            key: data.get(self.row_name(index, self.cell_key(unit.pk, column, rank, key)))
+                            for key, _what in self.shape.inputs
+                        }
+                        if all(value is None for value in values.values()):
+                            continue
+                        result[(index, unit.pk, column, rank)] = Cell(
+                            price=values.get("prix"), price_max=values.get("max"), rate=values.get("taux")
+                        )
+        return result
 
     @staticmethod
-    def initial_rows(grid) -> list[dict]:
-        """A saved grid (with brackets and prices prefetched) as rows of the form."""
-        rows = []
-        for bracket in grid.brackets.all():
-            values = {"lower": bracket.lower, "upper": bracket.upper}
-            for price in bracket.prices.all():
-                if price.rank != 1:
-                    continue
-                if price.column.kind == "base":
-                    values[f"prix-{price.unit_id}"] = price.price
-                elif price.column.kind == "hors_commune":
-                    values[f"hors-{price.unit_id}"] = price.price
-            rows.append(values)
+    def initial_rows(spec) -> list[dict]:
+        """A saved grid (GridSpec) as rows of the form."""
+        rows = [{"lower": lower, "upper": upper} for lower, upper in spec.brackets]
+        for (row, unit_id, column, rank), cell in spec.cells.items():
+            values = rows[row]
+            values[TariffGridForm.cell_key(unit_id, column, rank, "prix")] = cell.price
+            if cell.price_max is not None:
+                values[TariffGridForm.cell_key(unit_id, column, rank, "max")] = cell.price_max
+            if cell.rate is not None:
+                values[TariffGridForm.cell_key(unit_id, column, rank, "taux")] = cell.rate.normalize()
         return rows
 
 
@@ -680,3 +1020,122 @@ class MembershipGridForm(BracketGridForm):
             (*self.bracket(index), self.cleaned_data.get(self.row_name(index, "montant")))
             for index in range(self.filled)
         ]
+
+
+# --- aids, fixed fees, commune lists ---------------------------------------------------------------
+
+
+class TariffAidForm(AccessibleFormMixin, forms.ModelForm):
+    """An aid deducted from the fee, with its amount (or rate) for each unit of the activity."""
+
+    class Meta:
+        model = TariffAid
+        fields = ["name", "funder", "max_quotient", "mode"]
+        widgets = {
+            "max_quotient": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
+            "mode": forms.RadioSelect,
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom à l'aide, par exemple « Aide aux temps libres CAF »."},
+            "funder": {"required": "Dites quelles familles y ont droit.", "invalid_choice": "Choisissez."},
+            "mode": {"required": "Choisissez un montant ou un pourcentage.", "invalid_choice": "Choisissez."},
+            "max_quotient": {
+                "invalid": "Saisissez un quotient en euros, par exemple 700.",
+                "max_digits": FAMILY_QUOTIENT_TOO_HIGH,
+                "max_whole_digits": FAMILY_QUOTIENT_TOO_HIGH,
+                "max_decimal_places": "Deux chiffres après la virgule au plus.",
+            },
+        }
+
+    def __init__(self, *args, units, amounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        self.fields["max_quotient"].localize = True
+        self.fields["max_quotient"].widget.is_localized = True
+        for unit in self.units:
+            self.fields[f"montant-{unit.pk}"] = EurosField(
+                label=f"Déduction pour « {unit.name} » (€ ou %)",
+                min_value=Decimal(0),
+                initial=(amounts or {}).get(unit.pk),
+                help_text="Vide : pas d'aide sur cette unité.",
+                error_messages={"min_value": "Une aide ne peut pas être négative."},
+            )
+
+    def clean_max_quotient(self):
+        value = self.cleaned_data.get("max_quotient")
+        if value is not None and not Decimal(0) <= value <= MAX_FAMILY_QUOTIENT:
+            raise forms.ValidationError(
+                "Le quotient ne peut pas être négatif." if value < 0 else FAMILY_QUOTIENT_TOO_HIGH
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == TariffAid.Mode.RATE:
+            for unit in self.units:
+                value = cleaned.get(f"montant-{unit.pk}")
+                if value is not None and value > 100:
+                    self.add_error(f"montant-{unit.pk}", "Un pourcentage du prix, au plus 100.")
+        if not self.errors and all(cleaned.get(f"montant-{u.pk}") is None for u in self.units):
+            self.add_error(None, "Indiquez la déduction d'au moins une unité.")
+        return cleaned
+
+    def amounts(self) -> dict[int, Decimal]:
+        return {
+            unit.pk: self.cleaned_data[f"montant-{unit.pk}"]
+            for unit in self.units
+            if self.cleaned_data.get(f"montant-{unit.pk}") is not None
+        }
+
+
+class TariffFeesForm(AccessibleFormMixin, forms.Form):
+    """The activity's fixed fees, one line per kind: an amount left blank means no such fee."""
+
+    def __init__(self, *args, fees, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = {fee.kind: fee for fee in fees}
+        for kind, label in TariffFee.Kind.choices:
+            fee = saved.get(kind)
+            self.fields[f"{kind}-amount"] = EurosField(
+                label=f"{label} (€)",
+                min_value=Decimal(0),
+                initial=fee.amount if fee else None,
+                help_text="Vide : pas de frais de ce type.",
+                error_messages={"min_value": "Un montant ne peut pas être négatif."},
+            )
+            self.fields[f"{kind}-name"] = forms.CharField(
+                label=f"Libellé sur le détail du montant ({label.lower()})",
+                required=False,
+                max_length=150,
+                initial=fee.name if fee else "",
+                help_text="Vide : le type de frais.",
+            )
+
+    def fees(self) -> dict[str, tuple[str, Decimal | None]]:
+        data = self.cleaned_data
+        return {
+            kind: ((data.get(f"{kind}-name") or "").strip() or str(label), data.get(f"{kind}-amount"))
+            for kind, label in TariffFee.Kind.choices
+        }
+
+
+class CommuneListForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = CommuneList
+        fields = ["name", "communes"]
+        widgets = {"communes": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "name": "Par exemple « Communauté de communes du Pays de … ».",
+            "communes": "Une commune par ligne, comme les familles l'écrivent dans leur adresse.",
+        }
+        error_messages = {
+            "name": {"required": "Donnez un nom à la liste."},
+            "communes": {"required": "Indiquez au moins une commune."},
+        }
+
+    def clean_communes(self):
+        lines = [line.strip() for line in self.cleaned_data.get("communes", "").splitlines()]
+        kept = "\n".join(line for line in lines if line)
+        if not kept:
+            raise forms.ValidationError("Indiquez au moins une commune.")
+        return kept

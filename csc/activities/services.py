@@ -15,7 +15,19 @@ from csc.people.models import MembershipFee, Season
 
 from . import capacity
 from .events import announce_places_added
-from .models import Activity, Group, Period, PeriodDay, TariffColumn, TariffGrid, Unit
+from .models import (
+    Activity,
+    CommuneList,
+    Group,
+    Period,
+    PeriodDay,
+    TariffAid,
+    TariffAidAmount,
+    TariffColumn,
+    TariffFee,
+    TariffGrid,
+    Unit,
+)
 from .tariff_setup import GridInvalid, GridSpec, save_grid
 from .tariffs import Cell
 
@@ -248,3 +260,45 @@ def save_membership_grid(
 def delete_group_tariff_grid(group: Group) -> None:
     """Remove a group's own grid: the group then pays the activity's general grid."""
     TariffGrid.objects.filter(activity_id=group.activity_id, group=group).delete()
+
+
+# --- aids, fixed fees, commune lists (the rules around the grids) -----------------------------------
+
+
+@transaction.atomic
+def save_tariff_aid(aid: TariffAid, amounts: dict[int, Decimal]) -> TariffAid:
+    """Save an aid with its deduction per unit (the units left out get none)."""
+    aid.save()
+    aid.amounts.exclude(unit_id__in=list(amounts)).delete()
+    for unit_id, value in amounts.items():
+        TariffAidAmount.objects.update_or_create(aid=aid, unit_id=unit_id, defaults={"value": value})
+    return aid
+
+
+@transaction.atomic
+def delete_tariff_aid(aid: TariffAid) -> None:
+    aid.delete()
+
+
+@transaction.atomic
+def save_tariff_fees(activity: Activity, fees: dict[str, tuple[str, Decimal | None]]) -> None:
+    """Make the activity's fixed fees exactly these: a kind without an amount has no fee."""
+    for kind, (name, amount) in fees.items():
+        if amount is None:
+            TariffFee.objects.filter(activity=activity, kind=kind).delete()
+        else:
+            TariffFee.objects.update_or_create(
+                activity=activity, kind=kind, defaults={"name": name, "amount": amount}
+            )
+
+
+@transaction.atomic
+def save_commune_list(commune_list: CommuneList) -> CommuneList:
+    commune_list.save()
+    return commune_list
+
+
+@transaction.atomic
+def delete_commune_list(commune_list: CommuneList) -> None:
+    """The activities that used the list stop counting its communes as residents'."""
+    commune_list.delete()

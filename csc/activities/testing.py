@@ -17,7 +17,7 @@ from . import sessions
 from .attendance import services as attendance
 from .demo import build_leisure_centre
 from .imports import services as imports
-from .models import Activity, Closure, Schedule
+from .models import Activity, Closure, CommuneList, Schedule, TariffAid
 
 
 def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
@@ -53,8 +53,12 @@ def plant_foreign(world: ForeignWorld) -> dict[str, models.Model]:
     membership = record_membership(
         centre=centre_b, season=leisure.season, household=world.household, people_count=1
     )
+    aid = TariffAid.objects.create(activity=leisure.activity, name="Aide secrète", funder="caf")
+    commune_list = CommuneList.objects.create(centre=centre_b, name="Liste secrète", communes="Lille")
     return {
         "membership_id": membership,
+        "aid_id": aid,
+        "list_id": commune_list,
         "season_id": leisure.season,
         "activity_id": leisure.activity,
         "period_id": leisure.period,

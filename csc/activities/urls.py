@@ -36,6 +36,16 @@ urlpatterns = [
         views.tariff_group_delete,
         name="tariff_group_delete",
     ),
+    path("activites/<int:activity_id>/aides/nouvelle/", views.tariff_aid_create, name="tariff_aid_create"),
+    path("activites/aides/<int:aid_id>/modifier/", views.tariff_aid_edit, name="tariff_aid_edit"),
+    path("activites/aides/<int:aid_id>/supprimer/", views.tariff_aid_delete, name="tariff_aid_delete"),
+    path("activites/<int:activity_id>/frais/", views.tariff_fees, name="tariff_fees"),
+    path("activites/communes/", views.commune_lists, name="commune_lists"),
+    path("activites/communes/nouvelle/", views.commune_list_create, name="commune_list_create"),
+    path("activites/communes/<int:list_id>/modifier/", views.commune_list_edit, name="commune_list_edit"),
+    path(
+        "activites/communes/<int:list_id>/supprimer/", views.commune_list_delete, name="commune_list_delete"
+    ),
     *attendance_urls.urlpatterns,
     *report_urls.urlpatterns,
     *import_urls.urlpatterns,

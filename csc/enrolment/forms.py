@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from csc.activities import tariffs
 from csc.activities.models import Group, Period, Unit
@@ -23,7 +24,7 @@ from csc.core.forms import AccessibleFormMixin
 from csc.core.uploads import check_document
 from csc.core.validators import normalize_phone, validate_postcode
 from csc.people.forms import validate_birth_date, validate_family_quotient
-from csc.people.models import Household, Person
+from csc.people.models import BenefitsRegime, Household, Person
 
 from . import services
 from .models import EnrolmentSettings
@@ -141,19 +142,51 @@ class BookingChildForm(ChildForm):
     )
 
     def __init__(
-        self, *args, period: Period, groups: list[Group], units: list[Unit], days, reference_date, **kwargs
+        self,
+        *args,
+        period: Period,
+        groups: list[Group],
+        units: list[Unit],
+        days,
+        reference_date,
+        unit_groups=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.period, self.groups, self.units, self.days = period, groups, units, days
+        # unit id -> the groups it is offered to (absent: every group), e.g. an outing for teenagers.
+        self.unit_groups = unit_groups or {}
         self.reference_date = reference_date
         self.fields["choices"].choices = [(f"{d.pk}:{u.pk}", f"{d} {u.name}") for d in days for u in units]
         self.group = None
 
+    def offered(self, unit: Unit) -> bool:
+        """Whether the child may book the unit: every unit until the child's group is known."""
+        groups = self.unit_groups.get(unit.pk)
+        return not groups or self.group is None or self.group.pk in groups
+
+    def restricted_to(self, unit: Unit) -> str:
+        groups = self.unit_groups.get(unit.pk)
+        if not groups:
+            return ""
+        return ", ".join(g.name for g in self.groups if g.pk in groups)
+
     def day_options(self):
-        """For the template: each day with its units, ticked as the parent left them."""
+        """For the template: each day with the units the child may book, ticked as the parent left
+        them, with the groups a unit is kept for."""
         chosen = set(self["choices"].value() or [])
+        units = [(unit, self.restricted_to(unit)) for unit in self.units]
+        # A unit kept for other groups is left out once the child's group is known, unless it was
+        # ticked: then it stays, with its error, so that the parent can untick it.
         return [
-            (day, [(f"{day.pk}:{unit.pk}", unit, f"{day.pk}:{unit.pk}" in chosen) for unit in self.units])
+            (
+                day,
+                [
+                    (f"{day.pk}:{unit.pk}", unit, f"{day.pk}:{unit.pk}" in chosen, only)
+                    for unit, only in units
+                    if self.offered(unit) or f"{day.pk}:{unit.pk}" in chosen
+                ],
+            )
             for day in self.days
         ]
 
@@ -179,6 +212,12 @@ class BookingChildForm(ChildForm):
         for day_id, unit_id in pairs:
             by_day.setdefault(day_id, []).append(units[unit_id])
         day_names = {d.pk: d for d in self.days}
+        for unit_id in {unit_id for _day, unit_id in pairs}:
+            if self.group is not None and not self.offered(units[unit_id]):
+                raise forms.ValidationError(
+                    _("« %(unit)s » est réservé aux groupes %(groups)s : décochez-le pour cet enfant.")
+                    % {"unit": units[unit_id].name, "groups": self.restricted_to(units[unit_id])}
+                )
         for day_id, chosen in by_day.items():
             if len(chosen) > 1 and any(u.kind == Unit.Kind.DAY for u in chosen):
                 raise forms.ValidationError(
@@ -245,6 +284,38 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": "Écrivez le quotient en chiffres, par exemple 612 ou 612,50."},
     )
+    benefits_regime = forms.ChoiceField(
+        label=_("Vos allocations familiales sont versées par"),
+        required=False,
+        choices=[
+            (BenefitsRegime.CAF, _("la CAF")),
+            (BenefitsRegime.MSA, _("la MSA")),
+            (BenefitsRegime.OTHER, _("un autre régime")),
+            ("", _("je ne sais pas")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("Certains tarifs ou aides dépendent de l'organisme qui verse vos allocations."),
+        error_messages={"invalid_choice": _("Choisissez une des réponses proposées.")},
+    )
+    works_in_city = forms.CharField(
+        label=_("Commune où travaille un des parents (facultatif)"),
+        required=False,
+        max_length=120,
+        help_text=_("Les familles qui travaillent dans la commune paient le même tarif que ses habitants."),
+    )
+    dependent_children = forms.IntegerField(
+        label=_("Nombre d'enfants à charge (facultatif)"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("Comme sur votre attestation CAF : les familles nombreuses peuvent payer moins."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
+        error_messages={
+            "invalid": _("Écrivez un nombre d'enfants, par exemple 3."),
+            "min_value": _("Au moins 1 enfant."),
+            "max_value": _("Au plus 20 enfants : vérifiez le nombre."),
+        },
+    )
     attestation = forms.FileField(
         label="Attestation de quotient familial (PDF, JPG ou PNG, 5 Mo au plus)",
         required=False,
@@ -305,6 +376,9 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
             "postcode": data["postcode"],
             "city": data["city"].strip(),
             "family_quotient": data.get("family_quotient"),
+            "benefits_regime": data.get("benefits_regime", ""),
+            "works_in_city": (data.get("works_in_city") or "").strip(),
+            "dependent_children": data.get("dependent_children"),
             "attestation": attestation,
             "consent_photos": data["consent_photos"] == "oui",
             "consent_communications": data["consent_communications"] == "oui",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core import signing
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from csc.activities import tariffs
-from csc.activities.models import Period
+from csc.activities.models import Period, Unit
 from csc.activities.tariffs import TariffMissing, cached_tariff_table
 from csc.core import honeypot, ratelimit
 from csc.core.middleware import client_ip
@@ -180,6 +181,11 @@ class RegistrationPage:
         self.units = list(activity.units.all())
         self.days = list(period.days.all())
         self.reference_date = tariffs.age_reference_date(period, self.days)
+        unit_groups: dict[int, set[int]] = {}
+        for unit_id, group_id in Unit.groups.through.objects.filter(unit__activity=activity).values_list(
+            "unit_id", "group_id"
+        ):
+            unit_groups.setdefault(unit_id, set()).add(group_id)
         source = data or {}
         count = _count(source, "nombre_enfants", 1, MAX_CHILDREN) + (1 if add_child else 0)
         self.children_count = min(count, MAX_CHILDREN)
@@ -197,6 +203,7 @@ class RegistrationPage:
                 units=self.units,
                 days=self.days,
                 reference_date=self.reference_date,
+                unit_groups=unit_groups,
             )
             for i in range(self.children_count)
         ]
@@ -239,6 +246,7 @@ class RegistrationPage:
             else None
         )
         city = self.family.cleaned_data.get("city", "") or ""
+        typed = self.family.cleaned_data
         submission = services.Submission(
             submission_key=services.new_submission_key(),
             adults=[],
@@ -247,13 +255,31 @@ class RegistrationPage:
             email="",
             phone="",
             family_quotient=quotient,
+            benefits_regime=typed.get("benefits_regime", "") or "",
+            works_in_city=(typed.get("works_in_city") or "").strip(),
+            dependent_children=typed.get("dependent_children"),
         )
         return services.estimate_for(
             self.period, submission, cached_tariff_table(self.period.activity, self.units)
         )
 
+    def quotient_warning(self) -> str:
+        """What is wrong with the quotient typed (negative, too high, letters), for the live estimate: it
+        says so at once rather than pricing the highest rate silently (call after lenient_estimate)."""
+        errors = self.family.errors.get("family_quotient") if self.data is not None else None
+        if not errors:
+            return ""
+        return _("Quotient familial : %(error)s Le montant ci-dessous est celui sans quotient.") % {
+            "error": errors[0]
+        }
+
     def context(self, **extra) -> dict:
+        activity = self.period.activity
         return {
+            "ask_works_in_city": activity.workers_count_as_residents,
+            "ask_dependent_children": activity.tariff_grids.filter(
+                large_family_children__isnull=False
+            ).exists(),
             "period": self.period,
             "activity": self.period.activity,
             "centre": self.period.activity.centre,
@@ -318,12 +344,15 @@ def registration_form(request, centre_slug, period_id):
             estimate = page.lenient_estimate()
         except TariffMissing:
             estimate = None
+        warning = page.quotient_warning()
         _quiet(*page.all_forms)
+    else:
+        warning = page.quotient_warning() if action in ("verifier", "envoyer") else ""
     has_errors = any(f.errors for f in page.all_forms) if action in ("verifier", "envoyer") else False
     return render(
         request,
         "enrolment/public/registration_form.html",
-        page.context(estimate=estimate, has_errors=has_errors),
+        page.context(estimate=estimate, has_errors=has_errors, quotient_warning=warning),
     )
 
 
@@ -403,7 +432,11 @@ def fee_estimate(request, centre_slug, period_id):
         estimate = page.lenient_estimate()
     except TariffMissing:
         estimate = None
-    return render(request, "enrolment/public/_fee.html", {"estimate": estimate, "live": True})
+    return render(
+        request,
+        "enrolment/public/_fee.html",
+        {"estimate": estimate, "live": True, "quotient_warning": page.quotient_warning()},
+    )
 
 
 # --- Following a request --------------------------------------------------------------------------

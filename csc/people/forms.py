@@ -113,9 +113,22 @@ class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
             "family_quotient_date",
             "family_quotient_source",
             "benefits_number",
+            "benefits_regime",
+            "social_rate_until",
+            "works_in_city",
+            "dependent_children",
             "notes",
         ]
+        labels = {
+            "benefits_regime": "Allocations versées par",
+            "social_rate_until": "Tarif social CCAS jusqu'au",
+            "dependent_children": "Nombre d'enfants à charge (attestation CAF)",
+        }
         widgets = {
+            "social_rate_until": DATE_WIDGET,
+            "dependent_children": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "size": 3}
+            ),
             "family_quotient_date": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
             # Text, not type=number: browsers refuse "612,50", the way French speakers write euros.
@@ -130,8 +143,22 @@ class HouseholdForm(AccessibleFormMixin, forms.ModelForm):
                 "max_decimal_places": "Deux chiffres après la virgule au plus.",
             },
             "family_quotient_date": {"invalid": "Saisissez une date valide, par exemple 01/09/2026."},
+            "social_rate_until": {"invalid": "Saisissez une date valide, par exemple 31/08/2027."},
+            "benefits_regime": {"invalid_choice": "Choisissez la CAF, la MSA, un autre régime ou aucun."},
+            "dependent_children": {
+                "invalid": "Saisissez un nombre d'enfants, par exemple 3.",
+                "min_value": "Le nombre d'enfants ne peut pas être négatif.",
+                "max_value": "Ce nombre est trop élevé : vérifiez-le.",
+            },
         }
         help_texts = {
+            "benefits_regime": (
+                "Certaines grilles ont une colonne de prix par régime (CAF, MSA…), et les aides en dépendent."
+            ),
+            "social_rate_until": (
+                "Vide : pas de tarif social. Indiquez la fin de la décision du CCAS : le foyer paie la "
+                "colonne « Tarif social » et reçoit les aides du CCAS jusqu'à cette date."
+            ),
             "benefits_number": "Facultatif. Il figure sur l'attestation de la CAF.",
             "notes": "N'y mettez que ce qui sert à l'accueil du foyer.",
         }

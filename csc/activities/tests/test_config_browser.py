@@ -89,7 +89,9 @@ def test_a_director_creates_a_period_with_its_days_and_fills_a_tariff_grid(
     page.get_by_role("link", name="Grille tarifaire").click()
     assert_accessible(page, visited)
     page.get_by_role("link", name="Modifier la grille générale").click()
-    expect(page.get_by_label("Prix Journée avec repas, tranche 1", exact=True)).to_have_value("4,15")
+    base = ", colonne Tarif de base"
+    outside = ", colonne Hors commune"
+    expect(page.get_by_label(f"Prix Journée avec repas, tranche 1{base}", exact=True)).to_have_value("4,15")
     assert_accessible(page, visited)
     page.get_by_label("De (€), tranche 2").fill("700")
     page.get_by_role("button", name="Enregistrer la grille").click()
@@ -107,22 +109,29 @@ def test_a_director_creates_a_period_with_its_days_and_fills_a_tariff_grid(
     expect(page.locator("#erreurs-formulaire")).to_have_count(0)
     sixth = page.get_by_label("De (€), tranche 6")
     expect(sixth).to_have_value("")
-    page.get_by_label("De (€), tranche 5").fill("1501")
-    page.get_by_label("Prix Journée avec repas, tranche 5", exact=True).fill("13,50")
-    page.get_by_label("Prix hors commune Journée avec repas, tranche 5").fill("16,5")
-    page.get_by_label("Prix Matinée, tranche 5", exact=True).fill("5,80")
-    page.get_by_label("Prix Après-midi, tranche 5", exact=True).fill("5,80")
-    page.get_by_label("Prix Repas du midi, tranche 5", exact=True).fill("4,50")
+    page.get_by_label("De (€), tranche 5").fill("1500,01")
+    for column in (base, outside):
+        page.get_by_label(f"Prix Journée avec repas, tranche 5{column}", exact=True).fill(
+            "13,50" if column == base else "16,5"
+        )
+        page.get_by_label(f"Prix Matinée, tranche 5{column}", exact=True).fill("5,80")
+        page.get_by_label(f"Prix Après-midi, tranche 5{column}", exact=True).fill("5,80")
+        page.get_by_label(f"Prix Repas du midi, tranche 5{column}", exact=True).fill("4,50")
     page.get_by_label("Réduction pour le 2e enfant (%)").fill("12,5")
     page.get_by_role("button", name="Enregistrer la grille").click()
     expect(page.get_by_text("Grille tarifaire générale enregistrée.")).to_be_visible()
-    expect(page.get_by_role("rowheader", name="1501 € et plus")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("^1501 € et plus"))).to_contain_text("13,50\u00a0€")
-    expect(page.get_by_text("Réduction pour le 2e enfant : 12,50 %")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="1500,01 € et plus").first).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("^1500,01 € et plus")).first).to_contain_text(
+        "13,50\u00a0€"
+    )
+    expect(page.get_by_text("2e enfant 12,5 %")).to_be_visible()
     assert_accessible(page, visited)
     assert TariffPrice.objects.get(
-        bracket__grid__activity=leisure.activity, bracket__lower=1501, unit=leisure.units["day"]
-    ).outside_price == Decimal("16.50")
+        bracket__grid__activity=leisure.activity,
+        bracket__lower=Decimal("1500.01"),
+        unit=leisure.units["day"],
+        column__kind="hors_commune",
+    ).price == Decimal("16.50")
     context.close()
 
     # The same screens on a phone: the grids scroll inside their frame and still pass axe.

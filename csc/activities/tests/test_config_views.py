@@ -21,6 +21,9 @@ from csc.activities.models import (
     GroupDay,
     Period,
     Registration,
+    TariffAid,
+    TariffAidAmount,
+    TariffFee,
     TariffGrid,
     TariffPrice,
     Unit,
@@ -87,29 +90,52 @@ def every_url(leisure):
         reverse("activities:tariff_edit", args=[activity.pk]),
         reverse("activities:tariff_group_edit", args=[group.pk]),
         reverse("activities:tariff_group_delete", args=[group.pk]),
+        reverse("activities:tariff_aid_create", args=[activity.pk]),
+        reverse("activities:tariff_fees", args=[activity.pk]),
+        reverse("activities:commune_lists"),
+        reverse("activities:commune_list_create"),
     ]
 
 
-def grid_post(rows, units, second="10", third="20", **extra):
-    """The tariff grid form as a browser posts it: rows of (lower, upper, {unit: price}, {unit: outside})."""
-    data = {"rows": str(len(rows)), "second_child_reduction": second, "third_child_reduction": third}
-    for index, (lower, upper, prices, outside) in enumerate(rows):
+def grid_post(rows, *, second="10", third="20", **rules):
+    """The tariff grid form as a browser posts it. `rows`: (lower, upper, {cell key: value}) where a
+    cell key is « unit-column-rank-input » (see `cells`); `rules` override the grid's rules."""
+    data = {
+        "rows": str(len(rows)),
+        "method": "tranches",
+        "columns": [],
+        "column_choice": "ordre",
+        "rank_mode": "pourcentage",
+        "rank_count": "2",
+        "second_child_reduction": second,
+        "third_child_reduction": third,
+    }
+    data.update(rules)
+    columns = ["base", *data["columns"]]
+    count = int(data["rank_count"]) if data["rank_mode"] == "prix" else 1
+    data.setdefault("forme", f"{data['method']}|{','.join(columns)}|{count}")
+    for index, (lower, upper, values) in enumerate(rows):
         data[f"tranche-{index}-lower"] = lower
         data[f"tranche-{index}-upper"] = upper
-        for unit in units:
-            data[f"tranche-{index}-prix-{unit.pk}"] = prices.get(unit.pk, "")
-            data[f"tranche-{index}-hors-{unit.pk}"] = outside.get(unit.pk, "")
-    data.update(extra)
+        for key, value in values.items():
+            data[f"tranche-{index}-{key}"] = value
     return data
 
 
-def same_prices(units, day, half, meal):
-    return {
-        units["day"].pk: day,
-        units["morning"].pk: half,
-        units["afternoon"].pk: half,
-        units["meal"].pk: meal,
-    }
+def cells(units, values, column="base", rank=1, key="prix"):
+    """{cell key: value} for the units of `values` ({unit: value}) in one column and rank."""
+    return {f"{unit.pk}-{column}-{rank}-{key}": value for unit, value in values.items()}
+
+
+def same_prices(units, day, half, meal, column="base", outside=None):
+    result = cells(
+        units,
+        {units["day"]: day, units["morning"]: half, units["afternoon"]: half, units["meal"]: meal},
+        column,
+    )
+    if outside is not None:
+        result.update(cells(units, {units["day"]: outside}, "hors_commune"))
+    return result
 
 
 def saved_grid(activity, group=None):
@@ -182,6 +208,8 @@ def test_a_director_of_another_centre_gets_a_404_on_centre_a_objects(login, staf
         reverse("activities:season_create"),
         reverse("activities:activity_list"),
         reverse("activities:activity_create"),
+        reverse("activities:commune_lists"),
+        reverse("activities:commune_list_create"),
     }
     for url in every_url(leisure):
         if url in lists:
@@ -617,55 +645,148 @@ def test_places_below_those_held_are_refused_and_nothing_changes(director, leisu
 def test_the_grid_editor_starts_from_the_saved_grid(director, leisure):
     page = director.get(reverse("activities:tariff_edit", args=[leisure.activity.pk]))
     day = leisure.units["day"]
-    assert input_value(page, f"tranche-0-prix-{day.pk}") == "4,15"
-    assert input_value(page, f"tranche-0-hors-{day.pk}") == "7,15"
+    assert input_value(page, f"tranche-0-{day.pk}-base-1-prix") == "4,15"
+    assert input_value(page, f"tranche-0-{day.pk}-hors_commune-1-prix") == "7,15"
     assert input_value(page, "tranche-3-upper") == ""
     assert input_value(page, "second_child_reduction") == "10,00"
-    body = page.content.decode()
-    assert '<label class="visually-hidden" for="id_tranche-1-prix-' in body
-    assert "Prix Journée avec repas, tranche 2" in body
-    assert "Prix hors commune Repas du midi, tranche 4" in body
+    assert input_value(page, "forme") == "tranches|base,hors_commune|1"
+    body = html.unescape(page.content.decode())
+    assert f'<label class="visually-hidden" for="id_tranche-1-{day.pk}-base-1-prix">' in body
+    assert "Prix Journée avec repas, tranche 2, colonne Tarif de base" in body
+    assert "Prix Repas du midi, tranche 4, colonne Hors commune" in body
 
 
-def test_a_grid_typed_with_french_commas_is_saved_and_shown_in_euros(director, leisure):
+def test_a_grid_typed_with_cents_and_french_commas_is_saved_and_shown_in_euros(director, leisure):
     units = leisure.units
     url = reverse("activities:tariff_edit", args=[leisure.activity.pk])
     rows = [
-        ("0", "700", same_prices(units, "4,15", "1,8", "1"), {units["day"].pk: "7,15"}),
-        ("", "", {}, {}),  # a blank row in the middle is dropped
-        ("701", "", same_prices(units, "12.40 €", "5", "4"), {units["day"].pk: "15,40"}),
+        ("0", "308", same_prices(units, "4,15", "1,8", "1", outside="7,15")),
+        ("", "", {}),  # a blank row in the middle is dropped
+        ("308,01", "", same_prices(units, "12.40 €", "5", "4", outside="15,40")),
     ]
-    response = director.post(url, grid_post(rows, units.values(), second="12,5", third="25"))
+    rows[0][2].update(same_prices(units, "4,15", "1,8", "1", column="hors_commune"))
+    rows[0][2][f"{units['day'].pk}-hors_commune-1-prix"] = "7,15"
+    rows[2][2].update(same_prices(units, "12,40", "5", "4", column="hors_commune"))
+    rows[2][2][f"{units['day'].pk}-hors_commune-1-prix"] = "15,40"
+    response = director.post(
+        url, grid_post(rows, second="12,5", third="25", columns=["hors_commune"], rank_mode="pourcentage")
+    )
+    assert response.status_code == 302, text(response)
     assert response.url == reverse("activities:tariffs", args=[leisure.activity.pk])
-    assert saved_grid(leisure.activity)[0] == (0, 700, units["day"].pk, D("4.15"), D("7.15"))
-    assert saved_grid(leisure.activity)[4] == (701, None, units["day"].pk, D("12.40"), D("15.40"))
+    assert saved_grid(leisure.activity)[0] == (0, 308, units["day"].pk, D("4.15"), D("7.15"))
+    assert saved_grid(leisure.activity)[4] == (D("308.01"), None, units["day"].pk, D("12.40"), D("15.40"))
     grid = TariffGrid.objects.get(activity=leisure.activity, group=None)
     assert (grid.second_child_reduction, grid.third_child_reduction) == (D("12.5"), D("25"))
     page = text(director.get(response.url))
-    assert "0 à 700 € 4,15 € hors commune : 7,15 € 1,80 €" in page
-    assert "701 € et plus 12,40 €" in page
-    assert "Réduction pour le 2e enfant : 12,50 % — à partir du 3e enfant : 25 %" in page
+    assert "0 à 308 € 4,15 € 1,80 €" in page
+    assert "308,01 € et plus 12,40 €" in page
+    assert "Colonne « Hors commune »" in page
+    assert "2e enfant 12,5 %, 3e enfant 25 %, 4e et plus 25 %" in page
+
+
+def test_a_taux_d_effort_grid_with_caf_and_msa_columns_is_saved_and_read_back(director, leisure):
+    units = leisure.units
+    url = reverse("activities:tariff_edit", args=[leisure.activity.pk])
+    # Step 1: the rules; the table is redrawn with a column per regime and three inputs per unit.
+    rules = {"method": "taux_effort", "columns": ["caf", "msa"], "column_choice": "favorable"}
+    redrawn = director.post(url, grid_post([], **rules, forme="tranches|base|1", action="regles"))
+    assert redrawn.status_code == 200
+    assert input_value(redrawn, "forme") == "taux_effort|base,caf,msa|1"
+    body = html.unescape(redrawn.content.decode())
+    assert "Taux d'effort (%) Journée avec repas, tranche 1, colonne Allocataires MSA" in body
+    assert saved_grid(leisure.activity)[0][3] == D("4.15")  # nothing saved yet
+    # Step 2: the prices.
+    values = {}
+    for column, rate in (("base", "1,2"), ("caf", "0,85"), ("msa", "0,9")):
+        for unit, floor, ceiling in ((units["day"], "3", "15"), (units["morning"], "1,5", "8")):
+            values.update(cells(units, {unit: rate}, column, key="taux"))
+            values.update(cells(units, {unit: floor}, column, key="prix"))
+            values.update(cells(units, {unit: ceiling}, column, key="max"))
+        for unit in (units["afternoon"], units["meal"]):
+            values.update(cells(units, {unit: "0"}, column, key="taux"))
+            values.update(cells(units, {unit: "1"}, column, key="prix"))
+            values.update(cells(units, {unit: "4"}, column, key="max"))
+    response = director.post(url, grid_post([("0", "", values)], **rules))
+    page = text(response)
+    # A rate of 0 is refused, on its row, with the typing kept.
+    assert "Tranche 1 (0 € et plus) : indiquez le taux d'effort de « Après-midi »" in page
+    assert input_value(response, f"tranche-0-{units['day'].pk}-caf-1-taux") == "0,85"
+    for column in ("base", "caf", "msa"):
+        for unit in (units["afternoon"], units["meal"]):
+            values.update(cells(units, {unit: "0,5"}, column, key="taux"))
+    response = director.post(url, grid_post([("0", "", values)], **rules))
+    assert response.status_code == 302, text(response)
+    grid = TariffGrid.objects.get(activity=leisure.activity, group=None)
+    assert (grid.method, grid.column_choice) == ("taux_effort", "favorable")
+    assert [c.kind for c in grid.columns.all()] == ["base", "caf", "msa"]
+    cell = TariffPrice.objects.get(bracket__grid=grid, unit=units["day"], column__kind="caf")
+    assert (cell.rate, cell.price, cell.price_max) == (D("0.85"), D("3"), D("15"))
+    page = text(director.get(response.url))
+    assert "Taux d'effort : quotient × taux, avec un plancher et un plafond." in page
+    assert "0,85 % du quotient, entre 3,00 € et 15,00 €" in page
+    assert "Quand plusieurs s'appliquent : le tarif le plus favorable à la famille." in page
+    again = director.get(url)
+    assert input_value(again, f"tranche-0-{units['day'].pk}-msa-1-taux") == "0,9"
+
+
+def test_a_price_per_rank_a_large_family_rule_and_a_daily_cap_are_saved(director, leisure):
+    units = leisure.units
+    url = reverse("activities:tariff_edit", args=[leisure.activity.pk])
+    rules = {
+        "rank_mode": "prix",
+        "rank_count": "3",
+        "large_family_children": "3",
+        "daily_cap_unit": str(units["day"].pk),
+    }
+    redrawn = director.post(url, grid_post([], **rules, forme="tranches|base|1"))
+    assert "Le tableau des prix suit maintenant ces règles" in text(redrawn)
+    assert "Colonne « Tarif de base », 3e enfant et plus" in text(redrawn)
+    rows = []
+    for lower, upper, day in (("0", "500", "5"), ("500,01", "", "9")):
+        values = {}
+        for rank, off in ((1, 0), (2, 1), (3, 2)):
+            price = str(int(day) - off)
+            values.update(
+                cells(
+                    units,
+                    {units["day"]: price, units["morning"]: "2", units["afternoon"]: "2", units["meal"]: "1"},
+                    rank=rank,
+                )
+            )
+        rows.append((lower, upper, values))
+    response = director.post(url, grid_post(rows, **rules))
+    assert response.status_code == 302, text(response)
+    grid = TariffGrid.objects.get(activity=leisure.activity, group=None)
+    assert (grid.rank_mode, grid.rank_count, grid.large_family_children) == ("prix", 3, 3)
+    assert grid.daily_cap_unit == units["day"]
+    assert TariffPrice.objects.get(bracket__grid=grid, bracket__lower=0, unit=units["day"], rank=3).price == 3
+    page = text(director.get(response.url))
+    assert "Un prix par rang de l'enfant (3 rangs, le dernier vaut « et plus »)." in page
+    assert "Familles de 3 enfants à charge ou plus : la tranche du dessous." in page
+    assert "ne coûtent jamais plus que « Journée avec repas »" in page
+    assert "Colonne « Tarif de base », 2e enfant" in page
 
 
 def test_a_gap_in_the_tariff_grid_is_named_on_its_row_nothing_saved_typing_kept(director, leisure):
     units = leisure.units
     before = saved_grid(leisure.activity)
     rows = [
-        ("0", "650", same_prices(units, "4,15", "1,80", "1"), {}),
-        ("700", "", same_prices(units, "6,30", "2,70", "2,10"), {}),
+        ("0", "650", same_prices(units, "4,15", "1,80", "1")),
+        ("700", "", same_prices(units, "6,30", "2,70", "2,10")),
     ]
-    response = director.post(
-        reverse("activities:tariff_edit", args=[leisure.activity.pk]), grid_post(rows, units.values())
-    )
+    response = director.post(reverse("activities:tariff_edit", args=[leisure.activity.pk]), grid_post(rows))
     assert response.status_code == 200
     body = html.unescape(response.content.decode())
     message = "Tranche 2 (700 € et plus) : il manque les quotients entre 650 et 700 €"
-    colspan = 3 + 2 * len(units)
-    row_errors = re.search(rf'<td colspan="{colspan}" id="tranche-1-erreurs">(.*?)</td>', body, re.S)
+    row_errors = re.search(r'<td colspan="3" id="tranche-1-erreurs">(.*?)</td>', body, re.S)
     assert message in row_errors.group(1)
     assert f'<a href="#id_tranche-1-lower">{message}' in body
     assert input_value(response, "tranche-0-upper") == "650"
-    assert input_value(response, f"tranche-1-prix-{units['meal'].pk}") == "2,10"
+    assert input_value(response, f"tranche-1-{units['meal'].pk}-base-1-prix") == "2,10"
+    meal_input = re.search(rf'<input[^>]*name="tranche-1-{units["meal"].pk}-base-1-prix"[^>]*>', body).group(
+        0
+    )
+    assert 'aria-invalid="true" aria-describedby="tranche-1-erreurs"' in meal_input
     assert input_value(response, "second_child_reduction") == "10"
     assert saved_grid(leisure.activity) == before
 
@@ -674,51 +795,85 @@ def test_a_negative_price_and_a_price_going_down_are_refused(director, leisure):
     units = leisure.units
     url = reverse("activities:tariff_edit", args=[leisure.activity.pk])
     rows = [
-        ("0", "650", same_prices(units, "-4,15", "1,80", "1"), {}),
-        ("651", "", same_prices(units, "6,30", "1,70", "2"), {}),
+        ("0", "650", same_prices(units, "-4,15", "1,80", "1")),
+        ("651", "", same_prices(units, "6,30", "1,70", "2")),
     ]
-    page = text(director.post(url, grid_post(rows, units.values())))
+    page = text(director.post(url, grid_post(rows)))
     assert "Tranche 1 (0 à 650 €) : un prix de « Journée avec repas » ne peut pas être négatif." in page
     assert (
         "Tranche 2 (651 € et plus) : « Matinée » coûte 1,70 €, moins qu'à la fin de la tranche précédente "
         "(1,80 €)." in page
     )
-    rows = [("0", "", same_prices(units, "4", "abc", "1"), {})]
-    page = text(director.post(url, grid_post(rows, units.values(), second="150")))
-    assert "Prix Matinée, tranche 1 : Saisissez un montant en euros, par exemple 4,15." in page
+    rows = [("0", "", same_prices(units, "4", "abc", "1"))]
+    page = text(director.post(url, grid_post(rows, second="150", large_family_children="1")))
+    assert (
+        "Prix Matinée, tranche 1, colonne Tarif de base : Saisissez un montant en euros, par exemple 4,15."
+        in page
+    )
     assert "Réduction pour le 2e enfant (%) : Un pourcentage entre 0 et 100." in page
+    assert "Une famille nombreuse compte au moins 2 enfants à charge." in page
+    rows = [("-1", "abc", same_prices(units, "4", "2", "1"))]
+    page = text(director.post(url, grid_post(rows)))
+    assert "De (€), tranche 1 : Le quotient ne peut pas être négatif." in page
+    assert "Jusqu'à (€), tranche 1 : Saisissez un quotient en euros, par exemple 308,01." in page
+    assert len(saved_grid(leisure.activity)) == 16
+
+
+def test_a_large_family_rule_on_a_taux_d_effort_grid_is_refused_for_the_whole_grid(director, leisure):
+    units = leisure.units
+    values = {}
+    for unit in units.values():
+        values.update(cells(units, {unit: "1"}, key="taux"))
+        values.update(cells(units, {unit: "1"}, key="prix"))
+        values.update(cells(units, {unit: "9"}, key="max"))
+    response = director.post(
+        reverse("activities:tariff_edit", args=[leisure.activity.pk]),
+        grid_post([("0", "", values)], method="taux_effort", large_family_children="3"),
+    )
+    assert "La règle des familles nombreuses (tranche du dessous) demande une grille par tranches." in text(
+        response
+    )
     assert len(saved_grid(leisure.activity)) == 16
 
 
 def test_an_empty_grid_is_refused(director, leisure):
-    response = director.post(
-        reverse("activities:tariff_edit", args=[leisure.activity.pk]), grid_post([], leisure.units.values())
-    )
+    response = director.post(reverse("activities:tariff_edit", args=[leisure.activity.pk]), grid_post([]))
     assert "Ajoutez au moins une tranche de quotient familial (0 € et plus)." in text(response)
     assert len(saved_grid(leisure.activity)) == 16
 
 
 def test_adding_a_tariff_row_keeps_the_typing(director, leisure):
     units = leisure.units
-    rows = [("0", "", same_prices(units, "9,99", "", ""), {})]
+    rows = [("0", "", same_prices(units, "9,99", "", ""))]
     response = director.post(
         reverse("activities:tariff_edit", args=[leisure.activity.pk]),
-        grid_post(rows, units.values(), action="ajouter-tranche"),
+        grid_post(rows, action="ajouter-tranche"),
     )
-    assert input_value(response, f"tranche-0-prix-{units['day'].pk}") == "9,99"
+    assert input_value(response, f"tranche-0-{units['day'].pk}-base-1-prix") == "9,99"
     assert input_value(response, "rows") == "2"
     assert input_value(response, "tranche-1-lower") == ""
     assert "erreur" not in text(response).lower()
     assert len(saved_grid(leisure.activity)) == 16
 
 
+def test_eighty_brackets_fit_in_a_grid(director, leisure):
+    units = leisure.units
+    rows = [
+        (str(10 * i), str(10 * i + 9) if i < 79 else "", same_prices(units, str(4 + i), "2", "1"))
+        for i in range(80)
+    ]
+    response = director.post(reverse("activities:tariff_edit", args=[leisure.activity.pk]), grid_post(rows))
+    assert response.status_code == 302, text(response)[:2000]
+    assert len(saved_grid(leisure.activity)) == 320
+
+
 def test_a_group_gets_its_own_grid_then_goes_back_to_the_general_one(director, leisure):
     units, group = leisure.units, leisure.groups[0]
     url = reverse("activities:tariff_group_edit", args=[group.pk])
     page = director.get(url)
-    assert input_value(page, f"tranche-0-prix-{units['day'].pk}") == "4,15"  # from the general grid
-    rows = [("0", "", same_prices(units, "3", "1,5", "1"), {})]
-    director.post(url, grid_post(rows, units.values(), second="0", third="0"))
+    assert input_value(page, f"tranche-0-{units['day'].pk}-base-1-prix") == "4,15"  # from the general grid
+    rows = [("0", "", same_prices(units, "3", "1,5", "1"))]
+    director.post(url, grid_post(rows, second="0", third="0", rank_mode="aucun"))
     assert saved_grid(leisure.activity, group)[0] == (0, None, units["day"].pk, D("3.00"), None)
     page = text(director.get(reverse("activities:tariffs", args=[leisure.activity.pk])))
     assert "Grille du groupe « Petits (3-5 ans) »" in page
@@ -747,6 +902,34 @@ def test_a_grid_without_units_asks_for_units_first(director, centre_a):
         {"rows": "-4", "formulaire": "semaine", "jours-first_day": "0000-00-00", "jours-weekdays": "x"},
         {"formulaire": "liste", "liste-dates": "\x00\n" + "01/01/2027\n" * 3, "places-1-1": "1e9"},
         {"name": "x" * 500, "starts_on": "2027-13-01", "min_age": "-3", "position": "-1", "kind": "?"},
+        {
+            "forme": "x|y|z",
+            "method": "??",
+            "columns": ["zzz", "base"],
+            "rank_mode": "prix",
+            "rank_count": "9",
+            "daily_cap_unit": "abc",
+            "ordre_caf": "-1",
+            "large_family_children": "1e9",
+            "rows": "1",
+            "tranche-0-lower": "0",
+            "tranche-0-1-base-1-taux": "1e99",
+            "mode": "taux",
+            "max_quotient": "NaN",
+            "communes": "\x00",
+            "par_enfant-amount": "Infinity",
+        },
+        {
+            "forme": "taux_effort|base,caf,msa|4",
+            "method": "lineaire",
+            "rank_mode": "aucun",
+            "column_choice": "ordre",
+            "rows": "2",
+            "tranche-0-lower": "0",
+            "tranche-1-lower": "10",
+            "resident_commune_lists": ["999999"],
+            "groups": ["abc"],
+        },
     ],
 )
 def test_junk_input_never_breaks_a_screen(director, leisure, junk):
@@ -819,12 +1002,12 @@ def test_the_grid_pages_make_a_bounded_number_of_queries(director, leisure, djan
     for group in leisure.groups[:2]:
         director.post(
             reverse("activities:tariff_group_edit", args=[group.pk]),
-            grid_post([("0", "", same_prices(units, "3", "1,5", "1"), {})], units.values()),
+            grid_post([("0", "", same_prices(units, "3", "1,5", "1"))]),
         )
     assert TariffGrid.objects.filter(activity=activity).count() == 3
     # The grids, their columns, brackets and cells, the units offered to groups, aids, fees and commune
     # lists: one query each, whatever the number of grids.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         assert director.get(reverse("activities:tariffs", args=[activity.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert director.get(reverse("activities:tariff_edit", args=[activity.pk])).status_code == 200
@@ -832,3 +1015,196 @@ def test_the_grid_pages_make_a_bounded_number_of_queries(director, leisure, djan
         assert director.get(reverse("activities:period_detail", args=[leisure.period.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert director.get(reverse("activities:activity_detail", args=[activity.pk])).status_code == 200
+
+
+def _grid_of(leisure, count):
+    """A taux d'effort grid of `count` brackets with CAF and MSA columns, saved through the service."""
+    from csc.activities.tariff_setup import GridSpec, save_grid
+    from csc.activities.tariffs import Cell
+
+    brackets = [(D(100 * i), D(100 * i + 99) if i < count - 1 else None) for i in range(count)]
+    spec = GridSpec(
+        brackets=brackets,
+        cells={
+            (row, unit.pk, column, 1): Cell(D("1"), D("20"), D("1"))
+            for row in range(count)
+            for unit in leisure.units.values()
+            for column in ("base", "caf", "msa")
+        },
+        method="taux_effort",
+        columns=["base", "caf", "msa"],
+    )
+    save_grid(activity=leisure.activity, spec=spec)
+
+
+def test_the_read_only_page_and_the_editor_cost_the_same_queries_for_3_or_40_brackets(director, leisure):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    aid = TariffAid.objects.create(activity=leisure.activity, name="Aide aux temps libres CAF", funder="caf")
+    TariffAidAmount.objects.create(aid=aid, unit=leisure.units["day"], value=D("2.50"))
+    TariffFee.objects.create(
+        activity=leisure.activity, kind="par_foyer", name="Frais de dossier", amount=D("5")
+    )
+    counts = {}
+    for size in (3, 40):
+        _grid_of(leisure, size)
+        for name in ("tariffs", "tariff_edit"):
+            with CaptureQueriesContext(connection) as queries:
+                response = director.get(reverse(f"activities:{name}", args=[leisure.activity.pk]))
+            assert response.status_code == 200
+            counts[(name, size)] = len(queries)
+    assert counts[("tariffs", 3)] == counts[("tariffs", 40)] <= 17
+    assert counts[("tariff_edit", 3)] == counts[("tariff_edit", 40)] <= 12
+    page = text(director.get(reverse("activities:tariffs", args=[leisure.activity.pk])))
+    assert (
+        "Aide aux temps libres CAF — CAF (allocataires) : Journée avec repas 2,50 € déduits par unité" in page
+    )
+    assert "Frais de dossier (Frais de dossier par foyer et par saison) : 5,00 €" in page
+    assert "900 € et plus" in page and "1 % du quotient, entre 1,00 € et 20,00 €" in page
+
+
+# --- aids, fixed fees, commune lists, units kept for some groups -----------------------------------
+
+
+def test_a_director_adds_an_aid_per_unit_edits_and_deletes_it(director, leisure):
+    units = leisure.units
+    url = reverse("activities:tariff_aid_create", args=[leisure.activity.pk])
+    assert director.get(url).status_code == 200
+    data = {
+        "name": "Aide aux temps libres CAF",
+        "funder": "caf",
+        "max_quotient": "700",
+        "mode": "montant",
+        f"montant-{units['day'].pk}": "2,50",
+        f"montant-{units['morning'].pk}": "1,25",
+    }
+    response = director.post(url, data)
+    assert response.status_code == 302
+    aid = TariffAid.objects.get(activity=leisure.activity)
+    assert aid.max_quotient == 700
+    assert {a.unit_id: a.value for a in aid.amounts.all()} == {
+        units["day"].pk: D("2.50"),
+        units["morning"].pk: D("1.25"),
+    }
+    page = text(director.get(reverse("activities:tariffs", args=[leisure.activity.pk])))
+    assert "quotient jusqu'à 700,00 € : Journée avec repas 2,50 € déduits par unité" in page
+    # Bad input: a rate above 100 %, a negative amount, a quotient too high — each named, nothing lost.
+    edit = reverse("activities:tariff_aid_edit", args=[aid.pk])
+    response = director.post(
+        edit,
+        {
+            **data,
+            "mode": "taux",
+            f"montant-{units['day'].pk}": "150",
+            f"montant-{units['meal'].pk}": "-1",
+            "max_quotient": "99999",
+        },
+    )
+    page = text(response)
+    assert "Un pourcentage du prix, au plus 100." in page
+    assert "Une aide ne peut pas être négative." in page
+    assert input_value(response, f"montant-{units['morning'].pk}") == "1,25"
+    assert TariffAid.objects.get().mode == "montant"
+    response = director.post(edit, {**data, f"montant-{units['morning'].pk}": ""})
+    assert response.status_code == 302
+    assert aid.amounts.count() == 1
+    director.post(reverse("activities:tariff_aid_delete", args=[aid.pk]))
+    assert not TariffAid.objects.exists()
+
+
+def test_a_director_sets_the_fixed_fees(director, leisure):
+    url = reverse("activities:tariff_fees", args=[leisure.activity.pk])
+    response = director.post(url, {"par_enfant-amount": "8", "par_enfant-name": "", "absence-amount": "-2"})
+    assert "Un montant ne peut pas être négatif." in text(response)
+    assert input_value(response, "par_enfant-amount") == "8"
+    assert not TariffFee.objects.exists()
+    response = director.post(
+        url, {"par_enfant-amount": "8", "absence-amount": "4,50", "absence-name": "Absence"}
+    )
+    assert response.status_code == 302
+    assert {f.kind: (f.name, f.amount) for f in TariffFee.objects.all()} == {
+        "par_enfant": ("Frais de dossier par enfant et par saison", D("8")),
+        "absence": ("Absence", D("4.50")),
+    }
+    director.post(url, {"par_enfant-amount": "", "absence-amount": "4,50", "absence-name": "Absence"})
+    assert list(TariffFee.objects.values_list("kind", flat=True)) == ["absence"]
+    assert "Absence (Pénalité pour une absence non prévenue (par unité)) : 4,50 €" in text(
+        director.get(reverse("activities:tariffs", args=[leisure.activity.pk]))
+    )
+
+
+def test_a_commune_list_is_made_and_an_activity_picks_it_with_habiter_ou_travailler(director, leisure):
+    from csc.activities.models import CommuneList
+
+    response = director.post(
+        reverse("activities:commune_list_create"), {"name": "CC du Val", "communes": " \n "}
+    )
+    assert "Indiquez au moins une commune." in text(response)
+    response = director.post(
+        reverse("activities:commune_list_create"), {"name": "CC du Val", "communes": "Roubaix\n\n Tourcoing "}
+    )
+    assert response.status_code == 302
+    commune_list = CommuneList.objects.get()
+    assert commune_list.commune_list == ["Roubaix", "Tourcoing"]
+    activity = leisure.activity
+    data = {
+        "name": activity.name,
+        "kind": activity.kind,
+        "season": activity.season_id,
+        "resident_communes": "Lille",
+        "resident_commune_lists": [commune_list.pk],
+        "workers_count_as_residents": "on",
+    }
+    assert director.post(reverse("activities:activity_edit", args=[activity.pk]), data).status_code == 302
+    activity.refresh_from_db()
+    assert list(activity.resident_commune_lists.all()) == [commune_list]
+    assert activity.workers_count_as_residents
+    page = text(director.get(reverse("activities:tariffs", args=[activity.pk])))
+    assert "les communes de « CC du Val » (Roubaix, Tourcoing), et dont aucun parent n'y travaille" in page
+    assert "CC du Val" in text(director.get(reverse("activities:commune_lists")))
+    director.post(reverse("activities:commune_list_delete", args=[commune_list.pk]))
+    assert not CommuneList.objects.exists()
+
+
+def test_an_activity_cannot_pick_another_centres_commune_list(director, leisure, centre_b):
+    from csc.activities.models import CommuneList
+
+    foreign = CommuneList.objects.create(centre=centre_b, name="Liste B", communes="Lens")
+    activity = leisure.activity
+    data = {"name": activity.name, "kind": activity.kind, "resident_commune_lists": [foreign.pk]}
+    response = director.post(reverse("activities:activity_edit", args=[activity.pk]), data)
+    assert "Choisissez parmi les listes de communes du centre." in text(response)
+    assert not activity.resident_commune_lists.exists()
+
+
+def test_a_unit_is_kept_for_some_groups_and_its_price_may_fall(director, leisure):
+    unit = leisure.units["afternoon"]
+    data = {"name": "Sortie ados", "kind": unit.kind, "position": "3", "groups": [leisure.groups[2].pk]}
+    response = director.post(reverse("activities:unit_edit", args=[unit.pk]), data)
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert list(unit.groups.all()) == [leisure.groups[2]]
+    assert unit.price_rises_with_quotient is False  # unchecked box
+
+
+def test_another_centres_aid_and_commune_list_get_a_404(director, centre_b):
+    from csc.activities.models import CommuneList
+
+    leisure_b = build_leisure_centre(centre_b, today=TODAY, holiday_start=HOLIDAYS)
+    aid = TariffAid.objects.create(activity=leisure_b.activity, name="Aide B", funder="caf")
+    commune_list = CommuneList.objects.create(centre=centre_b, name="Liste B", communes="Lens")
+    for url in (
+        reverse("activities:tariff_aid_edit", args=[aid.pk]),
+        reverse("activities:tariff_aid_delete", args=[aid.pk]),
+        reverse("activities:tariff_aid_create", args=[leisure_b.activity.pk]),
+        reverse("activities:tariff_fees", args=[leisure_b.activity.pk]),
+        reverse("activities:commune_list_edit", args=[commune_list.pk]),
+        reverse("activities:commune_list_delete", args=[commune_list.pk]),
+    ):
+        assert director.get(url).status_code == 404, url
+        assert director.post(url, {"name": "x"}).status_code == 404, url
+    assert (
+        TariffAid.objects.filter(pk=aid.pk).exists()
+        and CommuneList.objects.filter(pk=commune_list.pk).exists()
+    )

@@ -61,7 +61,7 @@ def test_the_tiny_dataset_is_whole_priced_by_the_grid_and_idempotent():
                 bookings=tuple((b.day_id, b.unit_id) for b in booked),
             )
             household = registration.household
-            estimate = tariffs.estimate_fee(table, [child], household.family_quotient, household.city)
+            estimate = tariffs.estimate_fee(table, [child], tariffs.family_of(household))
             assert registration.amount == estimate.total == sum(b.price for b in booked)
     assert singles
     # The places held match the bookings, within capacity.

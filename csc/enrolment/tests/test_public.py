@@ -11,7 +11,7 @@ from csc.activities.demo import build_leisure_centre
 from csc.activities.models import GroupDay
 from csc.enrolment.models import Request
 from csc.enrolment.notifications import request_from_token
-from csc.testing.pages import page_text
+from csc.testing.pages import page_text, visible_text
 
 TODAY = date(2026, 11, 21)
 
@@ -301,3 +301,122 @@ def test_the_pre_membership_creates_a_request_with_its_people(
 
 def test_follow_links_cannot_be_forged(client):
     assert client.get(reverse("enrolment:follow", args=["faux-jeton"])).status_code == 404
+
+
+# --- the rules of real grids, as the family reads them ---------------------------------------------
+
+
+def effort_grid(leisure, **rules):
+    """A taux d'effort grid with a base and a CAF column: 1 % of the quotient between 3 and 15 € a day
+    (base), 0,8 % between 2 and 12 € for CAF families; other units at a flat 2 €."""
+    from decimal import Decimal as D
+
+    from csc.activities.tariff_setup import GridSpec, save_grid
+    from csc.activities.tariffs import Cell
+
+    cells = {}
+    for unit in leisure.units.values():
+        for column, cell in (("base", Cell(D(3), D(15), D(1))), ("caf", Cell(D(2), D(12), D("0.8")))):
+            if unit != leisure.units["day"]:
+                cell = Cell(D(2), D(2), D("0.1"))
+            cells[(0, unit.pk, column, 1)] = cell
+    spec = GridSpec(
+        brackets=[(D(0), None)], cells=cells, method="taux_effort", columns=["base", "caf"], **rules
+    )
+    save_grid(activity=leisure.activity, spec=spec)
+
+
+def test_the_live_estimate_explains_a_taux_d_effort_fee_line_by_line(client, leisure):
+    from decimal import Decimal as D
+
+    from csc.activities.models import TariffAid, TariffAidAmount
+
+    effort_grid(leisure)
+    aid = TariffAid.objects.create(activity=leisure.activity, name="Aide aux temps libres CAF", funder="caf")
+    TariffAidAmount.objects.create(aid=aid, unit=leisure.units["day"], value=D("1.50"))
+    page = visible_text(
+        client.post(
+            url(leisure, "fee_estimate"),
+            registration_data(
+                leisure, **{"famille-family_quotient": "612,50", "famille-benefits_regime": "caf"}
+            ),
+        )
+    )
+    # 612,50 × 0,8 % = 4,90 € a day for a CAF family, two days; the CAF aid takes 1,50 € a day off.
+    assert "Léa — Journée avec repas, Allocataires CAF : 2 × 4,90 € (quotient 612,50 € × 0,8 %)" in page
+    assert "Léa — Aide aux temps libres CAF (2 × 1,50 €) −3,00 €" in page
+    assert "Total : 6,80 €" in page
+    # Without a quotient: the ceiling, and the estimate says why.
+    page = visible_text(
+        client.post(
+            url(leisure, "fee_estimate"), registration_data(leisure, **{"famille-family_quotient": ""})
+        )
+    )
+    assert "2 × 15,00 € (plafond, sans quotient)" in page
+    assert "Sans quotient familial, le tarif le plus haut s'applique." in page
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [("-12", "ne peut pas être négatif"), ("250000", "dépasse 10 000"), ("beaucoup", "en chiffres")],
+)
+def test_an_out_of_range_quotient_is_warned_at_once_in_the_live_estimate(client, leisure, typed, message):
+    response = client.post(
+        url(leisure, "fee_estimate"), registration_data(leisure, **{"famille-family_quotient": typed})
+    )
+    page = visible_text(response)
+    assert "Quotient familial :" in page and message in page
+    assert "Le montant ci-dessous est celui sans quotient." in page
+    # Without JavaScript, « Calculer » says it too.
+    page = visible_text(
+        client.post(
+            url(leisure),
+            {**registration_data(leisure, **{"famille-family_quotient": typed}), "action": "calculer"},
+        )
+    )
+    assert "Le montant ci-dessous est celui sans quotient." in page
+
+
+def test_the_regime_reaches_the_request_and_the_reception_lines(
+    client, leisure, django_capture_on_commit_callbacks
+):
+    effort_grid(leisure)
+    data = registration_data(leisure, **{"famille-benefits_regime": "caf"})
+    response = client.post(url(leisure), {**data, "action": "verifier"})
+    assert "Allocataires CAF : 2 × 4,90 €" in visible_text(response)
+    draft = re.search(r'name="brouillon" value="([^"]+)"', response.content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(leisure), {"brouillon": draft, "action": "envoyer"})
+    request = Request.objects.get()
+    assert request.benefits_regime == "caf"
+    assert any("quotient 612,50\xa0€ × 0,8 %" in line["label"] for line in request.fee_lines)
+
+
+def test_the_form_asks_where_a_parent_works_and_the_children_only_when_a_rule_needs_it(client, leisure):
+    page = visible_text(client.get(url(leisure)))
+    assert "Vos allocations familiales sont versées par" in page and "je ne sais pas" in page
+    assert "Commune où travaille un des parents" not in page
+    assert "Nombre d'enfants à charge" not in page
+    leisure.activity.workers_count_as_residents = True
+    leisure.activity.save()
+    grid = leisure.activity.tariff_grids.get()
+    grid.large_family_children = 3
+    grid.save()
+    page = visible_text(client.get(url(leisure)))
+    assert "Commune où travaille un des parents" in page
+    assert "Nombre d'enfants à charge" in page
+
+
+def test_a_unit_kept_for_other_groups_is_refused_for_the_child(client, leisure):
+    outing = leisure.units["afternoon"]
+    outing.groups.set([leisure.groups[2]])
+    page = visible_text(client.get(url(leisure)))
+    assert f"Après-midi (réservé : {leisure.groups[2].name})" in page
+    days = list(leisure.period.days.all())
+    data = registration_data(leisure, **{"enfant-0-choices": [f"{days[0].pk}:{outing.pk}"]})
+    response = client.post(url(leisure), {**data, "action": "verifier"})
+    assert f"« Après-midi » est réservé aux groupes {leisure.groups[2].name}" in visible_text(response)
+    # The ticked box stays so that it can be unticked; on the other days the unit is gone.
+    body = response.content.decode()
+    assert f'value="{days[0].pk}:{outing.pk}" checked' in body
+    assert f'value="{days[1].pk}:{outing.pk}"' not in body

@@ -303,3 +303,25 @@ def test_the_e_mails_link_follows_the_site_the_request_came_in_on(login, recepti
     refused = messages_of(first).get(subject__contains="pas pu être acceptée")
     assert f"https://csc.centre-a.fr{follow}" in refused.body
     assert "127.0.0.1" not in refused.body and "csc.reglage.example" not in refused.body
+
+
+def test_reception_reads_the_fee_explained_line_by_line(login, reception_a, leisure):
+    """A request from a family without a quotient: the line says the highest bracket applied, and the
+    sibling reduction shows as its own line."""
+    days = list(leisure.period.days.all()[:2])
+    day_unit = leisure.units["day"].pk
+    request = services.submit_registration_request(
+        period=leisure.period,
+        submission=family(
+            [
+                (leisure.groups[2], [(days[0].pk, day_unit)]),
+                (leisure.groups[1], [(days[0].pk, day_unit), (days[1].pk, day_unit)]),
+            ],
+            qf=None,
+        ),
+    )
+    client = login(reception_a)
+    text = visible_text(client.get(reverse("enrolment:request_detail", args=[request.pk])))
+    assert "Enfant0 — Journée avec repas : 1 × 11,20 €" in text
+    assert "Enfant1 — réduction 2e enfant (10 %) : −2,24 €" in text
+    assert "Montant estimé : 31,36 €" in text

@@ -231,3 +231,40 @@ def test_a_new_member_lives_at_the_household_address_and_the_responsible_comes_f
     assert (adult.city, adult.postcode, adult.in_qpv) == ("Roubaix", "59100", True)
     members = client.get(reverse("people:household_detail", args=[household.pk])).context["members"]
     assert [m.person.first_name for m in members] == ["Adulte", "Enfant"]
+
+
+@pytest.mark.django_db
+def test_reception_records_what_the_tariffs_read_about_a_household(client, reception_a, centre_a):
+    """The regime, the CCAS's social rate, where a parent works and the dependent children: each
+    one a tariff rule reads (a column, an aid, « habiter ou travailler », large families)."""
+    from datetime import date
+
+    member = HouseholdMemberFactory(household__centre=centre_a)
+    client.force_login(reception_a)
+    url = reverse("people:household_edit", args=[member.household_id])
+    form = client.get(url).content.decode()
+    assert "Tarif social CCAS jusqu&#x27;au" in form or "Tarif social CCAS jusqu'au" in form
+    data = {
+        "name": "Famille Martin",
+        "city": "Lille",
+        "benefits_regime": "msa",
+        "social_rate_until": "31/08/2027",
+        "works_in_city": "Roubaix",
+        "dependent_children": "3",
+    }
+    assert client.post(url, data).status_code == 302
+    household = Household.objects.get(pk=member.household_id)
+    assert (household.benefits_regime, household.works_in_city, household.dependent_children) == (
+        "msa",
+        "Roubaix",
+        3,
+    )
+    assert household.social_rate_until == date(2027, 8, 31)
+    response = client.post(url, {**data, "social_rate_until": "31/02/2027", "dependent_children": "-1"})
+    body = response.content.decode()
+    assert "Saisissez une date valide, par exemple 31/08/2027." in body
+    assert (
+        "Le nombre d&#x27;enfants ne peut pas être négatif." in body
+        or "Le nombre d'enfants ne peut pas être négatif." in body
+    )
+    assert Household.objects.get(pk=member.household_id).social_rate_until == date(2027, 8, 31)

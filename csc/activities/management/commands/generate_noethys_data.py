@@ -486,7 +486,7 @@ class Command(BaseCommand):
                 )
                 for i in indexes
             ]
-            estimate = tariffs.estimate_fee(table, choices, quotient, city)
+            estimate = tariffs.estimate_fee(table, choices, tariffs.Family(quotient, city))
             for i in indexes:
                 amounts[i] = (estimate.child_total(str(i)), estimate.bracket_label)
                 prices[i] = {key: estimate.unit_price(str(i), units[key].pk) for key in units}
