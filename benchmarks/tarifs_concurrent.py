@@ -143,7 +143,7 @@ async def _parent(index: int, base_url: str, period: dict, rng: random.Random, t
             "adulte-0-first_name": f"Parent{index}",
             "adulte-0-last_name": "Bench",
             **family_fields(f"tarifs{index}@bench.localhost", rng),
-            "famille-benefits_regime": rng.choice(["caf", "msa", "autre", ""]),
+            "famille-benefits_regime": rng.choice(["caf", "msa", "autre", "ne_sait_pas"]),
         }
         reference = period["reference"]
         ticked = {}

@@ -88,6 +88,14 @@ def pending_file(token: str):
 # --- Fields ---------------------------------------------------------------------------------------
 
 
+UNKNOWN_REGIME = "ne_sait_pas"
+
+
+def regime_of(answer: str) -> str:
+    """The household's regime from the form's answer: « je ne sais pas » is no regime."""
+    return "" if answer in (UNKNOWN_REGIME, None) else answer
+
+
 class FrenchDecimalField(forms.DecimalField):
     """Accepts "612,50" as well as "612.50": that is how amounts are written in France."""
 
@@ -284,6 +292,8 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": "Écrivez le quotient en chiffres, par exemple 612 ou 612,50."},
     )
+    # « Je ne sais pas » is a value of its own, so that the choice is always a ticked box a person sees
+    # (an empty value would leave the group with nothing ticked after an error).
     benefits_regime = forms.ChoiceField(
         label=_("Vos allocations familiales sont versées par"),
         required=False,
@@ -291,8 +301,9 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
             (BenefitsRegime.CAF, _("la CAF")),
             (BenefitsRegime.MSA, _("la MSA")),
             (BenefitsRegime.OTHER, _("un autre régime")),
-            ("", _("je ne sais pas")),
+            (UNKNOWN_REGIME, _("je ne sais pas")),
         ],
+        initial=UNKNOWN_REGIME,
         widget=forms.RadioSelect,
         help_text=_("Certains tarifs ou aides dépendent de l'organisme qui verse vos allocations."),
         error_messages={"invalid_choice": _("Choisissez une des réponses proposées.")},
@@ -376,7 +387,7 @@ class FamilyForm(AccessibleFormMixin, forms.Form):
             "postcode": data["postcode"],
             "city": data["city"].strip(),
             "family_quotient": data.get("family_quotient"),
-            "benefits_regime": data.get("benefits_regime", ""),
+            "benefits_regime": regime_of(data.get("benefits_regime", "")),
             "works_in_city": (data.get("works_in_city") or "").strip(),
             "dependent_children": data.get("dependent_children"),
             "attestation": attestation,

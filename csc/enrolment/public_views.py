@@ -19,7 +19,16 @@ from csc.people.models import Season
 
 from . import limits, services
 from .documents import request_context, summary_pdf
-from .forms import AdultForm, BookingChildForm, ChildForm, FamilyForm, PeriodField, SubmissionKeyForm, today
+from .forms import (
+    AdultForm,
+    BookingChildForm,
+    ChildForm,
+    FamilyForm,
+    PeriodField,
+    SubmissionKeyForm,
+    regime_of,
+    today,
+)
 from .models import Request
 from .notifications import follow_token, request_from_token
 
@@ -255,7 +264,7 @@ class RegistrationPage:
             email="",
             phone="",
             family_quotient=quotient,
-            benefits_regime=typed.get("benefits_regime", "") or "",
+            benefits_regime=regime_of(typed.get("benefits_regime", "") or ""),
             works_in_city=(typed.get("works_in_city") or "").strip(),
             dependent_children=typed.get("dependent_children"),
         )

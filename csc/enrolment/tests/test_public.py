@@ -18,8 +18,13 @@ TODAY = date(2026, 11, 21)
 
 @pytest.fixture
 def leisure(centre_a, monkeypatch):
+    # public_views imports `today` from forms: imported for the first time after forms.today is patched,
+    # it would keep the patched one for good (monkeypatch would "restore" it), and every later test of
+    # the process would live on TODAY. So it is imported, and patched, first.
+    from csc.enrolment import public_views
+
+    monkeypatch.setattr(public_views, "today", lambda: TODAY)
     monkeypatch.setattr("csc.enrolment.forms.today", lambda: TODAY)
-    monkeypatch.setattr("csc.enrolment.public_views.today", lambda: TODAY)
     return build_leisure_centre(centre_a, today=TODAY, places=2, holiday_start=date(2026, 12, 21))
 
 
