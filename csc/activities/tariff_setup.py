@@ -16,7 +16,7 @@ from django.db import transaction
 from csc.core.money import Bracket, bracket_errors, euros
 
 from .models import Activity, Group, TariffBracket, TariffColumn, TariffGrid, TariffPrice, Unit
-from .tariffs import Cell, GridPrices
+from .tariffs import Cell, GridPrices, grid_rules
 
 Method = TariffGrid.Method
 RankMode = TariffGrid.RankMode
@@ -65,15 +65,7 @@ class GridSpec:
                 (position[r], u, c, k): cell for (r, u, c, k), cell in self.cells.items() if r in position
             },
             columns=tuple(self.columns),
-            method=self.method,
-            column_choice=self.column_choice,
-            rank_mode=self.rank_mode,
-            rank_count=self.rank_count,
-            second_child_reduction=self.second_child_reduction,
-            third_child_reduction=self.third_child_reduction,
-            fourth_child_reduction=self.fourth_child_reduction,
-            large_family_children=self.large_family_children,
-            daily_cap_unit_id=self.daily_cap_unit_id,
+            **grid_rules(self),
         )
 
 
@@ -217,15 +209,8 @@ def save_grid(*, activity: Activity, group: Group | None = None, spec: GridSpec)
         activity=activity,
         group=group,
         defaults={
-            "method": spec.method,
-            "column_choice": spec.column_choice,
-            "rank_mode": spec.rank_mode,
+            **grid_rules(spec),
             "rank_count": spec.rank_count if spec.rank_mode == RankMode.PRICE else 1,
-            "second_child_reduction": spec.second_child_reduction,
-            "third_child_reduction": spec.third_child_reduction,
-            "fourth_child_reduction": spec.fourth_child_reduction,
-            "large_family_children": spec.large_family_children,
-            "daily_cap_unit_id": spec.daily_cap_unit_id,
         },
     )
     grid.brackets.all().delete()
@@ -265,14 +250,6 @@ def spec_of(grid: TariffGrid) -> GridSpec:
             (row_of[p.bracket_id], p.unit_id, p.column.kind, p.rank): Cell(p.price, p.price_max, p.rate)
             for p in TariffPrice.objects.filter(bracket__grid=grid).select_related("column")
         },
-        method=grid.method,
         columns=[c.kind for c in grid.columns.all()] or [Kind.BASE],
-        column_choice=grid.column_choice,
-        rank_mode=grid.rank_mode,
-        rank_count=grid.rank_count,
-        second_child_reduction=grid.second_child_reduction,
-        third_child_reduction=grid.third_child_reduction,
-        fourth_child_reduction=grid.fourth_child_reduction,
-        large_family_children=grid.large_family_children,
-        daily_cap_unit_id=grid.daily_cap_unit_id,
+        **grid_rules(grid),
     )

@@ -250,6 +250,25 @@ class TariffTable:
         return not groups or group_id in groups
 
 
+# The rules of a grid beside its cells: the same names on TariffGrid, GridPrices and GridSpec.
+RULE_FIELDS = (
+    "method",
+    "column_choice",
+    "rank_mode",
+    "rank_count",
+    "second_child_reduction",
+    "third_child_reduction",
+    "fourth_child_reduction",
+    "large_family_children",
+    "daily_cap_unit_id",
+)
+
+
+def grid_rules(source) -> dict:
+    """A saved grid's (or a spec's) rules, to build another of the three from it."""
+    return {name: getattr(source, name) for name in RULE_FIELDS}
+
+
 def load_tariff_table(activity: Activity, units: list[Unit] | None = None) -> TariffTable:
     """The activity's grids (brackets sorted, cells), units, aids, fees and communes: eight queries at
     most, whatever the size of the grids."""
@@ -277,15 +296,7 @@ def load_tariff_table(activity: Activity, units: list[Unit] | None = None) -> Ta
                 for bracket_id, unit_id, kind, rank, price, price_max, rate in by_grid.get(grid.pk, [])
             },
             columns=columns or (Kind.BASE,),
-            method=grid.method,
-            column_choice=grid.column_choice,
-            rank_mode=grid.rank_mode,
-            rank_count=grid.rank_count,
-            second_child_reduction=grid.second_child_reduction,
-            third_child_reduction=grid.third_child_reduction,
-            fourth_child_reduction=grid.fourth_child_reduction,
-            large_family_children=grid.large_family_children,
-            daily_cap_unit_id=grid.daily_cap_unit_id,
+            **grid_rules(grid),
         )
     aids = tuple(
         Aid(
