@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -275,8 +276,13 @@ def desk_candidates(period_id: int, count: int) -> list[dict]:
     period = Period.objects.select_related("activity").get(pk=period_id)
     groups = list(period.activity.groups.all())
     reference = age_reference_date(period)
+    from csc.activities.capacity import free_places
+
     unit = period.activity.units.filter(kind="journee").order_by("position").first()
-    days = list(period.days.filter(date__gte=reference).order_by("date").values_list("pk", flat=True))
+    all_days = list(period.days.order_by("date").values_list("pk", flat=True))
+    # The dataset fills most group-days to the last place: each child takes up to ten days that still
+    # have room in their group, counted down as the children are planned.
+    free = free_places(period)
     registered = set(
         Registration.objects.filter(period=period, status="active").values_list("child_id", flat=True)
     )
@@ -291,13 +297,18 @@ def desk_candidates(period_id: int, count: int) -> list[dict]:
         group = group_for(groups, member.person.birth_date, reference) if member.person.birth_date else None
         if group is None:
             continue
-        start = len(found) % max(1, len(days) - 10)
+        days = [day for day in all_days if free.get((group.pk, day), 0) > 0][:10]
+        if not days:
+            continue
+        for day in days:
+            free[(group.pk, day)] -= 1
         found.append(
             {
                 "household": member.household_id,
                 "child": member.person_id,
                 "group": group.pk,
-                "bookings": [f"{day}-{unit.pk}" for day in days[start : start + 10]],
+                "days": len(days),
+                "bookings": [f"{day}-{unit.pk}" for day in days],
             }
         )
         if len(found) == count:
@@ -350,7 +361,8 @@ async def measure_desk_registration(base_url: str, password: str, load: dict, tr
                 answer = await http.post(url, data=data, headers={"Referer": base_url + url})
                 elapsed = (time.perf_counter() - started) * 1000
                 if answer.status_code != 302:
-                    raise RuntimeError(f"inscrire : HTTP {answer.status_code} {url}")
+                    said = re.findall(r"<li[^>]*>([^<]{5,300})</li>", answer.text)[:5]
+                    raise RuntimeError(f"inscrire : HTTP {answer.status_code} {url} {said}")
                 if index:  # the first one warms the worker up
                     times.append(elapsed)
     finally:
@@ -360,6 +372,7 @@ async def measure_desk_registration(base_url: str, password: str, load: dict, tr
         "p95_ms": percentile(times, 95),
         "max_ms": round(max(times), 1),
         "tries": len(times),
+        "days_per_registration": statistics.median(c["days"] for c in candidates),
     }
 
 
@@ -415,6 +428,7 @@ def main(argv=None):
         },
         "notes": notes,
         "reference_noethysweb_ms": NOETHYSWEB_MS,
+        "loads": {"fee_estimate": fee, "desk_registration": desk},
         "method": {
             "statistic": "one request at a time after one warm-up request; the *_ms metric is the median "
             f"of {args.tries} tries (p95 beside it under `pages`); *_p95_ms metrics are a load's p95",
