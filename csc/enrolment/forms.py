@@ -158,6 +158,7 @@ class BookingChildForm(ChildForm):
         days,
         reference_date,
         unit_groups=None,
+        choices=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -165,7 +166,10 @@ class BookingChildForm(ChildForm):
         # unit id -> the groups it is offered to (absent: every group), e.g. an outing for teenagers.
         self.unit_groups = unit_groups or {}
         self.reference_date = reference_date
-        self.fields["choices"].choices = [(f"{d.pk}:{u.pk}", f"{d} {u.name}") for d in days for u in units]
+        # `choices`: the page's boxes, when it built them once for all its children.
+        self.fields["choices"].choices = choices or [
+            (f"{d.pk}:{u.pk}", f"{d} {u.name}") for d in days for u in units
+        ]
         self.group = None
 
     def offered(self, unit: Unit) -> bool:
