@@ -149,7 +149,8 @@ async def _parent(index: int, base_url: str, period: dict, rng: random.Random, t
         ticked = {}
         for child in range(children):
             low, high = period["groups"][child % 3]
-            age = rng.randint(low, high)
+            # Born in `reference.year - age - 1`: `age` or `age + 1` at the reference date, within the group.
+            age = rng.randint(low, high - 1)
             data[f"enfant-{child}-first_name"] = f"Enfant{child}"
             data[f"enfant-{child}-last_name"] = "Bench"
             data[f"enfant-{child}-birth_date"] = (
